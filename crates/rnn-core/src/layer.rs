@@ -1,0 +1,556 @@
+//! One recurrent layer over a whole batch of sequences: forward through all
+//! time steps, then exact backpropagation through time.
+//!
+//! Layout. A batch of B sequences of length T is one matrix with T·B
+//! columns: block p (columns p·B .. p·B+B) holds time step p of every
+//! example, so a column is one example at one step. This lets the input
+//! product U·X and the weight gradients ∂L/∂U, ∂L/∂W be one large matrix
+//! product each, leaving only W·h_{t−1} and Wᵀ·δ_t inside the time loop.
+//! All buffers live in a workspace that is reused across training steps, so
+//! the time loop allocates nothing.
+//!
+//! "Processing order": a backward-direction layer is fed the sequence
+//! reversed; everything here is indexed in the order the layer saw it, and
+//! the network maps it back to real time.
+
+use crate::activation::{sigmoid, Activation};
+use crate::cell::CellKind;
+use crate::param::Param;
+use crate::real::{flush_subnormals, norm_f64, Real};
+use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut};
+
+/// What the backward pass records for the trace, per processing step, for
+/// one chosen example.
+#[derive(Clone, Debug, Default)]
+pub struct LayerRecord {
+    pub example: usize,
+    /// ‖∂L/∂h_p‖ for that example (the total gradient reaching the state).
+    pub grad_h: Vec<f64>,
+    /// ‖∂L/∂c_p‖ (LSTM only).
+    pub grad_c: Vec<f64>,
+    /// Gradient entries (whole batch) flushed from subnormal to zero at p.
+    pub flushed: Vec<u32>,
+    /// ‖(∂L/∂W)_p‖: the Frobenius norm of step p's term in ∂L/∂W (whole batch).
+    pub grad_w_step: Vec<f64>,
+}
+
+#[derive(Clone, Debug)]
+pub struct Layer<T: Real> {
+    pub kind: CellKind,
+    /// φ of the plain RNN; LSTM and GRU use σ and tanh by definition.
+    pub activation: Activation,
+    pub input: usize,
+    pub hidden: usize,
+    pub u: Param<T>,
+    pub w: Param<T>,
+    pub b: Param<T>,
+    /// GRU only.
+    pub b_hn: Option<Param<T>>,
+    ws: Workspace<T>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct Workspace<T: Real> {
+    steps: usize,
+    batch: usize,
+    /// I × TB, inputs in processing order.
+    x: DMatrix<T>,
+    /// TB × I, its transpose (for ∂L/∂U).
+    x_t: DMatrix<T>,
+    /// G·H × TB, pre-activations of every gate.
+    pre: DMatrix<T>,
+    /// G·H × TB, gate values after their nonlinearity (LSTM, GRU).
+    act: DMatrix<T>,
+    /// H × (T+1)B, h_0 (zeros) then every step's state.
+    hs: DMatrix<T>,
+    /// TB × H, transpose of h_0..h_{T−1} (for ∂L/∂W).
+    hs_t: DMatrix<T>,
+    /// LSTM: H × (T+1)B cell states, and H × TB tanh(c_t).
+    cs: DMatrix<T>,
+    tanh_c: DMatrix<T>,
+    /// GRU: H × TB, W_n·h_{t−1} + b_hn (what the reset gate multiplies).
+    hn: DMatrix<T>,
+    /// GRU: G·H × B scratch for W·h_{t−1}.
+    gh: DMatrix<T>,
+    /// G·H × TB, ∂L/∂(pre-activation) as seen by U and b.
+    delta_x: DMatrix<T>,
+    /// GRU: G·H × TB, the same as seen by W (its n-rows carry the extra r).
+    delta_h: DMatrix<T>,
+    /// H × B: total ∂L/∂h at the current step, the part carried to the
+    /// previous step, and (LSTM) the carried ∂L/∂c.
+    dh: DMatrix<T>,
+    carry: DMatrix<T>,
+    dc: DMatrix<T>,
+}
+
+fn resize<T: Real>(m: &mut DMatrix<T>, r: usize, c: usize) {
+    if m.shape() != (r, c) {
+        *m = DMatrix::zeros(r, c);
+    }
+}
+
+impl<T: Real> Workspace<T> {
+    fn ensure(&mut self, kind: CellKind, input: usize, hidden: usize, steps: usize, batch: usize) {
+        let gh = kind.gates() * hidden;
+        let tb = steps * batch;
+        self.steps = steps;
+        self.batch = batch;
+        resize(&mut self.x, input, tb);
+        resize(&mut self.x_t, tb, input);
+        resize(&mut self.pre, gh, tb);
+        resize(&mut self.hs, hidden, tb + batch);
+        resize(&mut self.hs_t, tb, hidden);
+        resize(&mut self.delta_x, gh, tb);
+        resize(&mut self.dh, hidden, batch);
+        resize(&mut self.carry, hidden, batch);
+        let (lstm, gru) = (kind == CellKind::Lstm, kind == CellKind::Gru);
+        let some = |on: bool, n: usize| if on { n } else { 0 };
+        resize(&mut self.act, some(kind != CellKind::Rnn, gh), tb);
+        resize(&mut self.cs, some(lstm, hidden), tb + batch);
+        resize(&mut self.tanh_c, some(lstm, hidden), tb);
+        resize(&mut self.dc, some(lstm, hidden), batch);
+        resize(&mut self.hn, some(gru, hidden), tb);
+        resize(&mut self.gh, some(gru, gh), batch);
+        resize(&mut self.delta_h, some(gru, gh), tb);
+    }
+}
+
+/// Columns p·B .. p·B+B of `m`: time step p of every example.
+fn block<T: Real>(m: &DMatrix<T>, p: usize, batch: usize) -> DMatrixView<'_, T> {
+    m.columns(p * batch, batch)
+}
+
+fn block_mut<T: Real>(m: &mut DMatrix<T>, p: usize, batch: usize) -> DMatrixViewMut<'_, T> {
+    m.columns_mut(p * batch, batch)
+}
+
+/// The contiguous slice of block p (column-major: a block is contiguous).
+fn slice<T: Real>(m: &DMatrix<T>, p: usize, batch: usize) -> &[T] {
+    let n = m.nrows() * batch;
+    &m.as_slice()[p * n..(p + 1) * n]
+}
+
+fn slice_mut<T: Real>(m: &mut DMatrix<T>, p: usize, batch: usize) -> &mut [T] {
+    let n = m.nrows() * batch;
+    &mut m.as_mut_slice()[p * n..(p + 1) * n]
+}
+
+/// Blocks p (read) and p+1 (write) of a state matrix such as `hs` or `cs`.
+fn prev_next<T: Real>(m: &mut DMatrix<T>, p: usize, batch: usize) -> (&[T], &mut [T]) {
+    let n = m.nrows() * batch;
+    let (a, b) = m.as_mut_slice().split_at_mut((p + 1) * n);
+    (&a[p * n..], &mut b[..n])
+}
+
+impl<T: Real> Layer<T> {
+    /// A layer whose weights are given; `name_prefix` is "" or "fwd."/"bwd.".
+    pub fn from_weights(
+        kind: CellKind,
+        activation: Activation,
+        name_prefix: &str,
+        u: DMatrix<f64>,
+        w: DMatrix<f64>,
+        b: DMatrix<f64>,
+        b_hn: Option<DMatrix<f64>>,
+    ) -> Self {
+        let hidden = w.ncols();
+        let input = u.ncols();
+        Layer {
+            kind,
+            activation,
+            input,
+            hidden,
+            u: Param::new(format!("{name_prefix}U"), u),
+            w: Param::new(format!("{name_prefix}W"), w),
+            b: Param::new(format!("{name_prefix}b"), b),
+            b_hn: b_hn.map(|v| Param::new(format!("{name_prefix}b_hn"), v)),
+            ws: Workspace::default(),
+        }
+    }
+
+    pub fn visit(&self, f: &mut dyn FnMut(&Param<T>)) {
+        f(&self.u);
+        f(&self.w);
+        f(&self.b);
+        if let Some(p) = &self.b_hn {
+            f(p);
+        }
+    }
+
+    pub fn visit_mut(&mut self, f: &mut dyn FnMut(&mut Param<T>)) {
+        f(&mut self.u);
+        f(&mut self.w);
+        f(&mut self.b);
+        if let Some(p) = &mut self.b_hn {
+            f(p);
+        }
+    }
+
+    /// Runs the layer over `inputs` (I × T·B, real time order), reversed when
+    /// `reverse` is set. States are kept for `backward` and for the trace.
+    pub fn forward(&mut self, inputs: &DMatrix<T>, steps: usize, batch: usize, reverse: bool) {
+        let (kind, hidden) = (self.kind, self.hidden);
+        let ws = &mut self.ws;
+        ws.ensure(kind, self.input, hidden, steps, batch);
+        if reverse {
+            for p in 0..steps {
+                block_mut(&mut ws.x, p, batch).copy_from(&block(inputs, steps - 1 - p, batch));
+            }
+        } else {
+            ws.x.copy_from(inputs);
+        }
+        // The input half of every pre-activation, all steps at once: U·X + b.
+        ws.pre.gemm(T::one(), &self.u.value, &ws.x, T::zero());
+        let b = self.b.value.as_slice();
+        for col in ws.pre.as_mut_slice().chunks_exact_mut(b.len()) {
+            for (v, bi) in col.iter_mut().zip(b) {
+                *v += *bi;
+            }
+        }
+        block_mut(&mut ws.hs, 0, batch).fill(T::zero());
+        if kind == CellKind::Lstm {
+            block_mut(&mut ws.cs, 0, batch).fill(T::zero());
+        }
+        for p in 0..steps {
+            match kind {
+                CellKind::Rnn => self.rnn_forward(p),
+                CellKind::Lstm => self.lstm_forward(p),
+                CellKind::Gru => self.gru_forward(p),
+            }
+        }
+    }
+
+    /// h_t = φ(a_t),  a_t = U x_t + b + W h_{t−1}.
+    fn rnn_forward(&mut self, p: usize) {
+        let ws = &mut self.ws;
+        let batch = ws.batch;
+        block_mut(&mut ws.pre, p, batch).gemm(T::one(), &self.w.value, &block(&ws.hs, p, batch), T::one());
+        let act = self.activation;
+        let (_, h_next) = prev_next(&mut ws.hs, p, batch);
+        for (h, a) in h_next.iter_mut().zip(slice(&ws.pre, p, batch)) {
+            *h = act.apply(*a);
+        }
+    }
+
+    /// ∂L/∂a_t = ∂L/∂h_t ⊙ φ'(a_t);  ∂L/∂h_{t−1} = Wᵀ ∂L/∂a_t.
+    fn rnn_backward(&mut self, p: usize) -> u32 {
+        let ws = &mut self.ws;
+        let batch = ws.batch;
+        let act = self.activation;
+        let h = slice(&ws.hs, p + 1, batch);
+        let a = slice(&ws.pre, p, batch);
+        let delta = slice_mut(&mut ws.delta_x, p, batch);
+        for i in 0..delta.len() {
+            delta[i] = ws.dh.as_slice()[i] * act.derivative(a[i], h[i]);
+        }
+        let flushed = flush_subnormals(delta);
+        ws.carry
+            .gemm_tr(T::one(), &self.w.value, &block(&ws.delta_x, p, batch), T::zero());
+        flushed
+    }
+
+    /// a = U x + b + W h_{t−1};  i, f, o = σ(a_i, a_f, a_o),  g = tanh(a_g)
+    /// c_t = f ⊙ c_{t−1} + i ⊙ g;  h_t = o ⊙ tanh(c_t)
+    fn lstm_forward(&mut self, p: usize) {
+        let ws = &mut self.ws;
+        let (batch, hd) = (ws.batch, self.hidden);
+        block_mut(&mut ws.pre, p, batch).gemm(T::one(), &self.w.value, &block(&ws.hs, p, batch), T::one());
+        let pre = slice(&ws.pre, p, batch);
+        let act = slice_mut(&mut ws.act, p, batch);
+        for (idx, (a, z)) in act.iter_mut().zip(pre).enumerate() {
+            // Rows 2H..3H of each column are g (tanh); the rest are σ gates.
+            let row = idx % (4 * hd);
+            *a = if (2 * hd..3 * hd).contains(&row) {
+                z.tanh()
+            } else {
+                sigmoid(*z)
+            };
+        }
+        let (c_prev, c_next) = prev_next(&mut ws.cs, p, batch);
+        let tanh_c = slice_mut(&mut ws.tanh_c, p, batch);
+        let (_, h_next) = prev_next(&mut ws.hs, p, batch);
+        for j in 0..batch {
+            let g4 = &act[j * 4 * hd..(j + 1) * 4 * hd];
+            for k in 0..hd {
+                let (i, f, g, o) = (g4[k], g4[hd + k], g4[2 * hd + k], g4[3 * hd + k]);
+                let idx = j * hd + k;
+                let c = f * c_prev[idx] + i * g;
+                c_next[idx] = c;
+                let tc = c.tanh();
+                tanh_c[idx] = tc;
+                h_next[idx] = o * tc;
+            }
+        }
+    }
+
+    /// With dh = ∂L/∂h_t and dc = ∂L/∂c_t carried from t+1:
+    ///   dc += dh ⊙ o ⊙ (1 − tanh²c_t)
+    ///   da_o = dh ⊙ tanh(c_t) ⊙ o(1−o),  da_i = dc ⊙ g ⊙ i(1−i)
+    ///   da_f = dc ⊙ c_{t−1} ⊙ f(1−f),    da_g = dc ⊙ i ⊙ (1−g²)
+    ///   ∂L/∂c_{t−1} = dc ⊙ f,  ∂L/∂h_{t−1} = Wᵀ da
+    /// Returns how many subnormal entries were flushed.
+    fn lstm_backward(&mut self, p: usize, record: Option<&mut LayerRecord>) -> u32 {
+        let ws = &mut self.ws;
+        let (batch, hd) = (ws.batch, self.hidden);
+        let act = slice(&ws.act, p, batch);
+        let c_prev = slice(&ws.cs, p, batch);
+        let tanh_c = slice(&ws.tanh_c, p, batch);
+        let dh = ws.dh.as_slice();
+        let dc = ws.dc.as_mut_slice();
+        for j in 0..batch {
+            for k in 0..hd {
+                let idx = j * hd + k;
+                let o = act[j * 4 * hd + 3 * hd + k];
+                dc[idx] += dh[idx] * o * (T::one() - tanh_c[idx] * tanh_c[idx]);
+            }
+        }
+        if let Some(r) = record {
+            let e = r.example;
+            r.grad_c.push(norm_f64(dc[e * hd..(e + 1) * hd].iter().copied()));
+        }
+        let delta = slice_mut(&mut ws.delta_x, p, batch);
+        for j in 0..batch {
+            let g4 = &act[j * 4 * hd..(j + 1) * 4 * hd];
+            let d4 = &mut delta[j * 4 * hd..(j + 1) * 4 * hd];
+            for k in 0..hd {
+                let idx = j * hd + k;
+                let (i, f, g, o) = (g4[k], g4[hd + k], g4[2 * hd + k], g4[3 * hd + k]);
+                let one = T::one();
+                d4[k] = dc[idx] * g * i * (one - i);
+                d4[hd + k] = dc[idx] * c_prev[idx] * f * (one - f);
+                d4[2 * hd + k] = dc[idx] * i * (one - g * g);
+                d4[3 * hd + k] = dh[idx] * tanh_c[idx] * o * (one - o);
+                dc[idx] *= f;
+            }
+        }
+        let flushed = flush_subnormals(delta) + flush_subnormals(dc);
+        ws.carry
+            .gemm_tr(T::one(), &self.w.value, &block(&ws.delta_x, p, batch), T::zero());
+        flushed
+    }
+
+    /// r = σ(U_r x + b_r + W_r h), z = σ(U_z x + b_z + W_z h)
+    /// n = tanh(U_n x + b_n + r ⊙ (W_n h + b_hn)),  h_t = (1−z) ⊙ n + z ⊙ h_{t−1}
+    fn gru_forward(&mut self, p: usize) {
+        let ws = &mut self.ws;
+        let (batch, hd) = (ws.batch, self.hidden);
+        ws.gh
+            .gemm(T::one(), &self.w.value, &block(&ws.hs, p, batch), T::zero());
+        let b_hn = self.b_hn.as_ref().expect("GRU has b_hn").value.as_slice();
+        let pre = slice_mut(&mut ws.pre, p, batch);
+        let act = slice_mut(&mut ws.act, p, batch);
+        let hn = slice_mut(&mut ws.hn, p, batch);
+        let gh = ws.gh.as_slice();
+        let (h_prev, h_next) = prev_next(&mut ws.hs, p, batch);
+        for j in 0..batch {
+            let o = j * 3 * hd;
+            for k in 0..hd {
+                let idx = j * hd + k;
+                pre[o + k] += gh[o + k];
+                pre[o + hd + k] += gh[o + hd + k];
+                let r = sigmoid(pre[o + k]);
+                let z = sigmoid(pre[o + hd + k]);
+                let hnk = gh[o + 2 * hd + k] + b_hn[k];
+                pre[o + 2 * hd + k] += r * hnk;
+                let n = pre[o + 2 * hd + k].tanh();
+                act[o + k] = r;
+                act[o + hd + k] = z;
+                act[o + 2 * hd + k] = n;
+                hn[idx] = hnk;
+                h_next[idx] = (T::one() - z) * n + z * h_prev[idx];
+            }
+        }
+    }
+
+    /// With dh = ∂L/∂h_t:
+    ///   da_n = dh ⊙ (1−z) ⊙ (1−n²),  da_z = dh ⊙ (h_{t−1} − n) ⊙ z(1−z)
+    ///   da_r = da_n ⊙ (W_n h + b_hn) ⊙ r(1−r)
+    ///   seen by U, b: [da_r, da_z, da_n];  seen by W, b_hn: [da_r, da_z, da_n ⊙ r]
+    ///   ∂L/∂h_{t−1} = dh ⊙ z + Wᵀ [da_r, da_z, da_n ⊙ r]
+    fn gru_backward(&mut self, p: usize) -> u32 {
+        let ws = &mut self.ws;
+        let (batch, hd) = (ws.batch, self.hidden);
+        let act = slice(&ws.act, p, batch);
+        let hn = slice(&ws.hn, p, batch);
+        let h_prev = slice(&ws.hs, p, batch);
+        let dh = ws.dh.as_slice();
+        let dx = slice_mut(&mut ws.delta_x, p, batch);
+        let dhh = slice_mut(&mut ws.delta_h, p, batch);
+        let carry = ws.carry.as_mut_slice();
+        let one = T::one();
+        for j in 0..batch {
+            let o = j * 3 * hd;
+            for k in 0..hd {
+                let idx = j * hd + k;
+                let (r, z, n) = (act[o + k], act[o + hd + k], act[o + 2 * hd + k]);
+                let da_n = dh[idx] * (one - z) * (one - n * n);
+                let da_z = dh[idx] * (h_prev[idx] - n) * z * (one - z);
+                let da_r = da_n * hn[idx] * r * (one - r);
+                dx[o + k] = da_r;
+                dx[o + hd + k] = da_z;
+                dx[o + 2 * hd + k] = da_n;
+                dhh[o + k] = da_r;
+                dhh[o + hd + k] = da_z;
+                dhh[o + 2 * hd + k] = da_n * r;
+                carry[idx] = dh[idx] * z;
+            }
+        }
+        let flushed = flush_subnormals(dx) + flush_subnormals(dhh);
+        ws.carry
+            .gemm_tr(T::one(), &self.w.value, &block(&ws.delta_h, p, batch), T::one());
+        flushed
+    }
+
+    /// Backpropagation through time. `dh_out` (H × T·B, processing order) is
+    /// ∂L/∂h_t arriving from the readout. Fills every parameter's `grad`.
+    /// With `truncation = Some(k)` the gradient is stopped at every k-th step
+    /// boundary, as when a training loop detaches the state every k steps.
+    pub fn backward(
+        &mut self,
+        dh_out: &DMatrix<T>,
+        truncation: Option<usize>,
+        mut record: Option<&mut LayerRecord>,
+    ) {
+        let (batch, steps, hd) = (self.ws.batch, self.ws.steps, self.hidden);
+        self.ws.carry.fill(T::zero());
+        self.ws.dc.fill(T::zero());
+        if let Some(r) = record.as_deref_mut() {
+            *r = LayerRecord {
+                example: r.example.min(batch.saturating_sub(1)),
+                ..Default::default()
+            };
+        }
+        for p in (0..steps).rev() {
+            // Total ∂L/∂h_p: from the readout at this step plus from step p+1.
+            for ((d, o), c) in self
+                .ws
+                .dh
+                .as_mut_slice()
+                .iter_mut()
+                .zip(slice(dh_out, p, batch))
+                .zip(self.ws.carry.as_slice())
+            {
+                *d = *o + *c;
+            }
+            if let Some(r) = record.as_deref_mut() {
+                let e = r.example;
+                r.grad_h.push(norm_f64(
+                    self.ws.dh.as_slice()[e * hd..(e + 1) * hd].iter().copied(),
+                ));
+            }
+            let mut flushed = match self.kind {
+                CellKind::Rnn => self.rnn_backward(p),
+                CellKind::Lstm => self.lstm_backward(p, record.as_deref_mut()),
+                CellKind::Gru => self.gru_backward(p),
+            };
+            flushed += flush_subnormals(self.ws.carry.as_mut_slice());
+            if let Some(r) = record.as_deref_mut() {
+                r.flushed.push(flushed);
+            }
+            if matches!(truncation, Some(k) if k > 0 && p % k == 0) {
+                self.ws.carry.fill(T::zero());
+                self.ws.dc.fill(T::zero());
+            }
+        }
+        let ws = &mut self.ws;
+        let tb = steps * batch;
+        // ∂L/∂U = Σ_t δ_t x_tᵀ and ∂L/∂b = Σ_t δ_t, over every step and example.
+        ws.x.transpose_to(&mut ws.x_t);
+        self.u.grad.gemm(T::one(), &ws.delta_x, &ws.x_t, T::zero());
+        row_sums(&ws.delta_x, &mut self.b.grad);
+        // ∂L/∂W = Σ_t δ_t h_{t−1}ᵀ.
+        ws.hs.columns(0, tb).transpose_to(&mut ws.hs_t);
+        let delta_w = if self.kind == CellKind::Gru {
+            &ws.delta_h
+        } else {
+            &ws.delta_x
+        };
+        self.w.grad.gemm(T::one(), delta_w, &ws.hs_t, T::zero());
+        if let Some(b_hn) = &mut self.b_hn {
+            // ∂L/∂b_hn = Σ_t da_n ⊙ r: the n-rows of delta_h.
+            let n_rows = ws.delta_h.rows(2 * hd, hd).column_sum();
+            b_hn.grad.copy_from(&n_rows);
+        }
+        if let Some(r) = record {
+            // ‖δ_p h_pᵀ‖_F² = Σ_{b,b'} (δ_b·δ_b')(h_b·h_b'): two B×B Gram
+            // matrices instead of a G·H × H outer product per step.
+            let mut gd = DMatrix::<T>::zeros(batch, batch);
+            let mut gh = DMatrix::<T>::zeros(batch, batch);
+            r.grad_w_step = (0..steps)
+                .rev()
+                .map(|p| {
+                    let d = block(delta_w, p, batch);
+                    let h = block(&ws.hs, p, batch);
+                    gd.gemm_tr(T::one(), &d, &d, T::zero());
+                    gh.gemm_tr(T::one(), &h, &h, T::zero());
+                    gd.iter()
+                        .zip(gh.iter())
+                        .map(|(a, b)| a.f64() * b.f64())
+                        .sum::<f64>()
+                        .max(0.0)
+                        .sqrt()
+                })
+                .collect();
+        }
+    }
+
+    pub fn steps(&self) -> usize {
+        self.ws.steps
+    }
+
+    pub fn batch(&self) -> usize {
+        self.ws.batch
+    }
+
+    /// h for processing step p (1-based state index: 0 is the initial state).
+    pub fn state(&self, index: usize) -> DMatrixView<'_, T> {
+        block(&self.ws.hs, index, self.ws.batch)
+    }
+
+    /// All states h_1..h_T as one H × T·B matrix (processing order).
+    pub fn states(&self) -> DMatrixView<'_, T> {
+        self.ws.hs.columns(self.ws.batch, self.ws.steps * self.ws.batch)
+    }
+
+    /// One example's column at processing step p of an internal buffer.
+    pub(crate) fn column(&self, which: Buffer, p: usize, example: usize) -> Vec<f64> {
+        let ws = &self.ws;
+        let m = match which {
+            Buffer::Pre => &ws.pre,
+            Buffer::Act => &ws.act,
+            Buffer::State => &ws.hs,
+            Buffer::Cell => &ws.cs,
+            Buffer::Input => &ws.x,
+        };
+        let col = match which {
+            // States carry h_0 / c_0 in block 0: step p's output is block p+1.
+            Buffer::State | Buffer::Cell => (p + 1) * ws.batch + example,
+            _ => p * ws.batch + example,
+        };
+        if m.ncols() <= col {
+            return Vec::new();
+        }
+        m.column(col).iter().map(|v| v.f64()).collect()
+    }
+}
+
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Buffer {
+    Pre,
+    Act,
+    State,
+    Cell,
+    Input,
+}
+
+/// out = Σ over columns of m (an n × 1 result).
+fn row_sums<T: Real>(m: &DMatrix<T>, out: &mut DMatrix<T>) {
+    out.fill(T::zero());
+    let n = m.nrows();
+    let o = out.as_mut_slice();
+    for col in m.as_slice().chunks_exact(n) {
+        for (acc, v) in o.iter_mut().zip(col) {
+            *acc += *v;
+        }
+    }
+}

@@ -1,0 +1,59 @@
+//! rnn-core: the learning engine of rnn-lab.
+//!
+//! Recurrent networks (RNN, LSTM, GRU, bidirectional) and feed-forward ones
+//! (perceptron, MLP with batch normalisation and residual connections) on
+//! nalgebra, trained with exact backpropagation (through time), and a trace
+//! of every step in plain data for the views to draw. No web crates: this
+//! builds and tests natively with `cargo test`.
+//!
+//! Generic over the scalar (`f32` to train in the browser, `f64` for the
+//! gradient checks): see [`Real`].
+
+pub mod activation;
+pub mod batch;
+pub mod cell;
+pub mod init;
+pub mod layer;
+pub mod loss;
+pub mod net;
+pub mod optim;
+pub mod param;
+pub mod real;
+pub mod rng;
+pub mod spectrum;
+pub mod trace;
+pub mod train;
+
+pub use activation::Activation;
+pub use batch::{Batch, Structure};
+pub use cell::CellKind;
+pub use init::Init;
+pub use loss::{LossKind, Targets};
+pub use net::{Analysis, NetConfig, RecurrentNet};
+pub use optim::{Clip, ClipReport, OptimizerKind};
+pub use param::{Param, Params, SavedParam};
+pub use real::Real;
+pub use rng::Rng;
+pub use trace::{DirectionTrace, Trace};
+pub use train::{Divergence, StepError, StepReport, TrainConfig, Trainer};
+
+/// Why a model, batch or setting was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Error {
+    /// A value out of its allowed range (message says which).
+    Invalid(String),
+    /// Sizes that do not fit together.
+    Shape(String),
+    UnknownParameter(String),
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Invalid(m) | Error::Shape(m) => f.write_str(m),
+            Error::UnknownParameter(n) => write!(f, "no parameter named {n:?}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

@@ -1,0 +1,537 @@
+//! A recurrent network: one recurrent layer (or a forward and a backward one,
+//! for the bidirectional model) and a linear readout y = V h + c.
+//!
+//! Parameter names: `U`, `W`, `b` (and `b_hn` for the GRU) for the recurrent
+//! layer — `fwd.U`, `bwd.U`, … when bidirectional — then `V` and `c` for the
+//! readout. The bidirectional readout reads [h_fwd ; h_bwd]: `V` is O × 2H,
+//! its first H columns looking at the forward layer. Many-to-one reads each
+//! direction's final state, h_fwd at t = T and h_bwd at t = 1, which is where
+//! each has seen the whole sequence.
+
+use crate::activation::Activation;
+use crate::batch::{Batch, Structure};
+use crate::cell::CellKind;
+use crate::init::{rescale_spectral_radius, Init};
+use crate::layer::{Buffer, Layer, LayerRecord};
+use crate::loss::{loss_and_grad, LossKind};
+use crate::param::{Param, Params};
+use crate::real::Real;
+use crate::rng::Rng;
+use crate::spectrum::{jacobian_chain, spectrum, JacobianChain, Spectrum};
+use crate::trace::{DirectionTrace, GateSeries, Trace};
+use crate::Error;
+use nalgebra::DMatrix;
+use serde::{Deserialize, Serialize};
+
+/// Largest hidden size accepted: beyond it the page would stall for seconds.
+pub const MAX_HIDDEN: usize = 1024;
+pub const MAX_SEQ_LEN: usize = 5000;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetConfig {
+    pub cell: CellKind,
+    pub bidirectional: bool,
+    pub input_size: usize,
+    pub hidden_size: usize,
+    pub output_size: usize,
+    /// φ of the plain RNN (ignored by LSTM and GRU, whose gates are fixed).
+    pub activation: Activation,
+    pub structure: Structure,
+    pub loss: LossKind,
+    /// Initialiser of `U` (input weights).
+    pub init_input: Init,
+    /// Initialiser of `W` (recurrent weights), applied per gate block.
+    pub init_recurrent: Init,
+    /// If set, each H × H block of `W` is rescaled to this spectral radius.
+    pub spectral_radius: Option<f64>,
+    /// Initial bias of the LSTM forget gate (1 keeps memory from the start).
+    pub forget_bias: f64,
+    /// Truncated BPTT window k; `None` is full BPTT.
+    pub truncation: Option<usize>,
+    pub seed: u64,
+}
+
+impl Default for NetConfig {
+    fn default() -> Self {
+        NetConfig {
+            cell: CellKind::Rnn,
+            bidirectional: false,
+            input_size: 1,
+            hidden_size: 16,
+            output_size: 1,
+            activation: Activation::Tanh,
+            structure: Structure::ManyToOne,
+            loss: LossKind::Mse,
+            init_input: Init::XavierUniform,
+            init_recurrent: Init::Orthogonal,
+            spectral_radius: None,
+            forget_bias: 1.0,
+            truncation: None,
+            seed: 1,
+        }
+    }
+}
+
+impl NetConfig {
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |m: &str| Err(Error::Invalid(m.to_string()));
+        if self.input_size == 0 || self.output_size == 0 {
+            return bad("input and output sizes must be at least 1");
+        }
+        if self.hidden_size == 0 || self.hidden_size > MAX_HIDDEN {
+            return Err(Error::Invalid(format!(
+                "hidden size must be between 1 and {MAX_HIDDEN}"
+            )));
+        }
+        if self.loss == LossKind::CrossEntropy && self.output_size < 2 {
+            return bad("cross-entropy needs at least 2 classes");
+        }
+        if let Some(rho) = self.spectral_radius {
+            if !rho.is_finite() || rho < 0.0 {
+                return bad("spectral radius must be a finite number ≥ 0");
+            }
+        }
+        if let Init::Uniform { a } = self.init_input.clone() {
+            if !a.is_finite() {
+                return bad("uniform range must be finite");
+            }
+        }
+        if !self.forget_bias.is_finite() {
+            return bad("forget bias must be finite");
+        }
+        if self.truncation == Some(0) {
+            return bad("truncation window must be at least 1 step");
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct RecurrentNet<T: Real> {
+    pub config: NetConfig,
+    pub fwd: Layer<T>,
+    pub bwd: Option<Layer<T>>,
+    pub v: Param<T>,
+    pub c: Param<T>,
+    ws: NetWorkspace<T>,
+}
+
+#[derive(Clone, Debug, Default)]
+struct NetWorkspace<T: Real> {
+    steps: usize,
+    batch: usize,
+    /// O × (output steps · B) readout values and ∂L/∂y.
+    y: DMatrix<T>,
+    dy: DMatrix<T>,
+    /// ∂L/∂h arriving from the readout, per layer, H × T·B in processing order.
+    dh_fwd: DMatrix<T>,
+    dh_bwd: DMatrix<T>,
+    /// The backward layer's states in real time order (many-to-many), and
+    /// ∂L/∂ of them.
+    h_bwd_aligned: DMatrix<T>,
+    dh_bwd_aligned: DMatrix<T>,
+    /// Transposed states (for ∂L/∂V).
+    h_t: DMatrix<T>,
+    loss: f64,
+    records: Vec<LayerRecord>,
+}
+
+fn resize<T: Real>(m: &mut DMatrix<T>, r: usize, c: usize) {
+    if m.shape() != (r, c) {
+        *m = DMatrix::zeros(r, c);
+    }
+}
+
+impl<T: Real> RecurrentNet<T> {
+    /// A network initialised from `config.seed`.
+    pub fn new(config: NetConfig) -> Result<Self, Error> {
+        config.validate()?;
+        let mut rng = Rng::new(config.seed);
+        let fwd = Self::init_layer(&config, "", &mut rng.fork());
+        let bwd = config
+            .bidirectional
+            .then(|| Self::init_layer(&config, "bwd.", &mut rng.fork()));
+        let fwd = if config.bidirectional {
+            rename(fwd, "fwd.")
+        } else {
+            fwd
+        };
+        let readin = config.hidden_size * if config.bidirectional { 2 } else { 1 };
+        let v = Init::XavierUniform.matrix(config.output_size, readin, &mut rng.fork());
+        Ok(RecurrentNet {
+            v: Param::new("V", v),
+            c: Param::new("c", DMatrix::zeros(config.output_size, 1)),
+            fwd,
+            bwd,
+            config,
+            ws: NetWorkspace::default(),
+        })
+    }
+
+    fn init_layer(config: &NetConfig, prefix: &str, rng: &mut Rng) -> Layer<T> {
+        let (kind, h, i) = (config.cell, config.hidden_size, config.input_size);
+        let g = kind.gates();
+        let u = config.init_input.matrix(g * h, i, rng);
+        // Each gate's H × H block is initialised (and rescaled) on its own,
+        // so "orthogonal" and "identity" mean what they say per gate.
+        let mut w = DMatrix::zeros(g * h, h);
+        for k in 0..g {
+            let mut block = config.init_recurrent.matrix(h, h, rng);
+            if let Some(rho) = config.spectral_radius {
+                rescale_spectral_radius(&mut block, rho);
+            }
+            w.rows_mut(k * h, h).copy_from(&block);
+        }
+        let mut b = DMatrix::zeros(g * h, 1);
+        if kind == CellKind::Lstm {
+            b.rows_mut(h, h).fill(config.forget_bias);
+        }
+        let b_hn = (kind == CellKind::Gru).then(|| DMatrix::zeros(h, 1));
+        Layer::from_weights(kind, config.activation, prefix, u, w, b, b_hn)
+    }
+
+    pub fn hidden(&self) -> usize {
+        self.config.hidden_size
+    }
+
+    /// Forward pass and loss, keeping everything backward needs.
+    pub fn forward(&mut self, batch: &Batch<T>) -> Result<f64, Error> {
+        let cfg = &self.config;
+        batch.validate(cfg.input_size, cfg.output_size, cfg.structure, cfg.loss)?;
+        let (steps, b, hd) = (batch.seq_len, batch.batch_size, cfg.hidden_size);
+        if steps > MAX_SEQ_LEN {
+            return Err(Error::Invalid(format!(
+                "sequence length must be at most {MAX_SEQ_LEN}"
+            )));
+        }
+        let out_cols = cfg.structure.output_steps(steps) * b;
+        let many = cfg.structure == Structure::ManyToMany;
+        let ws = &mut self.ws;
+        ws.steps = steps;
+        ws.batch = b;
+        resize(&mut ws.y, cfg.output_size, out_cols);
+        resize(&mut ws.dy, cfg.output_size, out_cols);
+        self.fwd.forward(&batch.inputs, steps, b, false);
+        if let Some(bwd) = &mut self.bwd {
+            bwd.forward(&batch.inputs, steps, b, true);
+        }
+        // y = V_f h_f + V_b h_b + c
+        let v_f = self.v.value.columns(0, hd);
+        if many {
+            ws.y.gemm(T::one(), &v_f, &self.fwd.states(), T::zero());
+        } else {
+            ws.y.gemm(T::one(), &v_f, &self.fwd.state(steps), T::zero());
+        }
+        if let Some(bwd) = &self.bwd {
+            let v_b = self.v.value.columns(hd, hd);
+            if many {
+                resize(&mut ws.h_bwd_aligned, hd, steps * b);
+                for t in 0..steps {
+                    ws.h_bwd_aligned
+                        .columns_mut(t * b, b)
+                        .copy_from(&bwd.state(steps - t));
+                }
+                ws.y.gemm(T::one(), &v_b, &ws.h_bwd_aligned, T::one());
+            } else {
+                ws.y.gemm(T::one(), &v_b, &bwd.state(steps), T::one());
+            }
+        }
+        for mut col in ws.y.column_iter_mut() {
+            col += &self.c.value.column(0);
+        }
+        ws.loss = loss_and_grad(cfg.loss, &ws.y, &batch.targets, &mut ws.dy);
+        Ok(ws.loss)
+    }
+
+    /// Backward pass after `forward`: fills every parameter's gradient.
+    /// With `trace_example`, records that example's per-step gradient norms.
+    pub fn backward(&mut self, trace_example: Option<usize>) {
+        let cfg = &self.config;
+        let (steps, b, hd) = (self.ws.steps, self.ws.batch, cfg.hidden_size);
+        let many = cfg.structure == Structure::ManyToMany;
+        let ws = &mut self.ws;
+        resize(&mut ws.dh_fwd, hd, steps * b);
+        // ∂L/∂c = Σ_columns ∂L/∂y
+        let dc = ws.dy.column_sum();
+        self.c.grad.copy_from(&dc);
+        // ∂L/∂V_f = ∂L/∂y · h_fᵀ;  ∂L/∂h_f = V_fᵀ · ∂L/∂y
+        let v_f = self.v.value.columns(0, hd);
+        if many {
+            resize(&mut ws.h_t, steps * b, hd);
+            self.fwd.states().transpose_to(&mut ws.h_t);
+            self.v
+                .grad
+                .columns_mut(0, hd)
+                .gemm(T::one(), &ws.dy, &ws.h_t, T::zero());
+            ws.dh_fwd.gemm_tr(T::one(), &v_f, &ws.dy, T::zero());
+        } else {
+            resize(&mut ws.h_t, b, hd);
+            self.fwd.state(steps).transpose_to(&mut ws.h_t);
+            self.v
+                .grad
+                .columns_mut(0, hd)
+                .gemm(T::one(), &ws.dy, &ws.h_t, T::zero());
+            ws.dh_fwd.fill(T::zero());
+            ws.dh_fwd
+                .columns_mut((steps - 1) * b, b)
+                .gemm_tr(T::one(), &v_f, &ws.dy, T::zero());
+        }
+        if let Some(bwd) = &self.bwd {
+            resize(&mut ws.dh_bwd, hd, steps * b);
+            let v_b = self.v.value.columns(hd, hd);
+            if many {
+                ws.h_bwd_aligned.transpose_to(&mut ws.h_t);
+                self.v
+                    .grad
+                    .columns_mut(hd, hd)
+                    .gemm(T::one(), &ws.dy, &ws.h_t, T::zero());
+                resize(&mut ws.dh_bwd_aligned, hd, steps * b);
+                ws.dh_bwd_aligned.gemm_tr(T::one(), &v_b, &ws.dy, T::zero());
+                for t in 0..steps {
+                    let src = ws.dh_bwd_aligned.columns(t * b, b).clone_owned();
+                    ws.dh_bwd.columns_mut((steps - 1 - t) * b, b).copy_from(&src);
+                }
+            } else {
+                bwd.state(steps).transpose_to(&mut ws.h_t);
+                self.v
+                    .grad
+                    .columns_mut(hd, hd)
+                    .gemm(T::one(), &ws.dy, &ws.h_t, T::zero());
+                ws.dh_bwd.fill(T::zero());
+                ws.dh_bwd
+                    .columns_mut((steps - 1) * b, b)
+                    .gemm_tr(T::one(), &v_b, &ws.dy, T::zero());
+            }
+        }
+        let layers = 1 + self.bwd.is_some() as usize;
+        ws.records.resize_with(layers, LayerRecord::default);
+        for r in &mut ws.records {
+            r.example = trace_example.unwrap_or(0);
+        }
+        let (rec_f, rec_b) = ws.records.split_at_mut(1);
+        let trunc = cfg.truncation;
+        self.fwd
+            .backward(&ws.dh_fwd, trunc, trace_example.map(|_| &mut rec_f[0]));
+        if let Some(bwd) = &mut self.bwd {
+            bwd.backward(&ws.dh_bwd, trunc, trace_example.map(|_| &mut rec_b[0]));
+        }
+    }
+
+    /// Loss and gradients on `batch` without changing any weight.
+    pub fn loss_and_gradients(&mut self, batch: &Batch<T>) -> Result<f64, Error> {
+        let loss = self.forward(batch)?;
+        self.backward(None);
+        Ok(loss)
+    }
+
+    /// The readout after the last forward pass, O × (output steps · B).
+    pub fn outputs(&self) -> DMatrix<f64> {
+        self.ws.y.map(|x| x.f64())
+    }
+
+    /// Everything the views draw about one example of the last forward and
+    /// backward pass (`backward` must have been given `Some(example)`).
+    pub fn trace(&self, step: u64) -> Trace {
+        let (steps, b) = (self.ws.steps, self.ws.batch);
+        let example = self
+            .ws
+            .records
+            .first()
+            .map_or(0, |r| r.example)
+            .min(b.saturating_sub(1));
+        let outputs = (0..self.config.structure.output_steps(steps))
+            .map(|k| {
+                self.ws
+                    .y
+                    .column(k * b + example)
+                    .iter()
+                    .map(|v| v.f64())
+                    .collect()
+            })
+            .collect();
+        let mut directions = vec![direction_trace(
+            &self.fwd,
+            "forward",
+            false,
+            self.ws.records.first(),
+            example,
+        )];
+        if let Some(bwd) = &self.bwd {
+            directions.push(direction_trace(
+                bwd,
+                "backward",
+                true,
+                self.ws.records.get(1),
+                example,
+            ));
+        }
+        Trace {
+            step,
+            cell: self.config.cell,
+            activation: self.config.activation,
+            bidirectional: self.bwd.is_some(),
+            example,
+            seq_len: steps,
+            hidden: self.config.hidden_size,
+            loss: self.ws.loss,
+            inputs: (0..steps)
+                .map(|t| self.fwd.column(Buffer::Input, t, example))
+                .collect(),
+            outputs,
+            directions,
+            params: Vec::new(),
+            clip: None,
+            floor: T::min_normal().f64(),
+        }
+    }
+
+    /// The recurrent matrices' spectra (one per gate block and direction) and,
+    /// for the plain RNN, the per-step Jacobian chain of the traced example.
+    pub fn analysis(&self, trace: Option<&Trace>) -> Analysis {
+        let hd = self.config.hidden_size;
+        let mut spectra = Vec::new();
+        let mut jacobians = Vec::new();
+        for (layer, dir) in std::iter::once(&self.fwd).chain(self.bwd.iter()).zip(0..) {
+            let w = layer.w.value.map(|x| x.f64());
+            let prefix = if self.bwd.is_some() {
+                ["fwd.", "bwd."][dir]
+            } else {
+                ""
+            };
+            for (k, gate) in self.config.cell.gate_names().iter().enumerate() {
+                let name = if self.config.cell == CellKind::Rnn {
+                    format!("{prefix}W")
+                } else {
+                    format!("{prefix}W_{gate}")
+                };
+                let block = w.rows(k * hd, hd).clone_owned();
+                if let Some(s) = spectrum(&name, &block) {
+                    spectra.push(s);
+                }
+            }
+            if self.config.cell == CellKind::Rnn {
+                if let Some(d) = trace.and_then(|t| t.directions.get(dir)) {
+                    let act = self.config.activation;
+                    let derivs: Vec<Vec<f64>> = d
+                        .pre_activations
+                        .iter()
+                        .zip(&d.hidden)
+                        .map(|(a, h)| a.iter().zip(h).map(|(a, h)| act.derivative(*a, *h)).collect())
+                        .collect();
+                    if let Some(j) = jacobian_chain(&derivs, &w) {
+                        jacobians.push(j);
+                    }
+                }
+            }
+        }
+        Analysis {
+            gamma: self.config.activation.max_derivative(),
+            spectra,
+            jacobians,
+        }
+    }
+}
+
+/// Spectra and Jacobian chains of a network (see `RecurrentNet::analysis`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Analysis {
+    /// γ, the activation's largest derivative.
+    pub gamma: f64,
+    pub spectra: Vec<Spectrum>,
+    /// RNN only: one chain per direction, in real time order for the forward
+    /// direction and processing order for the backward one.
+    pub jacobians: Vec<JacobianChain>,
+}
+
+fn rename<T: Real>(mut layer: Layer<T>, prefix: &str) -> Layer<T> {
+    layer.visit_mut(&mut |p| p.name = format!("{prefix}{}", p.name));
+    layer
+}
+
+fn direction_trace<T: Real>(
+    layer: &Layer<T>,
+    name: &str,
+    reverse: bool,
+    record: Option<&LayerRecord>,
+    e: usize,
+) -> DirectionTrace {
+    let steps = layer.steps();
+    // Real time t was processing step p(t).
+    let p_of = |t: usize| if reverse { steps - 1 - t } else { t };
+    let per_t = |which: Buffer| {
+        (0..steps)
+            .map(|t| layer.column(which, p_of(t), e))
+            .collect::<Vec<_>>()
+    };
+    let pre = per_t(Buffer::Pre);
+    let hd = layer.hidden;
+    let mut gates = Vec::new();
+    if layer.kind != CellKind::Rnn {
+        let act = per_t(Buffer::Act);
+        for (k, gname) in layer.kind.gate_names().iter().enumerate() {
+            gates.push(GateSeries {
+                name: gname.to_string(),
+                values: act.iter().map(|col| col[k * hd..(k + 1) * hd].to_vec()).collect(),
+            });
+        }
+        if layer.kind == CellKind::Lstm {
+            gates.push(GateSeries {
+                name: "c".into(),
+                values: per_t(Buffer::Cell),
+            });
+        }
+    }
+    // Records were pushed from the last processing step to the first.
+    let by_t = |v: &[f64]| -> Vec<f64> {
+        let mut in_p: Vec<f64> = v.iter().rev().copied().collect();
+        if reverse {
+            in_p.reverse();
+        }
+        in_p
+    };
+    let (grad_h, grad_c, flushed, grad_w_step) = match record {
+        Some(r) if r.grad_h.len() == steps => (
+            by_t(&r.grad_h),
+            by_t(&r.grad_c),
+            {
+                let mut f: Vec<u32> = r.flushed.iter().rev().copied().collect();
+                if reverse {
+                    f.reverse();
+                }
+                f
+            },
+            by_t(&r.grad_w_step),
+        ),
+        _ => Default::default(),
+    };
+    DirectionTrace {
+        name: name.into(),
+        pre_activations: pre,
+        hidden: per_t(Buffer::State),
+        gates,
+        grad_h,
+        grad_c,
+        flushed,
+        grad_w_step,
+    }
+}
+
+impl<T: Real> Params<T> for RecurrentNet<T> {
+    fn visit(&self, f: &mut dyn FnMut(&Param<T>)) {
+        self.fwd.visit(f);
+        if let Some(b) = &self.bwd {
+            b.visit(f);
+        }
+        f(&self.v);
+        f(&self.c);
+    }
+
+    fn visit_mut(&mut self, f: &mut dyn FnMut(&mut Param<T>)) {
+        self.fwd.visit_mut(f);
+        if let Some(b) = &mut self.bwd {
+            b.visit_mut(f);
+        }
+        f(&mut self.v);
+        f(&mut self.c);
+    }
+}

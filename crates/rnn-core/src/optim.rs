@@ -1,0 +1,193 @@
+//! Gradient clipping and the optimisers. Both work on any model through the
+//! `Params` visitor, and report what they did rather than print it.
+
+use crate::param::Params;
+use crate::real::{norm_f64, Real};
+use crate::trace::ParamNorm;
+use nalgebra::DMatrix;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "mode", content = "threshold")]
+pub enum Clip {
+    None,
+    /// Clamp every gradient entry to [−v, v].
+    Value(f64),
+    /// If the global norm ‖g‖ exceeds v, rescale: g ← v·g/‖g‖.
+    Norm(f64),
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClipReport {
+    /// Global gradient norm over all parameters, before and after clipping.
+    pub norm_before: f64,
+    pub norm_after: f64,
+    pub fired: bool,
+    pub params: Vec<ParamNorm>,
+}
+
+/// Clips the model's gradients in place.
+pub fn clip_gradients<T: Real>(model: &mut dyn Params<T>, clip: Clip) -> ClipReport {
+    let mut before = Vec::new();
+    model.visit(&mut |p| before.push((p.name.clone(), norm_f64(p.grad.iter().copied()))));
+    let global = before.iter().map(|(_, n)| n * n).sum::<f64>().sqrt();
+    let mut fired = false;
+    match clip {
+        Clip::None => {}
+        Clip::Value(v) => {
+            let v = T::of(v);
+            model.visit_mut(&mut |p| {
+                for g in p.grad.iter_mut() {
+                    if *g > v {
+                        *g = v;
+                        fired = true;
+                    } else if *g < -v {
+                        *g = -v;
+                        fired = true;
+                    }
+                }
+            });
+        }
+        Clip::Norm(v) => {
+            if global > v {
+                fired = true;
+                // Scale in f64 then round, and shave one ulp's worth so
+                // rounding can never leave the norm above v.
+                let s = T::of(v / global * (1.0 - 1e-6));
+                model.visit_mut(&mut |p| p.grad *= s);
+            }
+        }
+    }
+    let mut params = Vec::new();
+    let mut i = 0;
+    model.visit(&mut |p| {
+        params.push(ParamNorm {
+            name: before[i].0.clone(),
+            before_clip: before[i].1,
+            after_clip: norm_f64(p.grad.iter().copied()),
+        });
+        i += 1;
+    });
+    let norm_after = params
+        .iter()
+        .map(|p| p.after_clip * p.after_clip)
+        .sum::<f64>()
+        .sqrt();
+    ClipReport {
+        norm_before: global,
+        norm_after,
+        fired,
+        params,
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum OptimizerKind {
+    /// θ ← θ − η g
+    Sgd,
+    /// v ← μ v + g;  θ ← θ − η v
+    Momentum { mu: f64 },
+    /// Kingma & Ba (2015) with bias correction.
+    Adam { beta1: f64, beta2: f64, eps: f64 },
+}
+
+impl OptimizerKind {
+    pub fn momentum() -> Self {
+        OptimizerKind::Momentum { mu: 0.9 }
+    }
+    pub fn adam() -> Self {
+        OptimizerKind::Adam {
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            OptimizerKind::Sgd => "sgd",
+            OptimizerKind::Momentum { .. } => "momentum",
+            OptimizerKind::Adam { .. } => "adam",
+        }
+    }
+    pub fn from_name(name: &str) -> Option<Self> {
+        match name {
+            "sgd" => Some(OptimizerKind::Sgd),
+            "momentum" => Some(Self::momentum()),
+            "adam" => Some(Self::adam()),
+            _ => None,
+        }
+    }
+}
+
+/// An optimiser with its per-parameter state (built on first use).
+#[derive(Clone, Debug)]
+pub struct Optimizer<T: Real> {
+    pub kind: OptimizerKind,
+    m: Vec<DMatrix<T>>,
+    v: Vec<DMatrix<T>>,
+    t: u64,
+}
+
+impl<T: Real> Optimizer<T> {
+    pub fn new(kind: OptimizerKind) -> Self {
+        Optimizer {
+            kind,
+            m: Vec::new(),
+            v: Vec::new(),
+            t: 0,
+        }
+    }
+
+    /// Applies one update with learning rate `lr` (which may change between
+    /// calls without resetting anything).
+    pub fn step(&mut self, model: &mut dyn Params<T>, lr: f64) {
+        self.t += 1;
+        let t = self.t;
+        let kind = self.kind;
+        let (m, v) = (&mut self.m, &mut self.v);
+        let mut i = 0;
+        model.visit_mut(&mut |p| {
+            if m.len() <= i {
+                m.push(DMatrix::zeros(p.value.nrows(), p.value.ncols()));
+                v.push(DMatrix::zeros(p.value.nrows(), p.value.ncols()));
+            }
+            match kind {
+                OptimizerKind::Sgd => axpy(p.value.as_mut_slice(), T::of(-lr), p.grad.as_slice()),
+                OptimizerKind::Momentum { mu } => {
+                    let mu = T::of(mu);
+                    for (mk, g) in m[i].iter_mut().zip(p.grad.iter()) {
+                        *mk = mu * *mk + *g;
+                    }
+                    axpy(p.value.as_mut_slice(), T::of(-lr), m[i].as_slice());
+                }
+                OptimizerKind::Adam { beta1, beta2, eps } => {
+                    let c1 = 1.0 - beta1.powi(t.min(i32::MAX as u64) as i32);
+                    let c2 = 1.0 - beta2.powi(t.min(i32::MAX as u64) as i32);
+                    let step = T::of(lr / c1);
+                    let (b1, b2) = (T::of(beta1), T::of(beta2));
+                    let (one, c2, eps) = (T::one(), T::of(c2), T::of(eps));
+                    for (((w, g), mk), vk) in p
+                        .value
+                        .iter_mut()
+                        .zip(p.grad.iter())
+                        .zip(m[i].iter_mut())
+                        .zip(v[i].iter_mut())
+                    {
+                        *mk = b1 * *mk + (one - b1) * *g;
+                        *vk = b2 * *vk + (one - b2) * *g * *g;
+                        *w -= step * *mk / ((*vk / c2).sqrt() + eps);
+                    }
+                }
+            }
+            i += 1;
+        });
+    }
+}
+
+/// y ← y + a·x
+fn axpy<T: Real>(y: &mut [T], a: T, x: &[T]) {
+    for (yi, xi) in y.iter_mut().zip(x) {
+        *yi += a * *xi;
+    }
+}

@@ -1,0 +1,85 @@
+//! The trace of one training step: plain, serialisable data that the views
+//! draw. No nalgebra types; every number is what the engine computed.
+
+use crate::activation::Activation;
+use crate::cell::CellKind;
+use crate::optim::ClipReport;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Trace {
+    /// The training step this was recorded at (0 before any update).
+    pub step: u64,
+    pub cell: CellKind,
+    pub activation: Activation,
+    pub bidirectional: bool,
+    /// Which example of the batch the per-example series describe.
+    pub example: usize,
+    pub seq_len: usize,
+    pub hidden: usize,
+    /// Batch loss.
+    pub loss: f64,
+    /// x_t for t = 1..T (index 0 is t = 1).
+    pub inputs: Vec<Vec<f64>>,
+    /// The readout y for each output step.
+    pub outputs: Vec<Vec<f64>>,
+    /// One entry, or two (forward then backward) for the bidirectional model.
+    pub directions: Vec<DirectionTrace>,
+    /// Per-parameter gradient norms before and after clipping.
+    pub params: Vec<ParamNorm>,
+    pub clip: Option<ClipReport>,
+    /// The smallest normal value of the scalar the model trains in
+    /// (1.18e-38 for f32): gradient entries below it were flushed to zero.
+    pub floor: f64,
+}
+
+/// One direction of the recurrent layer, indexed by real time t = 1..T
+/// (index 0 is t = 1), whichever way the layer ran.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct DirectionTrace {
+    /// "forward" or "backward".
+    pub name: String,
+    /// a_t, all stacked gate pre-activations (G·H values).
+    pub pre_activations: Vec<Vec<f64>>,
+    /// h_t (H values).
+    pub hidden: Vec<Vec<f64>>,
+    /// LSTM: i, f, g, o and the cell state c; GRU: r, z, n; RNN: none.
+    pub gates: Vec<GateSeries>,
+    /// ‖∂L/∂h_t‖ for the traced example.
+    pub grad_h: Vec<f64>,
+    /// ‖∂L/∂c_t‖ (LSTM only, else empty).
+    pub grad_c: Vec<f64>,
+    /// How many gradient entries (whole batch) fell below the floor at step t
+    /// and were set to zero. A zero `grad_h[t]` with flushes at t or later is
+    /// "below the floor", not a true zero.
+    pub flushed: Vec<u32>,
+    /// ‖term of ∂L/∂W contributed by step t‖ (Frobenius, whole batch).
+    pub grad_w_step: Vec<f64>,
+}
+
+impl DirectionTrace {
+    /// Whether ‖∂L/∂h_t‖ = 0 only because the value underflowed the floor.
+    pub fn underflowed(&self, t: usize) -> bool {
+        self.grad_h.get(t) == Some(&0.0) && self.flushed.iter().skip(t).any(|&n| n > 0)
+    }
+
+    /// ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖: how much of the gradient survives the trip back.
+    pub fn gradient_ratio(&self) -> Option<f64> {
+        let (first, last) = (*self.grad_h.first()?, *self.grad_h.last()?);
+        (last > 0.0).then(|| first / last)
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GateSeries {
+    pub name: String,
+    /// [t][unit].
+    pub values: Vec<Vec<f64>>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ParamNorm {
+    pub name: String,
+    pub before_clip: f64,
+    pub after_clip: f64,
+}

@@ -1,0 +1,191 @@
+//! One training step, end to end: forward, backward, divergence check,
+//! clipping, update — and the trace of it all.
+
+use crate::batch::Batch;
+use crate::net::RecurrentNet;
+use crate::optim::{clip_gradients, Clip, ClipReport, Optimizer, OptimizerKind};
+use crate::param::Params;
+use crate::real::Real;
+use crate::trace::Trace;
+use crate::Error;
+use nalgebra::DMatrix;
+use serde::{Deserialize, Serialize};
+
+/// The knobs that may change between steps without rebuilding the model.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TrainConfig {
+    pub optimizer: OptimizerKind,
+    pub learning_rate: f64,
+    pub clip: Clip,
+}
+
+impl Default for TrainConfig {
+    fn default() -> Self {
+        TrainConfig {
+            optimizer: OptimizerKind::adam(),
+            learning_rate: 0.01,
+            clip: Clip::Norm(1.0),
+        }
+    }
+}
+
+impl TrainConfig {
+    pub fn validate(&self) -> Result<(), Error> {
+        if !self.learning_rate.is_finite() || self.learning_rate < 0.0 {
+            return Err(Error::Invalid("learning rate must be a finite number ≥ 0".into()));
+        }
+        match self.clip {
+            Clip::Value(v) | Clip::Norm(v) if !(v.is_finite() && v > 0.0) => Err(Error::Invalid(
+                "clip threshold must be a finite number > 0".into(),
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// What a step that blew up reports. The weights are left as they were
+/// before the step.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Divergence {
+    /// The step that would have been taken (1-based).
+    pub step: u64,
+    /// The first parameter whose gradient (or updated value) was NaN or ±∞,
+    /// or "loss" when the loss itself was not finite.
+    pub parameter: String,
+    pub loss: f64,
+    /// Global gradient norm (may be ∞ or NaN).
+    pub grad_norm: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum StepError {
+    Invalid(Error),
+    Diverged(Divergence),
+}
+
+impl std::fmt::Display for StepError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            StepError::Invalid(e) => write!(f, "{e}"),
+            StepError::Diverged(d) => write!(
+                f,
+                "diverged at step {}: {} became NaN or infinite (gradient norm {:.3e}, loss {:.3e})",
+                d.step, d.parameter, d.grad_norm, d.loss
+            ),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepReport {
+    pub step: u64,
+    pub loss: f64,
+    pub clip: ClipReport,
+    pub trace: Option<Trace>,
+}
+
+/// A network with its optimiser.
+#[derive(Clone, Debug)]
+pub struct Trainer<T: Real> {
+    pub net: RecurrentNet<T>,
+    pub config: TrainConfig,
+    optimizer: Optimizer<T>,
+    steps_done: u64,
+    snapshot: Vec<DMatrix<T>>,
+}
+
+impl<T: Real> Trainer<T> {
+    pub fn new(net: RecurrentNet<T>, config: TrainConfig) -> Result<Self, Error> {
+        config.validate()?;
+        Ok(Trainer {
+            net,
+            optimizer: Optimizer::new(config.optimizer),
+            config,
+            steps_done: 0,
+            snapshot: Vec::new(),
+        })
+    }
+
+    pub fn steps_done(&self) -> u64 {
+        self.steps_done
+    }
+
+    /// Changes learning rate, clipping or optimiser between steps. A new
+    /// optimiser kind starts with fresh state; the weights are kept.
+    pub fn set_config(&mut self, config: TrainConfig) -> Result<(), Error> {
+        config.validate()?;
+        if config.optimizer != self.config.optimizer {
+            self.optimizer = Optimizer::new(config.optimizer);
+        }
+        self.config = config;
+        Ok(())
+    }
+
+    /// One step of training on `batch`. With `trace_example`, the report
+    /// carries that example's trace.
+    pub fn step(&mut self, batch: &Batch<T>, trace_example: Option<usize>) -> Result<StepReport, StepError> {
+        let next = self.steps_done + 1;
+        let loss = self.net.forward(batch).map_err(StepError::Invalid)?;
+        self.net.backward(trace_example);
+        let mut bad_grad = None;
+        self.net.visit(&mut |p| {
+            if bad_grad.is_none() && p.grad.iter().any(|g| !g.is_finite()) {
+                bad_grad = Some(p.name.clone());
+            }
+        });
+        let clip = clip_gradients(&mut self.net, self.config.clip);
+        if !loss.is_finite() || bad_grad.is_some() {
+            return Err(StepError::Diverged(Divergence {
+                step: next,
+                parameter: bad_grad.unwrap_or_else(|| "loss".into()),
+                loss,
+                grad_norm: clip.norm_before,
+            }));
+        }
+        // Keep the weights so an update that overflows can be undone.
+        let mut i = 0;
+        let snapshot = &mut self.snapshot;
+        self.net.visit(&mut |p| {
+            if snapshot.len() <= i {
+                snapshot.push(p.value.clone());
+            } else {
+                snapshot[i].copy_from(&p.value);
+            }
+            i += 1;
+        });
+        self.optimizer.step(&mut self.net, self.config.learning_rate);
+        let mut bad_value = None;
+        self.net.visit(&mut |p| {
+            if bad_value.is_none() && p.value.iter().any(|v| !v.is_finite()) {
+                bad_value = Some(p.name.clone());
+            }
+        });
+        if let Some(parameter) = bad_value {
+            let mut i = 0;
+            let snapshot = &self.snapshot;
+            self.net.visit_mut(&mut |p| {
+                p.value.copy_from(&snapshot[i]);
+                i += 1;
+            });
+            return Err(StepError::Diverged(Divergence {
+                step: next,
+                parameter,
+                loss,
+                grad_norm: clip.norm_before,
+            }));
+        }
+        self.steps_done = next;
+        let trace = trace_example.map(|_| {
+            let mut t = self.net.trace(next);
+            t.params = clip.params.clone();
+            t.clip = Some(clip.clone());
+            t
+        });
+        Ok(StepReport {
+            step: next,
+            loss,
+            clip,
+            trace,
+        })
+    }
+}
