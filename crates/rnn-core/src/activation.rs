@@ -119,7 +119,7 @@ mod tests {
     #[test]
     fn derivatives_match_finite_differences_and_gamma() {
         for act in Activation::ALL {
-            for &a in &[-3.0, -0.7, -0.1, 0.2, 0.9, 2.5] {
+            for &a in &[-3.0f64, -0.7, -0.1, 0.2, 0.9, 2.5] {
                 let h = 1e-6;
                 let fd = (act.apply(a + h) - act.apply(a - h)) / (2.0 * h);
                 let d = act.derivative(a, act.apply(a));

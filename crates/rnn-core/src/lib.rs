@@ -12,6 +12,7 @@
 pub mod activation;
 pub mod batch;
 pub mod cell;
+pub mod experiment;
 pub mod init;
 pub mod layer;
 pub mod loss;
@@ -21,12 +22,14 @@ pub mod param;
 pub mod real;
 pub mod rng;
 pub mod spectrum;
+pub mod tasks;
 pub mod trace;
 pub mod train;
 
 pub use activation::Activation;
 pub use batch::{Batch, Structure};
 pub use cell::CellKind;
+pub use experiment::{Experiment, ExperimentConfig};
 pub use init::Init;
 pub use loss::{LossKind, Targets};
 pub use net::{Analysis, NetConfig, RecurrentNet};
@@ -34,6 +37,7 @@ pub use optim::{Clip, ClipReport, OptimizerKind};
 pub use param::{Param, Params, SavedParam};
 pub use real::Real;
 pub use rng::Rng;
+pub use tasks::{Task, TaskConfig, TaskKind};
 pub use trace::{DirectionTrace, Trace};
 pub use train::{Divergence, StepError, StepReport, TrainConfig, Trainer};
 

@@ -1,0 +1,186 @@
+//! An experiment as the page runs it: a task, a network in f32 and its
+//! trainer, and the seeded stream of batches. Everything a URL can hold is in
+//! `ExperimentConfig`; the same config and seed give the same run.
+
+use crate::activation::Activation;
+use crate::batch::Batch;
+use crate::cell::CellKind;
+use crate::init::Init;
+use crate::net::{Analysis, NetConfig, RecurrentNet};
+use crate::optim::{clip_gradients, Clip, OptimizerKind};
+use crate::param::Params;
+use crate::rng::Rng;
+use crate::tasks::{Score, Task, TaskConfig};
+use crate::trace::Trace;
+use crate::train::{StepError, StepReport, TrainConfig, Trainer};
+use crate::Error;
+use serde::{Deserialize, Serialize};
+
+pub const MAX_BATCH: usize = 512;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ExperimentConfig {
+    pub task: TaskConfig,
+    pub cell: CellKind,
+    pub bidirectional: bool,
+    pub hidden_size: usize,
+    pub activation: Activation,
+    pub init_input: Init,
+    pub init_recurrent: Init,
+    pub spectral_radius: Option<f64>,
+    pub forget_bias: f64,
+    pub truncation: Option<usize>,
+    pub batch_size: usize,
+    pub seed: u64,
+    pub train: TrainConfig,
+}
+
+impl Default for ExperimentConfig {
+    fn default() -> Self {
+        ExperimentConfig {
+            task: TaskConfig::default(),
+            cell: CellKind::Rnn,
+            bidirectional: false,
+            hidden_size: 32,
+            activation: Activation::Tanh,
+            init_input: Init::XavierUniform,
+            init_recurrent: Init::Orthogonal,
+            spectral_radius: None,
+            forget_bias: 1.0,
+            truncation: None,
+            batch_size: 32,
+            seed: 1,
+            train: TrainConfig {
+                optimizer: OptimizerKind::adam(),
+                learning_rate: 0.01,
+                clip: Clip::Norm(1.0),
+            },
+        }
+    }
+}
+
+impl ExperimentConfig {
+    /// The network this experiment trains, shaped by its task.
+    pub fn net_config(&self, task: &Task) -> NetConfig {
+        let info = task.info();
+        NetConfig {
+            cell: self.cell,
+            bidirectional: self.bidirectional,
+            input_size: info.input_size,
+            hidden_size: self.hidden_size,
+            output_size: info.output_size,
+            activation: self.activation,
+            structure: info.structure,
+            loss: info.loss,
+            init_input: self.init_input,
+            init_recurrent: self.init_recurrent,
+            spectral_radius: self.spectral_radius,
+            forget_bias: self.forget_bias,
+            truncation: self.truncation,
+            seed: self.seed,
+        }
+    }
+}
+
+pub struct Experiment {
+    config: ExperimentConfig,
+    task: Task,
+    trainer: Trainer<f32>,
+    data: Rng,
+    /// The batch of the last step or probe (for scoring).
+    last_batch: Option<Batch<f64>>,
+}
+
+impl Experiment {
+    pub fn new(config: ExperimentConfig) -> Result<Self, Error> {
+        if config.batch_size == 0 || config.batch_size > MAX_BATCH {
+            return Err(Error::Invalid(format!(
+                "batch size must be between 1 and {MAX_BATCH}"
+            )));
+        }
+        let task = Task::new(config.task.clone())?;
+        let net = RecurrentNet::new(config.net_config(&task))?;
+        let trainer = Trainer::new(net, config.train)?;
+        // The data stream has its own seed so changing the model never
+        // changes which examples are drawn.
+        let data = Rng::new(config.seed ^ 0x5EED_DA7A);
+        Ok(Experiment {
+            config,
+            task,
+            trainer,
+            data,
+            last_batch: None,
+        })
+    }
+
+    pub fn config(&self) -> &ExperimentConfig {
+        &self.config
+    }
+
+    pub fn task(&self) -> &Task {
+        &self.task
+    }
+
+    pub fn net(&self) -> &RecurrentNet<f32> {
+        &self.trainer.net
+    }
+
+    pub fn steps_done(&self) -> u64 {
+        self.trainer.steps_done()
+    }
+
+    /// Learning rate, clipping and optimiser take effect at the next step.
+    pub fn set_train_config(&mut self, train: TrainConfig) -> Result<(), Error> {
+        self.trainer.set_config(train)?;
+        self.config.train = train;
+        Ok(())
+    }
+
+    /// One training step on a fresh batch. With `trace`, the report carries
+    /// the trace of example 0.
+    pub fn step(&mut self, trace: bool) -> Result<StepReport, StepError> {
+        let batch = self.task.batch(&mut self.data, self.config.batch_size);
+        let report = self.trainer.step(&batch.cast(), trace.then_some(0));
+        self.last_batch = Some(batch);
+        report
+    }
+
+    /// Loss, gradients (clipped as training would) and trace on a fresh batch,
+    /// without changing any weight: what the network looks like right now.
+    pub fn probe(&mut self, trace: bool) -> Result<StepReport, StepError> {
+        let batch = self.task.batch(&mut self.data, self.config.batch_size);
+        let net = &mut self.trainer.net;
+        let loss = net.forward(&batch.cast()).map_err(StepError::Invalid)?;
+        net.backward(trace.then_some(0));
+        let clip = clip_gradients(net, self.config.train.clip);
+        let step = self.trainer.steps_done();
+        let trace = trace.then(|| {
+            let mut t = self.trainer.net.trace(step);
+            t.params = clip.params.clone();
+            t.clip = Some(clip.clone());
+            t
+        });
+        self.last_batch = Some(batch);
+        Ok(StepReport {
+            step,
+            loss,
+            clip,
+            trace,
+        })
+    }
+
+    /// The task's own score on the last batch seen.
+    pub fn score(&self) -> Option<Score> {
+        let batch = self.last_batch.as_ref()?;
+        Some(self.task.score(&self.trainer.net.outputs(), batch))
+    }
+
+    pub fn analysis(&self, trace: Option<&Trace>) -> Analysis {
+        self.trainer.net.analysis(trace)
+    }
+
+    /// Names of the network's parameters, in order.
+    pub fn param_names(&self) -> Vec<String> {
+        self.trainer.net.param_names()
+    }
+}
