@@ -76,6 +76,9 @@ struct Workspace<T: Real> {
     delta_x: DMatrix<T>,
     /// GRU: G·H × TB, the same as seen by W (its n-rows carry the extra r).
     delta_h: DMatrix<T>,
+    /// H × G·H: Wᵀ, transposed once per backward pass because nalgebra's
+    /// `gemm_tr` is a plain loop while `gemm` runs the blocked SIMD kernel.
+    w_t: DMatrix<T>,
     /// H × B: total ∂L/∂h at the current step, the part carried to the
     /// previous step, and (LSTM) the carried ∂L/∂c.
     dh: DMatrix<T>,
@@ -100,6 +103,7 @@ impl<T: Real> Workspace<T> {
         resize(&mut self.pre, gh, tb);
         resize(&mut self.hs, hidden, tb + batch);
         resize(&mut self.hs_t, tb, hidden);
+        resize(&mut self.w_t, hidden, gh);
         resize(&mut self.delta_x, gh, tb);
         resize(&mut self.dh, hidden, batch);
         resize(&mut self.carry, hidden, batch);
@@ -245,7 +249,7 @@ impl<T: Real> Layer<T> {
         }
         let flushed = flush_subnormals(delta);
         ws.carry
-            .gemm_tr(T::one(), &self.w.value, &block(&ws.delta_x, p, batch), T::zero());
+            .gemm(T::one(), &ws.w_t, &block(&ws.delta_x, p, batch), T::zero());
         flushed
     }
 
@@ -325,7 +329,7 @@ impl<T: Real> Layer<T> {
         }
         let flushed = flush_subnormals(delta) + flush_subnormals(dc);
         ws.carry
-            .gemm_tr(T::one(), &self.w.value, &block(&ws.delta_x, p, batch), T::zero());
+            .gemm(T::one(), &ws.w_t, &block(&ws.delta_x, p, batch), T::zero());
         flushed
     }
 
@@ -397,7 +401,7 @@ impl<T: Real> Layer<T> {
         }
         let flushed = flush_subnormals(dx) + flush_subnormals(dhh);
         ws.carry
-            .gemm_tr(T::one(), &self.w.value, &block(&ws.delta_h, p, batch), T::one());
+            .gemm(T::one(), &ws.w_t, &block(&ws.delta_h, p, batch), T::one());
         flushed
     }
 
@@ -414,6 +418,7 @@ impl<T: Real> Layer<T> {
         let (batch, steps, hd) = (self.ws.batch, self.ws.steps, self.hidden);
         self.ws.carry.fill(T::zero());
         self.ws.dc.fill(T::zero());
+        self.w.value.transpose_to(&mut self.ws.w_t);
         if let Some(r) = record.as_deref_mut() {
             *r = LayerRecord {
                 example: r.example.min(batch.saturating_sub(1)),
