@@ -46,7 +46,7 @@ impl Activation {
     pub fn apply<T: Real>(self, a: T) -> T {
         match self {
             Activation::Sigmoid => sigmoid(a),
-            Activation::Tanh => a.tanh(),
+            Activation::Tanh => a.tanh_(),
             Activation::Relu => {
                 if a > T::zero() {
                     a
@@ -103,13 +103,7 @@ impl Activation {
 
 #[inline]
 pub fn sigmoid<T: Real>(a: T) -> T {
-    // Written so that neither branch overflows exp for large |a|.
-    if a >= T::zero() {
-        T::one() / (T::one() + (-a).exp())
-    } else {
-        let e = a.exp();
-        e / (T::one() + e)
-    }
+    a.sigmoid()
 }
 
 #[cfg(test)]

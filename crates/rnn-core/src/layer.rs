@@ -261,14 +261,14 @@ impl<T: Real> Layer<T> {
         block_mut(&mut ws.pre, p, batch).gemm(T::one(), &self.w.value, &block(&ws.hs, p, batch), T::one());
         let pre = slice(&ws.pre, p, batch);
         let act = slice_mut(&mut ws.act, p, batch);
-        for (idx, (a, z)) in act.iter_mut().zip(pre).enumerate() {
-            // Rows 2H..3H of each column are g (tanh); the rest are σ gates.
-            let row = idx % (4 * hd);
-            *a = if (2 * hd..3 * hd).contains(&row) {
-                z.tanh()
-            } else {
-                sigmoid(*z)
-            };
+        // Per column, rows 2H..3H are g (tanh); the rest are σ gates.
+        for (a4, z4) in act.chunks_exact_mut(4 * hd).zip(pre.chunks_exact(4 * hd)) {
+            for (a, z) in a4.iter_mut().zip(z4) {
+                *a = sigmoid(*z);
+            }
+            for (a, z) in a4[2 * hd..3 * hd].iter_mut().zip(&z4[2 * hd..3 * hd]) {
+                *a = z.tanh_();
+            }
         }
         let (c_prev, c_next) = prev_next(&mut ws.cs, p, batch);
         let tanh_c = slice_mut(&mut ws.tanh_c, p, batch);
@@ -280,7 +280,7 @@ impl<T: Real> Layer<T> {
                 let idx = j * hd + k;
                 let c = f * c_prev[idx] + i * g;
                 c_next[idx] = c;
-                let tc = c.tanh();
+                let tc = c.tanh_();
                 tanh_c[idx] = tc;
                 h_next[idx] = o * tc;
             }
@@ -356,7 +356,7 @@ impl<T: Real> Layer<T> {
                 let z = sigmoid(pre[o + hd + k]);
                 let hnk = gh[o + 2 * hd + k] + b_hn[k];
                 pre[o + 2 * hd + k] += r * hnk;
-                let n = pre[o + 2 * hd + k].tanh();
+                let n = pre[o + 2 * hd + k].tanh_();
                 act[o + k] = r;
                 act[o + hd + k] = z;
                 act[o + 2 * hd + k] = n;

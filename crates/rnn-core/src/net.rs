@@ -91,9 +91,11 @@ impl NetConfig {
                 return bad("spectral radius must be a finite number ≥ 0");
             }
         }
-        if let Init::Uniform { a } = self.init_input.clone() {
-            if !a.is_finite() {
-                return bad("uniform range must be finite");
+        for init in [self.init_input, self.init_recurrent] {
+            if let Init::Uniform { a } = init {
+                if !a.is_finite() {
+                    return bad("uniform range must be finite");
+                }
             }
         }
         if !self.forget_bias.is_finite() {

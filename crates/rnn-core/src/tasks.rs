@@ -339,10 +339,14 @@ impl Task {
     }
 
     fn build_blank_sentences(&mut self) {
-        let mut raw: Vec<(Vec<String>, Vec<(usize, String)>)> = Vec::new();
+        // Each sentence as tokens, with its blanks' positions and answers.
+        type Raw = (Vec<String>, Vec<(usize, String)>);
+        let mut raw: Vec<Raw> = Vec::new();
         let words = |s: &str| s.split_whitespace().map(String::from).collect::<Vec<_>>();
         let chars = |s: &str| s.chars().map(|c| c.to_string()).collect::<Vec<_>>();
-        let langs: [(&[&str], &[&str], &dyn Fn(&str) -> Vec<String>); 2] = [
+        // (templates, subjects, tokeniser): English by word, Chinese by character.
+        type Tokenise<'a> = &'a dyn Fn(&str) -> Vec<String>;
+        let langs: [(&[&str], &[&str], Tokenise); 2] = [
             (BLANK_TEMPLATES_EN, BLANK_SUBJECTS_EN, &words),
             (BLANK_TEMPLATES_ZH, BLANK_SUBJECTS_ZH, &chars),
         ];
