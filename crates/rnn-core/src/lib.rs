@@ -11,6 +11,7 @@
 
 pub mod activation;
 pub mod batch;
+pub mod benchmark;
 pub mod cell;
 pub mod experiment;
 pub mod init;
