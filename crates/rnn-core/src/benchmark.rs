@@ -42,7 +42,10 @@ pub fn setup(cell: CellKind, hidden: usize, seq_len: usize) -> (Trainer<f32>, Ba
         inputs: DMatrix::from_fn(INPUT, seq_len * BATCH, |_, _| rng.normal() as f32),
         targets: Targets::Classes((0..BATCH).map(|j| Some((j % CLASSES) as u32)).collect()),
     };
-    (Trainer::new(net, config).expect("the benchmark config is valid"), batch)
+    (
+        Trainer::new(net, config).expect("the benchmark config is valid"),
+        batch,
+    )
 }
 
 /// Floating-point operations of one training step in the matrix products
@@ -50,6 +53,11 @@ pub fn setup(cell: CellKind, hidden: usize, seq_len: usize) -> (Trainer<f32>, Ba
 /// multiply-add as two: 2·G·H·T·B·(2I + 3H). Elementwise work is left out,
 /// so GFLOP/s figures are conservative.
 pub fn flops_per_step(cell: CellKind, hidden: usize, seq_len: usize) -> f64 {
-    let gh = (cell.gates() * hidden) as f64;
-    2.0 * gh * (seq_len * BATCH) as f64 * (2 * INPUT + 3 * hidden) as f64
+    let config = NetConfig {
+        cell,
+        input_size: INPUT,
+        hidden_size: hidden,
+        ..NetConfig::default()
+    };
+    config.flops_per_step(seq_len, BATCH)
 }

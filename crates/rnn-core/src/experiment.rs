@@ -17,6 +17,13 @@ use crate::Error;
 use serde::{Deserialize, Serialize};
 
 pub const MAX_BATCH: usize = 512;
+/// The training buffers may hold at most this many f32 (256 MB): a browser
+/// tab that asks for more gets an error from the allocator, which in
+/// WebAssembly is an abort, not a message.
+pub const MAX_WORKSPACE_SCALARS: f64 = 64.0 * 1024.0 * 1024.0;
+/// At most this much arithmetic per training step (about a second in the
+/// browser): one step cannot be split across animation frames.
+pub const MAX_FLOPS_PER_STEP: f64 = 2e10;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct ExperimentConfig {
@@ -99,7 +106,27 @@ impl Experiment {
             )));
         }
         let task = Task::new(config.task.clone())?;
-        let net = RecurrentNet::new(config.net_config(&task))?;
+        let net_config = config.net_config(&task);
+        let seq_len = task.info().seq_len;
+        let memory = net_config.workspace_scalars(seq_len, config.batch_size);
+        if memory > MAX_WORKSPACE_SCALARS {
+            return Err(Error::Invalid(format!(
+                "this network would need about {:.0} MB per batch (limit {:.0} MB): \
+                 use a smaller hidden size, sequence length or batch",
+                memory * 4.0 / 1e6,
+                MAX_WORKSPACE_SCALARS * 4.0 / 1e6
+            )));
+        }
+        let work = net_config.flops_per_step(seq_len, config.batch_size);
+        if work > MAX_FLOPS_PER_STEP {
+            return Err(Error::Invalid(format!(
+                "one training step would take {:.0} GFLOP (limit {:.0}): \
+                 use a smaller hidden size, sequence length or batch",
+                work / 1e9,
+                MAX_FLOPS_PER_STEP / 1e9
+            )));
+        }
+        let net = RecurrentNet::new(net_config)?;
         let trainer = Trainer::new(net, config.train)?;
         // The data stream has its own seed so changing the model never
         // changes which examples are drawn.

@@ -73,6 +73,29 @@ impl Default for NetConfig {
 }
 
 impl NetConfig {
+    /// How many scalars the training buffers hold for a batch of this shape:
+    /// per direction, about T·B·(2I + 4·G·H + 7H), plus the readout's.
+    pub fn workspace_scalars(&self, seq_len: usize, batch: usize) -> f64 {
+        let (i, h, o) = (
+            self.input_size as f64,
+            self.hidden_size as f64,
+            self.output_size as f64,
+        );
+        let gh = self.cell.gates() as f64 * h;
+        let dirs = if self.bidirectional { 2.0 } else { 1.0 };
+        let tb = (seq_len * batch) as f64;
+        tb * (dirs * (2.0 * i + 4.0 * gh + 7.0 * h) + 2.0 * o + 4.0 * h)
+    }
+
+    /// Floating-point operations of one training step in the matrix products
+    /// (see `benchmark::flops_per_step`), both directions.
+    pub fn flops_per_step(&self, seq_len: usize, batch: usize) -> f64 {
+        let (i, h) = (self.input_size as f64, self.hidden_size as f64);
+        let gh = self.cell.gates() as f64 * h;
+        let dirs = if self.bidirectional { 2.0 } else { 1.0 };
+        dirs * 2.0 * gh * (seq_len * batch) as f64 * (2.0 * i + 3.0 * h)
+    }
+
     pub fn validate(&self) -> Result<(), Error> {
         let bad = |m: &str| Err(Error::Invalid(m.to_string()));
         if self.input_size == 0 || self.output_size == 0 {
