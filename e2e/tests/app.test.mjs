@@ -1,0 +1,229 @@
+// Browser tests of rnn-lab (issue 3), in Debian's headless Chromium against
+// `trunk build --release` output in ../dist. Run: `npm test` (or
+// `cargo xtask test`, which builds dist first).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openPage, ready, stepCount, loss, state } from '../lib/harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const CONTROLS = [
+  'play', 'pause', 'step', 'reset', 'model', 'task', 'seq-len', 'hidden', 'activation',
+  'init-input', 'init-recurrent', 'spectral-radius', 'clip-mode', 'clip-threshold', 'optimizer',
+  'learning-rate', 'batch-size', 'seed', 'status', 'step-count', 'loss', 'loss-chart',
+];
+
+test('the page loads with every hook, no console error and no outside request', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(server.url);
+  await ready(page);
+  for (const id of CONTROLS) {
+    assert.equal(await page.getByTestId(id).count(), 1, `data-testid=${id}`);
+  }
+  assert.equal(await state(page), 'idle');
+  assert.equal(await stepCount(page), 0);
+  assert.ok(Number.isFinite(await loss(page)), 'the untrained loss is shown');
+  assert.equal(await page.getByTestId('notice').count(), 0, 'no notice for a plain link');
+  // The settings are written into the URL at once.
+  assert.match(page.url(), /#model=rnn&task=adding&seq-len=20/);
+  // The chart is drawn (not a blank canvas) and sized for HiDPI.
+  const chart = await page.getByTestId('loss-chart').evaluate((c) => {
+    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    let ink = 0;
+    for (let i = 0; i < px.length; i += 4) if (px[i] < 200 || px[i + 1] < 200) ink++;
+    return { ink, w: c.width, cssW: c.clientWidth };
+  });
+  assert.ok(chart.ink > 500, `chart has ink (${chart.ink})`);
+  assert.equal(chart.w, chart.cssW * 1, 'canvas at devicePixelRatio 1 here');
+  await page.waitForTimeout(300);
+  assert.deepEqual(problems.console, []);
+  assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.failed, []);
+  assert.deepEqual(problems.outside, []);
+  await context.close();
+});
+
+test('the chart is sharp on a HiDPI screen', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 720 }, deviceScaleFactor: 2 });
+  const page = await context.newPage();
+  await page.goto(server.url);
+  await ready(page);
+  const { w, cssW } = await page.getByTestId('loss-chart').evaluate((c) => ({ w: c.width, cssW: c.clientWidth }));
+  assert.equal(w, cssW * 2);
+  await context.close();
+});
+
+test('Play makes the step count grow and the loss fall on the default task', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(server.url);
+  await ready(page);
+  const before = await loss(page);
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'running');
+  await page.waitForTimeout(1000);
+  const early = await stepCount(page);
+  assert.ok(early > 0, `steps after 1 s: ${early}`);
+  // Train until the loss is well under the untrained one (at most 20 s).
+  await page.waitForFunction(
+    (b) => {
+      const l = Number(document.querySelector('[data-testid=loss]').textContent);
+      const s = Number(document.querySelector('[data-testid=step-count]').textContent);
+      return s > 300 && l < b / 3;
+    },
+    before,
+    { timeout: 20_000 },
+  );
+  const later = await stepCount(page);
+  assert.ok(later > early, `${later} > ${early}`);
+  const sps = Number(await page.getByTestId('steps-per-sec').textContent());
+  assert.ok(sps > 10, `steps/s ${sps}`);
+  // Pause stops it; Step adds exactly one.
+  await page.getByTestId('pause').click();
+  assert.equal(await state(page), 'paused');
+  const paused = await stepCount(page);
+  await page.waitForTimeout(300);
+  assert.equal(await stepCount(page), paused);
+  await page.getByTestId('step').click();
+  assert.equal(await stepCount(page), paused + 1);
+  // Reset brings back the same untrained net (same seed, same first batch).
+  await page.getByTestId('reset').click();
+  assert.equal(await state(page), 'idle');
+  assert.equal(await stepCount(page), 0);
+  assert.equal(await loss(page), before);
+  assert.deepEqual(problems.console, []);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('a control change shows up in the URL and survives a reload', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(server.url);
+  await ready(page);
+  const historyLength = await page.evaluate(() => history.length);
+  await page.getByTestId('model').selectOption('lstm');
+  await page.getByTestId('learning-rate').selectOption('0.003');
+  await page.getByTestId('clip-mode').selectOption('value');
+  await page.getByTestId('seq-len').fill('37');
+  await page.getByTestId('hidden').fill('48');
+  await page.getByTestId('seed').fill('4242');
+  await page.getByTestId('seed').press('Enter');
+  await page.getByTestId('seed').blur();
+  await page.waitForFunction(() => location.hash.includes('seed=4242'));
+  const url = page.url();
+  for (const part of ['model=lstm', 'learning-rate=0.003', 'clip-mode=value', 'seq-len=37', 'hidden=48', 'seed=4242']) {
+    assert.ok(url.includes(part), `${part} in ${url}`);
+  }
+  // Changes replace the history entry rather than pile up.
+  assert.equal(await page.evaluate(() => history.length), historyLength);
+  const lossBefore = await loss(page);
+  await page.reload();
+  await ready(page);
+  assert.equal(page.url(), url);
+  assert.equal(await page.getByTestId('model').inputValue(), 'lstm');
+  assert.equal(await page.getByTestId('learning-rate').inputValue(), '0.003');
+  assert.equal(await page.getByTestId('clip-mode').inputValue(), 'value');
+  assert.equal(await page.getByTestId('seq-len').inputValue(), '37');
+  assert.equal(await page.getByTestId('hidden').inputValue(), '48');
+  assert.equal(await page.getByTestId('seed').inputValue(), '4242');
+  assert.equal(await loss(page), lossBefore, 'same link, same untrained loss');
+  assert.equal(await page.getByTestId('notice').count(), 0);
+  assert.deepEqual(problems.console, []);
+  await context.close();
+});
+
+test('a garbage URL opens with defaults and a notice naming the bad values', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(
+    `${server.url}#model=transformer&task=adding&seq-len=-5&hidden=99999&activation=%ZZ&seed=banana&nonsense=1`,
+  );
+  await ready(page);
+  const notice = page.getByTestId('notice');
+  await notice.waitFor();
+  const text = await notice.textContent();
+  for (const word of ['model', 'transformer', 'seq-len', 'hidden', 'activation', 'seed', 'nonsense']) {
+    assert.ok(text.includes(word), `notice names ${word}: ${text}`);
+  }
+  assert.equal(await page.getByTestId('model').inputValue(), 'rnn');
+  assert.equal(await page.getByTestId('hidden').inputValue(), '32');
+  // The URL is rewritten to what actually runs, and the page works.
+  assert.match(page.url(), /model=rnn/);
+  await page.getByTestId('step').click();
+  assert.equal(await stepCount(page), 1);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('no URL makes the wasm panic', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  const nasty = [
+    '#' + '&'.repeat(50),
+    '#seq-len=1e999&hidden=NaN&learning-rate=Infinity&batch-size=0',
+    '#model=%F0%9F%A6%80&task=%00&spectral-radius=-1',
+    '#' + 'seed=1&'.repeat(1500),
+    '?task=copy#task=copy&seq-len=2',
+  ];
+  for (const hash of nasty) {
+    await page.goto(server.url + hash);
+    await ready(page);
+    await page.getByTestId('step').click();
+    assert.equal(await stepCount(page), 1, hash.slice(0, 40));
+  }
+  assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.console.filter((m) => /panic|unreachable|RuntimeError/i.test(m)), []);
+  await context.close();
+});
+
+test('a blow-up ends in the diverged state and the page still answers', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(
+    `${server.url}#model=rnn&activation=relu&init-recurrent=orthogonal&spectral-radius=3&clip-mode=none&learning-rate=10&optimizer=sgd&seq-len=50`,
+  );
+  await ready(page);
+  await page.getByTestId('play').click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=status]').dataset.state === 'diverged',
+    null,
+    { timeout: 20_000 },
+  );
+  const message = await page.getByTestId('diverged').textContent();
+  assert.match(message, /diverged at step \d+: gradient norm reached/);
+  assert.match(message, /clipping/);
+  assert.ok(await page.getByTestId('play').isDisabled());
+  // Still answering: controls respond and Reset brings back a fresh net.
+  await page.getByTestId('clip-mode').selectOption('norm');
+  assert.match(page.url(), /clip-mode=norm/);
+  await page.getByTestId('reset').click();
+  assert.equal(await state(page), 'idle');
+  assert.equal(await stepCount(page), 0);
+  assert.equal(await page.getByTestId('diverged').count(), 0);
+  await page.getByTestId('step').click();
+  assert.equal(await stepCount(page), 1);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('the page fits a 1280×720 projector', async () => {
+  const { page, context } = await openPage(browser, server.url);
+  await page.goto(server.url);
+  await ready(page);
+  // Every control is visible without scrolling.
+  for (const id of CONTROLS) {
+    const box = await page.getByTestId(id).boundingBox();
+    assert.ok(box && box.y >= 0 && box.y + box.height <= 720 && box.x + box.width <= 1280, `${id} on screen`);
+  }
+  const overflowX = await page.evaluate(() => document.documentElement.scrollWidth > innerWidth);
+  assert.equal(overflowX, false, 'no horizontal scroll');
+  await context.close();
+});

@@ -1,0 +1,257 @@
+//! The live loss chart: the loss per training step on a log axis, with the
+//! task's baseline (what a network that learned nothing scores) and its
+//! "solved" line. Drawn with plotters on a canvas at the screen's
+//! devicePixelRatio, so it stays sharp on HiDPI screens and projectors.
+//!
+//! [`ChartData::prepare`] (plain, tested) decides what to draw;
+//! [`draw`] only draws it.
+
+use crate::components::status::format_loss;
+use crate::lab::Lab;
+use crate::state::history::LossPoint;
+use leptos::prelude::*;
+use rnn_core::tasks::TaskInfo;
+
+/// Okabe–Ito colours: distinguishable with any colour vision.
+const C_LOSS: (u8, u8, u8) = (0, 114, 178);
+const C_BASELINE: (u8, u8, u8) = (213, 94, 0);
+const C_SOLVED: (u8, u8, u8) = (0, 158, 115);
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartData {
+    pub points: Vec<(f64, f64)>,
+    pub x_max: f64,
+    /// Log-axis range, both > 0.
+    pub y_min: f64,
+    pub y_max: f64,
+    pub baseline: Option<f64>,
+    pub solved: Option<f64>,
+}
+
+impl ChartData {
+    pub fn prepare(points: &[LossPoint], info: Option<&TaskInfo>) -> ChartData {
+        const FLOOR: f64 = 1e-7;
+        let pos = |x: f64| (x.is_finite() && x > 0.0).then_some(x);
+        let baseline = info.and_then(|i| pos(i.baseline_loss));
+        let solved = info.and_then(|i| pos(i.solved_loss));
+        let points: Vec<(f64, f64)> = points
+            .iter()
+            .map(|p| (p.step as f64, p.loss.max(FLOOR)))
+            .collect();
+        let ys = points.iter().map(|p| p.1).chain(baseline).chain(solved);
+        let (lo, hi) = ys.fold((f64::INFINITY, 0f64), |(lo, hi), y| (lo.min(y), hi.max(y)));
+        let (lo, hi) = if lo.is_finite() && hi > 0.0 {
+            (lo, hi)
+        } else {
+            (0.01, 1.0)
+        };
+        // A margin of a factor of 2 either side, and at least one decade.
+        let (mut y_min, mut y_max) = ((lo / 2.0).max(FLOOR), (hi * 2.0).min(1e12));
+        if y_max / y_min < 10.0 {
+            let mid = (y_min * y_max).sqrt();
+            y_min = mid / 10f64.sqrt();
+            y_max = mid * 10f64.sqrt();
+        }
+        let x_max = points.last().map_or(0.0, |p| p.0).max(10.0);
+        ChartData {
+            points,
+            x_max,
+            y_min,
+            y_max,
+            baseline,
+            solved,
+        }
+    }
+}
+
+#[component]
+pub fn LossChart() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let resized = RwSignal::new(0u32);
+    let _ = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    Effect::new(move |_| {
+        resized.track();
+        let Some(el) = canvas.get() else { return };
+        let info = lab.task_info.get();
+        let data = lab
+            .history
+            .with(|h| ChartData::prepare(&h.points(), info.as_deref()));
+        if let Err(e) = draw(&el, &data) {
+            leptos::logging::warn!("loss chart: {e}");
+        }
+    });
+    let caption = move || {
+        lab.task_info.with(|i| {
+            i.as_ref().map(|i| {
+                format!(
+                    "Dashed: baseline {} ({}). Dotted: solved below {}.",
+                    format_loss(i.baseline_loss),
+                    i.baseline_note,
+                    format_loss(i.solved_loss)
+                )
+            })
+        })
+    };
+    view! {
+        <figure class="loss-chart">
+            <canvas
+                node_ref=canvas
+                data-testid="loss-chart"
+                role="img"
+                aria-label="Training loss against training step, log scale"
+            ></canvas>
+            <figcaption class="muted">{caption}</figcaption>
+        </figure>
+    }
+}
+
+/// Sizes the canvas to its CSS box × devicePixelRatio and draws the chart.
+pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), String> {
+    use plotters::prelude::*;
+    use plotters_canvas::CanvasBackend;
+
+    let dpr = web_sys::window()
+        .map_or(1.0, |w| w.device_pixel_ratio())
+        .clamp(1.0, 4.0);
+    let (css_w, css_h) = (canvas.client_width().max(1), canvas.client_height().max(1));
+    let (w, h) = (
+        (css_w as f64 * dpr).round() as u32,
+        (css_h as f64 * dpr).round() as u32,
+    );
+    if canvas.width() != w || canvas.height() != h {
+        canvas.set_width(w);
+        canvas.set_height(h);
+    }
+    let px = |x: f64| (x * dpr).round() as u32;
+    let font = |size: f64| ("sans-serif", size * dpr).into_font();
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+
+    let root = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or("no 2d context")?
+        .into_drawing_area();
+    root.fill(&WHITE).map_err(|e| err(&e))?;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(10.0))
+        .margin_right(px(24.0))
+        .x_label_area_size(px(48.0))
+        .y_label_area_size(px(78.0))
+        .build_cartesian_2d(0f64..d.x_max, (d.y_min..d.y_max).log_scale())
+        .map_err(|e| err(&e))?;
+    chart
+        .configure_mesh()
+        .x_desc("training step")
+        .y_desc("loss (log scale)")
+        .label_style(font(15.0))
+        .axis_desc_style(font(16.0))
+        .x_labels(6)
+        .y_labels(6)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format_tick(*y))
+        .bold_line_style(RGBColor(220, 220, 220).stroke_width(px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(RGBColor(90, 90, 90).stroke_width(px(1.0)))
+        .draw()
+        .map_err(|e| err(&e))?;
+
+    let color = |c: (u8, u8, u8)| RGBColor(c.0, c.1, c.2);
+    let legend_line = move |c: RGBColor| {
+        move |(x, y): (i32, i32)| {
+            PathElement::new([(x, y), (x + px(22.0) as i32, y)], c.stroke_width(px(3.0)))
+        }
+    };
+    let hline = |y: f64| [(0.0, y), (d.x_max, y)];
+    if let Some(b) = d.baseline {
+        chart
+            .draw_series(DashedLineSeries::new(
+                hline(b),
+                px(10.0),
+                px(6.0),
+                color(C_BASELINE).stroke_width(px(2.5)),
+            ))
+            .map_err(|e| err(&e))?
+            .label("baseline")
+            .legend(legend_line(color(C_BASELINE)));
+    }
+    if let Some(s) = d.solved {
+        chart
+            .draw_series(DashedLineSeries::new(
+                hline(s),
+                px(3.0),
+                px(5.0),
+                color(C_SOLVED).stroke_width(px(3.0)),
+            ))
+            .map_err(|e| err(&e))?
+            .label("solved")
+            .legend(legend_line(color(C_SOLVED)));
+    }
+    chart
+        .draw_series(LineSeries::new(
+            d.points.iter().copied(),
+            color(C_LOSS).stroke_width(px(2.5)),
+        ))
+        .map_err(|e| err(&e))?
+        .label("loss")
+        .legend(legend_line(color(C_LOSS)));
+    // The latest point, so a single point (the untrained net) shows too.
+    if let Some(&last) = d.points.last() {
+        chart
+            .draw_series(std::iter::once(Circle::new(
+                last,
+                px(5.0),
+                color(C_LOSS).filled(),
+            )))
+            .map_err(|e| err(&e))?;
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::UpperRight)
+        .label_font(font(15.0))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .draw()
+        .map_err(|e| err(&e))?;
+    root.present().map_err(|e| err(&e))?;
+    Ok(())
+}
+
+/// Log-axis tick labels: `0.01`, `1`, `1e-5`.
+fn format_tick(y: f64) -> String {
+    if (1e-3..1e4).contains(&y) {
+        let s = format!("{y:.3}");
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        format!("{y:.0e}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn empty_history_still_has_a_sane_range() {
+        let d = ChartData::prepare(&[], None);
+        assert!(d.y_min > 0.0 && d.y_max / d.y_min >= 10.0 - 1e-9);
+        assert_eq!(d.x_max, 10.0);
+    }
+
+    #[test]
+    fn range_covers_losses_and_reference_lines() {
+        let pts = [
+            LossPoint { step: 0, loss: 0.5 },
+            LossPoint { step: 500, loss: 0.0 },
+        ];
+        let d = ChartData::prepare(&pts, None);
+        assert!(d.y_min > 0.0 && d.y_min <= 1e-7);
+        assert!(d.y_max >= 1.0);
+        assert_eq!(d.x_max, 500.0);
+    }
+
+    #[test]
+    fn ticks_read_well() {
+        assert_eq!(format_tick(0.01), "0.01");
+        assert_eq!(format_tick(1.0), "1");
+        assert_eq!(format_tick(1e-5), "1e-5");
+    }
+}

@@ -1,0 +1,6 @@
+//! The page's own components (the views of the trace are in `crate::views`).
+
+pub mod controls;
+pub mod loss_chart;
+pub mod notice;
+pub mod status;

@@ -1,0 +1,446 @@
+//! The running lab: the shared state every component reads (a small `Copy`
+//! struct of signals, provided as context), the actions the buttons and
+//! controls call, and the animation-frame training loop.
+//!
+//! The model itself is not reactive: it lives in a [`StoredValue`] and is
+//! touched only by the loop and the actions. Once per animation frame the
+//! loop publishes a [`Snapshot`] (the latest step's numbers and trace), which
+//! is what the status line, the loss chart and the views redraw from.
+//!
+//! ## For the views (src/views/)
+//! `let lab = expect_context::<Lab>();` then read
+//! - `lab.snapshot` — `Option<Snapshot>`: the latest step number, loss, clip
+//!   report and `Arc<Trace>`, updated at most once per frame (also right
+//!   after a reset, from a probe of the untrained network: step 0);
+//! - `lab.run` — [`RunState`]; `lab.settings` — the controls;
+//! - `lab.epoch` — increments on every reset, so a view that accumulates
+//!   history (a heatmap over training steps) knows to clear it;
+//! - `lab.analysis()` — spectra and Jacobian chains of the current weights
+//!   (costs an eigen-decomposition: call it from a view's redraw, not per
+//!   step), `lab.with_experiment(|e| …)` for anything else read-only.
+
+use crate::state::budget::{FramePlanner, Plan};
+use crate::state::history::{LossHistory, RateMeter};
+use crate::state::settings::Settings;
+use crate::state::url::{self, Notice};
+use leptos::prelude::*;
+use rnn_core::tasks::TaskInfo;
+use rnn_core::{Analysis, ClipReport, Divergence, Experiment, StepError, StepReport, Trace};
+use std::sync::Arc;
+
+/// What the status line shows (`data-state` of `[data-testid=status]`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RunState {
+    /// Freshly reset: no training step yet.
+    Idle,
+    Running,
+    /// Stopped after at least one step.
+    Paused,
+    /// The last step produced NaN or ∞; only Reset (or a new setting) helps.
+    Diverged,
+}
+
+impl RunState {
+    pub fn name(self) -> &'static str {
+        match self {
+            RunState::Idle => "idle",
+            RunState::Running => "running",
+            RunState::Paused => "paused",
+            RunState::Diverged => "diverged",
+        }
+    }
+}
+
+/// The latest step, as the page shows it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Snapshot {
+    /// Training steps done (0 before training: the probe of the initial net).
+    pub step: u64,
+    pub loss: f64,
+    pub clip: ClipReport,
+    /// Trace of example 0 of the latest traced step (the last one of the frame).
+    pub trace: Option<Arc<Trace>>,
+}
+
+impl Snapshot {
+    fn from_report(r: StepReport) -> Self {
+        Snapshot {
+            step: r.step,
+            loss: r.loss,
+            clip: r.clip,
+            trace: r.trace.map(Arc::new),
+        }
+    }
+}
+
+#[derive(Clone, Copy)]
+pub struct Lab {
+    pub settings: RwSignal<Settings>,
+    pub run: RwSignal<RunState>,
+    pub snapshot: RwSignal<Option<Snapshot>>,
+    pub divergence: RwSignal<Option<Divergence>>,
+    pub history: RwSignal<LossHistory>,
+    pub steps_per_sec: RwSignal<Option<f64>>,
+    pub task_info: RwSignal<Option<Arc<TaskInfo>>>,
+    pub notices: RwSignal<Vec<Notice>>,
+    pub epoch: RwSignal<u64>,
+    experiment: StoredValue<Option<Experiment>, LocalStorage>,
+    planner: StoredValue<FramePlanner, LocalStorage>,
+    meter: StoredValue<RateMeter, LocalStorage>,
+    /// Generation of the animation-frame loop: a frame callback from an
+    /// older loop sees a newer number and quietly ends.
+    loop_gen: StoredValue<u64, LocalStorage>,
+}
+
+impl Lab {
+    /// Builds the lab from the page's URL (or defaults) and provides it as
+    /// context.
+    pub fn provide() -> Lab {
+        let lab = Lab {
+            settings: RwSignal::new(Settings::default()),
+            run: RwSignal::new(RunState::Idle),
+            snapshot: RwSignal::new(None),
+            divergence: RwSignal::new(None),
+            history: RwSignal::new(LossHistory::default()),
+            steps_per_sec: RwSignal::new(None),
+            task_info: RwSignal::new(None),
+            notices: RwSignal::new(Vec::new()),
+            epoch: RwSignal::new(0),
+            experiment: StoredValue::new_local(None),
+            planner: StoredValue::new_local(FramePlanner::default()),
+            meter: StoredValue::new_local(RateMeter::default()),
+            loop_gen: StoredValue::new_local(0),
+        };
+        provide_context(lab);
+        lab.load_from_url();
+        lab
+    }
+
+    /// (Re)reads the settings from the address bar.
+    pub fn load_from_url(self) {
+        let (settings, mut notices) = url::parse(&browser::location_hash());
+        let settings = match Experiment::new(settings.experiment_config()) {
+            Ok(_) => settings,
+            Err(e) => {
+                notices.push(Notice {
+                    key: String::new(),
+                    message: format!("the link's settings were refused ({e}); opened the default lesson"),
+                });
+                Settings::default()
+            }
+        };
+        self.notices.set(notices);
+        self.settings.set(settings);
+        self.reset(false);
+        browser::replace_hash(&url::write(&self.settings.get_untracked()));
+    }
+
+    /// Applies a change made with a control. Learning rate, clipping and
+    /// optimiser take effect at the next step; anything else rebuilds the
+    /// model with the same seed (and keeps running if it was). A change the
+    /// engine refuses is undone with a notice.
+    pub fn change(self, edit: impl FnOnce(&mut Settings)) {
+        let old = self.settings.get_untracked();
+        let mut next = old.clone();
+        edit(&mut next);
+        let mut notices = Vec::new();
+        if let Some(message) = next.reconcile() {
+            notices.push(Notice {
+                key: "seq-len".into(),
+                message,
+            });
+        }
+        if next == old {
+            return;
+        }
+        if old.needs_reset(&next) {
+            match Experiment::new(next.experiment_config()) {
+                Ok(_) => {
+                    self.settings.set(next);
+                    let running = self.run.get_untracked() == RunState::Running;
+                    self.reset(running);
+                }
+                Err(e) => notices.push(Notice {
+                    key: String::new(),
+                    message: format!("that setting was refused: {e}"),
+                }),
+            }
+        } else {
+            let result = self
+                .experiment
+                .try_update_value(|e| e.as_mut().map(|e| e.set_train_config(next.train_config())))
+                .flatten();
+            match result {
+                Some(Err(e)) => notices.push(Notice {
+                    key: String::new(),
+                    message: format!("that setting was refused: {e}"),
+                }),
+                _ => self.settings.set(next),
+            }
+        }
+        self.notices.set(notices);
+        browser::replace_hash(&url::write(&self.settings.get_untracked()));
+    }
+
+    /// Rebuilds the model from the settings (same seed, same weights) and
+    /// shows the untrained network; keeps training if `keep_running`.
+    pub fn reset(self, keep_running: bool) {
+        self.stop_loop();
+        let settings = self.settings.get_untracked();
+        let mut experiment = match Experiment::new(settings.experiment_config()) {
+            Ok(e) => e,
+            Err(e) => {
+                // Settings are checked before they are stored; this is a last
+                // resort so the page never ends up without a model.
+                self.notices.update(|n| {
+                    n.push(Notice {
+                        key: String::new(),
+                        message: format!("settings refused ({e}); back to the default lesson"),
+                    })
+                });
+                self.settings.set(Settings::default());
+                Experiment::new(Settings::default().experiment_config()).expect("the default lesson is valid")
+            }
+        };
+        let mut history = LossHistory::default();
+        let snapshot = match experiment.probe(true) {
+            Ok(report) => {
+                history.set_initial(report.loss);
+                Some(Snapshot::from_report(report))
+            }
+            Err(_) => None,
+        };
+        self.task_info
+            .set(Some(Arc::new(experiment.task().info().clone())));
+        self.experiment.set_value(Some(experiment));
+        self.planner.set_value(FramePlanner::default());
+        self.meter.update_value(RateMeter::clear);
+        self.history.set(history);
+        self.snapshot.set(snapshot);
+        self.divergence.set(None);
+        self.steps_per_sec.set(None);
+        self.epoch.update(|e| *e += 1);
+        self.run.set(RunState::Idle);
+        if keep_running {
+            self.play();
+        }
+    }
+
+    pub fn play(self) {
+        match self.run.get_untracked() {
+            RunState::Running | RunState::Diverged => {}
+            RunState::Idle | RunState::Paused => {
+                self.run.set(RunState::Running);
+                self.start_loop();
+            }
+        }
+    }
+
+    pub fn pause(self) {
+        if self.run.get_untracked() == RunState::Running {
+            self.stop_loop();
+            self.run.set(RunState::Paused);
+        }
+    }
+
+    /// One training step, with its trace; pauses a running loop.
+    pub fn step(self) {
+        if self.run.get_untracked() == RunState::Diverged {
+            return;
+        }
+        self.stop_loop();
+        self.run.set(RunState::Paused);
+        let start = browser::now_ms();
+        let result = self
+            .experiment
+            .try_update_value(|e| e.as_mut().map(|e| e.step(true)))
+            .flatten();
+        let mut losses = Vec::new();
+        let mut latest = None;
+        let diverged = match result {
+            Some(Ok(report)) => {
+                losses.push((report.step, report.loss));
+                latest = Some(report);
+                None
+            }
+            Some(Err(StepError::Diverged(d))) => Some(d),
+            Some(Err(StepError::Invalid(e))) => {
+                self.invalid(e);
+                return;
+            }
+            None => None,
+        };
+        self.publish(start, losses, latest, diverged);
+    }
+
+    /// Reads the experiment (for views that need more than the snapshot).
+    pub fn with_experiment<R>(self, f: impl FnOnce(&Experiment) -> R) -> Option<R> {
+        self.experiment.try_with_value(|e| e.as_ref().map(f)).flatten()
+    }
+
+    /// Spectra and Jacobian chains of the current weights, along the latest
+    /// trace. Not reactive by itself: call it inside something that tracks
+    /// `snapshot`.
+    pub fn analysis(self) -> Option<Analysis> {
+        let trace = self
+            .snapshot
+            .with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()));
+        self.with_experiment(|e| e.analysis(trace.as_deref()))
+    }
+
+    fn invalid(self, e: rnn_core::Error) {
+        self.stop_loop();
+        self.run.set(RunState::Paused);
+        self.notices.update(|n| {
+            n.push(Notice {
+                key: String::new(),
+                message: format!("the engine refused a step: {e}"),
+            })
+        });
+    }
+
+    /// Moves one frame's results into the signals: the only place the loop
+    /// touches reactive state, so the page redraws once per frame.
+    fn publish(
+        self,
+        now: f64,
+        losses: Vec<(u64, f64)>,
+        latest: Option<StepReport>,
+        diverged: Option<Divergence>,
+    ) {
+        if !losses.is_empty() {
+            self.history.update(|h| {
+                for (step, loss) in losses {
+                    h.push(step, loss);
+                }
+            });
+        }
+        if let Some(report) = latest {
+            let keep_trace = report.trace.is_none();
+            let mut snap = Snapshot::from_report(report);
+            if keep_trace {
+                // An untraced last step: keep showing the previous trace.
+                snap.trace = self
+                    .snapshot
+                    .with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()));
+            }
+            self.snapshot.set(Some(snap));
+        }
+        let steps = self.with_experiment(Experiment::steps_done).unwrap_or(0);
+        let rate = self.meter.try_update_value(|m| {
+            m.record(now, steps);
+            m.rate()
+        });
+        if self.run.get_untracked() == RunState::Running {
+            self.steps_per_sec.set(rate.flatten());
+        }
+        if let Some(d) = diverged {
+            self.stop_loop();
+            self.divergence.set(Some(d));
+            self.run.set(RunState::Diverged);
+        }
+    }
+
+    fn start_loop(self) {
+        let generation = self.loop_gen.try_update_value(|g| {
+            *g += 1;
+            *g
+        });
+        let Some(generation) = generation else { return };
+        self.meter.update_value(RateMeter::clear);
+        browser::request_frame(move || self.frame(generation));
+    }
+
+    fn stop_loop(self) {
+        self.loop_gen.try_update_value(|g| *g += 1);
+    }
+
+    /// One animation frame of training: as many steps as fit in the budget
+    /// (see `state::budget`), then one publish, then the next frame.
+    fn frame(self, generation: u64) {
+        if self.loop_gen.try_get_value() != Some(generation) || self.run.get_untracked() != RunState::Running
+        {
+            return;
+        }
+        let start = browser::now_ms();
+        let mut steps = 0u32;
+        let mut losses = Vec::new();
+        let mut latest: Option<StepReport> = None;
+        let mut traced = None;
+        let mut diverged = None;
+        let mut last_end = start;
+        loop {
+            let plan = self.planner.with_value(|p| p.next(last_end - start, steps));
+            let Plan::Step { trace } = plan else { break };
+            let result = self
+                .experiment
+                .try_update_value(|e| e.as_mut().map(|e| e.step(trace)))
+                .flatten();
+            let end = browser::now_ms();
+            self.planner.update_value(|p| p.record(end - last_end));
+            last_end = end;
+            steps += 1;
+            match result {
+                Some(Ok(mut report)) => {
+                    losses.push((report.step, report.loss));
+                    if let Some(t) = report.trace.take() {
+                        traced = Some(t);
+                    }
+                    latest = Some(report);
+                }
+                Some(Err(StepError::Diverged(d))) => {
+                    diverged = Some(d);
+                    break;
+                }
+                Some(Err(StepError::Invalid(e))) => {
+                    self.invalid(e);
+                    return;
+                }
+                None => return,
+            }
+        }
+        if let Some(l) = latest.as_mut() {
+            l.trace = traced;
+        }
+        self.publish(last_end, losses, latest, diverged);
+        if self.run.get_untracked() == RunState::Running {
+            browser::request_frame(move || self.frame(generation));
+        }
+    }
+}
+
+/// The few browser calls the lab makes, so the rest stays plain Rust.
+mod browser {
+    use wasm_bindgen::JsValue;
+
+    pub fn now_ms() -> f64 {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map(|p| p.now())
+            .unwrap_or(0.0)
+    }
+
+    pub fn request_frame(f: impl FnOnce() + 'static) {
+        leptos::prelude::request_animation_frame(f);
+    }
+
+    /// The hash without its `#`, decoded by the URL table itself.
+    pub fn location_hash() -> String {
+        web_sys::window()
+            .and_then(|w| w.location().hash().ok())
+            .unwrap_or_default()
+    }
+
+    /// Writes the settings into the address bar without a history entry, so
+    /// dragging a slider never floods the back button.
+    pub fn replace_hash(query: &str) {
+        let Some(w) = web_sys::window() else { return };
+        let url = format!("#{query}");
+        if w.location().hash().ok().as_deref() == Some(url.as_str()) {
+            return;
+        }
+        if let Ok(h) = w.history() {
+            let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
+        }
+    }
+}

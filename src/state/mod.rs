@@ -1,0 +1,6 @@
+//! The page's plain logic, free of web APIs so `cargo test` reaches it.
+
+pub mod budget;
+pub mod history;
+pub mod settings;
+pub mod url;
