@@ -1,0 +1,60 @@
+//! plotters conveniences for the chart views, on top of `canvas::fit` (which
+//! sizes the backing store for HiDPI): a white root drawing area, fonts and
+//! line widths in CSS pixels, the Okabe–Ito line colours, and errors as
+//! strings.
+
+use crate::views::canvas::{fit, Fit};
+use plotters::coord::Shift;
+use plotters::prelude::*;
+use plotters_canvas::CanvasBackend;
+
+/// A canvas ready to draw on: its HiDPI fit and its plotters root (white).
+pub fn root(canvas: &web_sys::HtmlCanvasElement) -> Result<(Fit, DrawingArea<CanvasBackend, Shift>), String> {
+    let f = fit(canvas);
+    let root = CanvasBackend::with_canvas_object(canvas.clone())
+        .ok_or("no 2d context")?
+        .into_drawing_area();
+    root.fill(&WHITE).map_err(err)?;
+    Ok((f, root))
+}
+
+/// A sans-serif plotters font of `css` CSS pixels.
+pub fn font(f: &Fit, css: f64) -> FontDesc<'static> {
+    ("sans-serif", f.font(css)).into_font()
+}
+
+/// A signed length in backing-store pixels (element coordinates).
+pub fn pxi(f: &Fit, css: f64) -> i32 {
+    f.px(css) as i32
+}
+
+/// plotters' errors as the strings the views log.
+pub fn err(e: impl std::fmt::Display) -> String {
+    e.to_string()
+}
+
+/// An (r, g, b) triple as a plotters colour.
+pub fn rgb(c: (u8, u8, u8)) -> RGBColor {
+    RGBColor(c.0, c.1, c.2)
+}
+
+/// The same as a CSS colour, for HTML legends.
+pub fn css(c: (u8, u8, u8)) -> String {
+    format!("rgb({},{},{})", c.0, c.1, c.2)
+}
+
+/// Okabe–Ito colours (distinguishable with any colour vision), for lines;
+/// yellow left out (unreadable on white).
+pub const OKABE_ITO: [(u8, u8, u8); 7] = [
+    (0, 114, 178),   // blue
+    (213, 94, 0),    // vermillion
+    (0, 158, 115),   // bluish green
+    (204, 121, 167), // reddish purple
+    (230, 159, 0),   // orange
+    (86, 180, 233),  // sky blue
+    (0, 0, 0),       // black
+];
+
+/// Grid and axis greys shared by the charts.
+pub const GRID: RGBColor = RGBColor(222, 222, 222);
+pub const AXIS: RGBColor = RGBColor(90, 90, 90);
