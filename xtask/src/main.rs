@@ -1,1 +1,303 @@
-fn main() {}
+//! The project's chores, in plain Rust (run with `cargo xtask <command>`):
+//!
+//! - `serve`: install whatever is missing, then `trunk serve`;
+//! - `test`: install whatever is missing, then run every check and test:
+//!   rustfmt, clippy, native tests, a release build, browser tests;
+//! - `bench-web`: the in-browser benchmark (frame interval, training steps
+//!   per second, download size);
+//! - `setup`: only the installs.
+//!
+//! Installs are skipped when the tool is already there at the right version:
+//! on a fresh machine trunk and wasm-bindgen-cli take ~20 minutes to compile.
+//! Nothing is downloaded from outside the package registries (see
+//! `Trunk.toml` for how trunk is kept offline).
+
+use std::env;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+use std::time::Instant;
+
+/// trunk 0.22 needs a newer rustc than this project's toolchain.
+const TRUNK_VERSION: &str = "0.21.14";
+/// wasm-opt from npm's binaryen (Debian's 108 breaks the page at runtime).
+const BINARYEN_VERSION: &str = "132.0.0";
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let (cmd, rest) = match args.split_first() {
+        Some((c, r)) => (c.as_str(), r.to_vec()),
+        None => ("help", Vec::new()),
+    };
+    let root = project_root();
+    if let Err(e) = env::set_current_dir(&root) {
+        eprintln!("xtask: cannot enter {}: {e}", root.display());
+        return ExitCode::FAILURE;
+    }
+    let result = match cmd {
+        "serve" => serve(&rest),
+        "test" => test(),
+        "bench-web" => bench_web(),
+        "setup" => setup(Needs::Everything),
+        "help" | "-h" | "--help" => {
+            print_help();
+            Ok(())
+        }
+        other => Err(format!("unknown command {other:?} (try `cargo xtask help`)")),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("\nxtask {cmd}: FAILED: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn print_help() {
+    println!(
+        "cargo xtask <command>\n\n\
+         \x20 serve [trunk args]  install what is missing, then `trunk serve` (http://127.0.0.1:8080)\n\
+         \x20 test                install what is missing, then fmt, clippy, native tests,\n\
+         \x20                     `trunk build --release` and the browser tests\n\
+         \x20 bench-web           frame interval, wasm training steps/s and gzip size in headless Chromium\n\
+         \x20 setup               only install what is missing"
+    );
+}
+
+type Result<T = (), E = String> = std::result::Result<T, E>;
+
+/// The workspace root (the parent of this crate's directory).
+fn project_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn serve(extra: &[String]) -> Result {
+    setup(Needs::Build)?;
+    header("trunk serve (Ctrl-C to stop)");
+    let mut args = vec!["serve".to_string(), "--locked".to_string()];
+    args.extend(extra.iter().cloned());
+    run(Command::new("trunk").args(&args))
+}
+
+fn test() -> Result {
+    let start = Instant::now();
+    setup(Needs::Everything)?;
+    let steps: &[(&str, &[&str])] = &[
+        ("cargo fmt --check", &["cargo", "fmt", "--all", "--check"]),
+        (
+            "cargo clippy (native, all targets, warnings are errors)",
+            &[
+                "cargo",
+                "clippy",
+                "--locked",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        (
+            "cargo test --workspace (engine and app logic, native)",
+            &["cargo", "test", "--locked", "--workspace"],
+        ),
+        (
+            "trunk build --release → dist/",
+            &["trunk", "build", "--release", "--locked"],
+        ),
+    ];
+    let total = steps.len() + 1;
+    for (i, (title, cmd)) in steps.iter().enumerate() {
+        header(&format!("[{}/{total}] {title}", i + 1));
+        run(Command::new(cmd[0]).args(&cmd[1..]))?;
+    }
+    header(&format!("[{total}/{total}] browser tests (headless Chromium, e2e/)"));
+    run(Command::new("npm").args(["test"]).current_dir("e2e"))?;
+    header(&format!(
+        "all tests passed in {:.0} s",
+        start.elapsed().as_secs_f64()
+    ));
+    Ok(())
+}
+
+fn bench_web() -> Result {
+    setup(Needs::Everything)?;
+    header("trunk build --release → dist/");
+    run(Command::new("trunk").args(["build", "--release", "--locked"]))?;
+    header("browser benchmark (e2e/bench.mjs)");
+    run(Command::new("node").arg("bench.mjs").current_dir("e2e"))
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Needs {
+    /// What `trunk build` / `trunk serve` need.
+    Build,
+    /// Also the browser and the test packages.
+    Everything,
+}
+
+/// Installs whatever is missing, skipping what is there at the right version.
+fn setup(needs: Needs) -> Result {
+    header("set-up: checking tools (installs only what is missing)");
+    if needs == Needs::Everything {
+        let have_browser = Path::new("/usr/bin/chromium").exists() || env::var_os("CHROMIUM").is_some();
+        let have_node = output("node", &["--version"]).is_some() && output("npm", &["--version"]).is_some();
+        if !have_browser || !have_node {
+            let mut pkgs = vec![];
+            if !have_browser {
+                pkgs.extend(["chromium", "chromium-driver"]);
+            }
+            if !have_node {
+                pkgs.extend(["nodejs", "npm"]);
+            }
+            apt_install(&pkgs)?;
+        } else {
+            ok("chromium", "/usr/bin/chromium");
+        }
+    } else if output("npm", &["--version"]).is_none() {
+        apt_install(&["nodejs", "npm"])?;
+    }
+
+    // The wasm target (rust-toolchain.toml lists it, but rustup does not add
+    // it by itself when RUSTUP_AUTO_INSTALL=0).
+    match output("rustup", &["target", "list", "--installed"]) {
+        Some(list) if list.lines().any(|l| l.trim() == WASM_TARGET) => ok("rust target", WASM_TARGET),
+        Some(_) => {
+            step(&format!("rustup target add {WASM_TARGET}"));
+            run(Command::new("rustup").args(["target", "add", WASM_TARGET]))?;
+        }
+        None => println!("  ! rustup not found: make sure the {WASM_TARGET} target is installed"),
+    }
+
+    // trunk, exactly 0.21.x (0.22 needs a newer rustc).
+    let trunk = output("trunk", &["--version"]).unwrap_or_default();
+    if trunk.split_whitespace().nth(1) == Some(TRUNK_VERSION) {
+        ok("trunk", TRUNK_VERSION);
+    } else {
+        step(&format!(
+            "cargo install --locked trunk --version {TRUNK_VERSION} (~13 min on 2 cores; found {:?})",
+            trunk.trim()
+        ));
+        run(Command::new("cargo").args(["install", "--locked", "trunk", "--version", TRUNK_VERSION]))?;
+    }
+
+    // wasm-bindgen-cli at exactly the library's version from Cargo.lock.
+    let wbg = wasm_bindgen_version()?;
+    let have = output("wasm-bindgen", &["--version"]).unwrap_or_default();
+    if have.split_whitespace().nth(1) == Some(wbg.as_str()) {
+        ok("wasm-bindgen", &wbg);
+    } else {
+        step(&format!(
+            "cargo install wasm-bindgen-cli --version {wbg} (~6 min; found {:?})",
+            have.trim()
+        ));
+        // Not --locked: the locked install asks for a dependency version the
+        // registry no longer has.
+        run(Command::new("cargo").args(["install", "wasm-bindgen-cli", "--version", &wbg]))?;
+    }
+
+    // wasm-opt from npm's binaryen.
+    let opt = output("wasm-opt", &["--version"]).unwrap_or_default();
+    let major = BINARYEN_VERSION.split('.').next().unwrap_or_default();
+    if opt.contains(&format!("version {major}")) {
+        ok("wasm-opt", major);
+    } else {
+        step(&format!(
+            "npm install -g binaryen@{BINARYEN_VERSION} (found {:?})",
+            opt.trim()
+        ));
+        run(Command::new("npm").args(["install", "-g", &format!("binaryen@{BINARYEN_VERSION}")]))?;
+    }
+
+    // trunk's first `cargo metadata` resolves crates even when offline.
+    step("cargo fetch --locked");
+    run(Command::new("cargo").args(["fetch", "--locked"]))?;
+
+    if needs == Needs::Everything {
+        step("npm ci (e2e: playwright-core, no browser download)");
+        run(Command::new("npm")
+            .args(["ci", "--no-audit", "--no-fund"])
+            .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
+            .current_dir("e2e"))?;
+    }
+    Ok(())
+}
+
+/// The `wasm-bindgen` version pinned in Cargo.lock.
+fn wasm_bindgen_version() -> Result<String> {
+    let lock = std::fs::read_to_string("Cargo.lock").map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines
+                .next()
+                .and_then(|l| l.trim().strip_prefix("version = \""))
+                .and_then(|l| l.strip_suffix('"'))
+            {
+                return Ok(v.to_string());
+            }
+        }
+    }
+    Err("no wasm-bindgen in Cargo.lock".into())
+}
+
+fn apt_install(pkgs: &[&str]) -> Result {
+    let root = output("id", &["-u"]).is_some_and(|u| u.trim() == "0");
+    let sudo: &[&str] = if root { &[] } else { &["sudo"] };
+    step(&format!("apt-get install -y {}", pkgs.join(" ")));
+    let apt = |args: &[&str]| {
+        let mut all: Vec<&str> = sudo.to_vec();
+        all.push("apt-get");
+        all.extend_from_slice(args);
+        run(Command::new(all[0])
+            .args(&all[1..])
+            .env("DEBIAN_FRONTEND", "noninteractive"))
+    };
+    apt(&["update"])?;
+    let mut args = vec!["install", "-y", "--no-install-recommends"];
+    args.extend_from_slice(pkgs);
+    apt(&args)
+}
+
+/// Stdout of a command, or None if it cannot run or fails.
+fn output(cmd: &str, args: &[&str]) -> Option<String> {
+    let out = Command::new(cmd).args(args).output().ok()?;
+    out.status
+        .success()
+        .then(|| String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+fn run(cmd: &mut Command) -> Result {
+    let shown = format!(
+        "{} {}",
+        cmd.get_program().to_string_lossy(),
+        cmd.get_args()
+            .map(|a| a.to_string_lossy())
+            .collect::<Vec<_>>()
+            .join(" ")
+    );
+    let status = cmd
+        .status()
+        .map_err(|e| format!("`{shown}` could not start: {e}"))?;
+    if status.success() {
+        Ok(())
+    } else {
+        Err(format!("`{shown}` failed ({status})"))
+    }
+}
+
+fn header(title: &str) {
+    println!("\n==> {title}");
+}
+
+fn step(what: &str) {
+    println!("  → {what}");
+}
+
+fn ok(what: &str, version: &str) {
+    println!("  ✓ {what} {version}");
+}

@@ -1,0 +1,81 @@
+// The browser benchmark (not a test): in headless Chromium, measures
+//   1. the frame interval (median, 95th percentile) while training at the
+//      default settings,
+//   2. training steps per second in WebAssembly for the engine's benchmark
+//      shapes (input 8, hidden 32/128, length 50/200, batch 32, 8-way softmax
+//      on the last step, SGD; RNN, LSTM, GRU), median of 7 samples,
+//   3. the gzip size of everything the page downloads.
+// Run `cargo xtask bench-web` (builds dist/ first) or `npm run bench`.
+
+import { gzipSync } from 'node:zlib';
+import { serve, launch, openPage, ready } from './lib/harness.mjs';
+
+// Best of TensorFlow.js 4.22 and RecurrentJS in the same browser (issue 3).
+const REFERENCE = {
+  'rnn H32 T50': 43, 'rnn H32 T200': 8.1, 'rnn H128 T50': 11.2, 'rnn H128 T200': 2.2,
+  'lstm H32 T50': 10.4, 'lstm H32 T200': 1.3, 'lstm H128 T50': 2.7, 'lstm H128 T200': 0.28,
+};
+const SHAPES = [[32, 50], [32, 200], [128, 50], [128, 200]];
+const quick = process.argv.includes('--quick');
+
+const median = (xs) => { const s = [...xs].sort((a, b) => a - b); return s[Math.floor(s.length / 2)]; };
+const pct = (xs, p) => { const s = [...xs].sort((a, b) => a - b); return s[Math.min(s.length - 1, Math.floor(p * s.length))]; };
+
+const server = await serve();
+const browser = await launch();
+try {
+  const { page, problems } = await openPage(browser, server.url);
+  const downloads = [];
+  page.on('response', async (r) => {
+    const body = await r.body().catch(() => null);
+    if (body) downloads.push({ url: r.url(), raw: body.length, gz: gzipSync(body, { level: 9 }).length });
+  });
+  await page.goto(server.url);
+  await ready(page);
+  await page.waitForTimeout(500);
+
+  console.log('\n== Download (gzip -9 of every response)');
+  let raw = 0, gz = 0;
+  for (const d of downloads) {
+    raw += d.raw; gz += d.gz;
+    console.log(`  ${(d.gz / 1024).toFixed(1).padStart(7)} KB gz ${(d.raw / 1024).toFixed(1).padStart(7)} KB raw  ${new URL(d.url).pathname}`);
+  }
+  console.log(`  ${(gz / 1024).toFixed(1).padStart(7)} KB gz ${(raw / 1024).toFixed(1).padStart(7)} KB raw  total (target < 300 KB gz)`);
+  if (problems.outside.length) console.log('  OUTSIDE REQUESTS:', problems.outside);
+
+  console.log('\n== Frame interval while training at the default settings');
+  await page.getByTestId('play').click();
+  await page.waitForTimeout(1500);
+  const seconds = quick ? 3 : 8;
+  const stepsBefore = Number(await page.getByTestId('step-count').textContent());
+  const intervals = await page.evaluate((ms) => new Promise((done) => {
+    const t = [];
+    let last = performance.now();
+    const end = last + ms;
+    const f = (now) => { t.push(now - last); last = now; if (now < end) requestAnimationFrame(f); else done(t); };
+    requestAnimationFrame(f);
+  }), seconds * 1000);
+  const stepsAfter = Number(await page.getByTestId('step-count').textContent());
+  await page.getByTestId('pause').click();
+  console.log(`  frames ${intervals.length}, median ${median(intervals).toFixed(2)} ms, p95 ${pct(intervals, 0.95).toFixed(2)} ms, max ${Math.max(...intervals).toFixed(1)} ms (target p95 ≤ 17 ms)`);
+  console.log(`  training meanwhile: ${((stepsAfter - stepsBefore) / seconds).toFixed(0)} steps/s`);
+
+  console.log('\n== Training steps per second in WebAssembly (median of 7 samples of ≥ 300 ms)');
+  console.log('  shape              steps/s   GFLOP/s   best JS alternative   ×');
+  for (const cell of ['rnn', 'lstm', 'gru']) {
+    for (const [h, t] of SHAPES) {
+      if (quick && t === 200) continue;
+      const key = `${cell} H${h} T${t}`;
+      const r = await page.evaluate(([c, hh, tt]) => {
+        const samples = Array.from(window.wasmBindings.bench_train(c, hh, tt, 300, 7));
+        return { samples, flops: window.wasmBindings.bench_flops(c, hh, tt) };
+      }, [cell, h, t]);
+      const sps = median(r.samples);
+      const ref = REFERENCE[key];
+      console.log(`  ${key.padEnd(16)} ${sps.toFixed(1).padStart(9)} ${(sps * r.flops / 1e9).toFixed(2).padStart(9)}   ${ref === undefined ? '         –' : String(ref).padStart(10)}          ${ref ? (sps / ref).toFixed(1) + '×' : ''}`);
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
