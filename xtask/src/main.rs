@@ -115,7 +115,9 @@ fn test() -> Result {
         header(&format!("[{}/{total}] {title}", i + 1));
         run(Command::new(cmd[0]).args(&cmd[1..]))?;
     }
-    header(&format!("[{total}/{total}] browser tests (headless Chromium, e2e/)"));
+    header(&format!(
+        "[{total}/{total}] browser tests (headless Chromium, e2e/)"
+    ));
     run(Command::new("npm").args(["test"]).current_dir("e2e"))?;
     header(&format!(
         "all tests passed in {:.0} s",
