@@ -1,0 +1,150 @@
+//! View 3b: a heatmap of ‖∂L/∂h_t‖ over training (rows: sampled training
+//! steps, oldest at the top; columns: time steps t), log colour on viridis,
+//! so a class sees whether the vanishing persists or recovers. Accumulated
+//! from the live snapshots, cleared on every reset (`lab.epoch`), thinned
+//! evenly once full so it always reaches back to the start of the run.
+//! Drawn as ImageData at one pixel per cell and scaled up by CSS.
+
+use super::canvas::put_rgba;
+use super::colour::{decade_label, viridis, LogScale, UNDERFLOW};
+use super::gradients::{grad_points, history_rgba, history_scale, history_table, GradHistory};
+use super::throttle::throttled_trace;
+use crate::lab::Lab;
+use leptos::prelude::*;
+
+/// Rows kept before the history is thinned to every other one.
+const CAP: usize = 240;
+
+#[component]
+pub fn GradHistoryView() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let latest = throttled_trace(lab, 150.0);
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let history = StoredValue::new(GradHistory::new(CAP));
+    // Bumped whenever the rows change; everything below reads through it.
+    let version = RwSignal::new(0u64);
+    let seen_epoch = StoredValue::new(u64::MAX);
+
+    Effect::new(move |_| {
+        let epoch = lab.epoch.get();
+        if seen_epoch.get_value() != epoch {
+            seen_epoch.set_value(epoch);
+            history.update_value(GradHistory::clear);
+            version.update(|v| *v += 1);
+        }
+        latest.with(|t| {
+            let Some(t) = t.as_ref() else { return };
+            let Some(fwd) = t.directions.first() else { return };
+            let changed = history
+                .try_update_value(|h| h.offer(t.step, grad_points(fwd)))
+                .unwrap_or(false);
+            if changed {
+                version.update(|v| *v += 1);
+            }
+        });
+    });
+
+    let scale = Memo::new(move |_| {
+        version.track();
+        history.with_value(history_scale)
+    });
+    Effect::new(move |_| {
+        version.track();
+        let Some(el) = canvas.get() else { return };
+        let Some(scale) = scale.get() else { return };
+        let (w, h, px) = history.with_value(|hist| history_rgba(hist, &scale));
+        if w > 0 && h > 0 {
+            if let Err(e) = put_rgba(&el, w, h, &px) {
+                leptos::logging::warn!("gradient history: {e}");
+            }
+        }
+    });
+
+    let first_step = move || {
+        version.track();
+        history.with_value(|h| h.rows().first().map(|r| r.step))
+    };
+    let last_step = move || {
+        version.track();
+        history.with_value(|h| h.rows().last().map(|r| r.step))
+    };
+    let rows = move || {
+        version.track();
+        history.with_value(|h| h.rows().len())
+    };
+    let width = move || {
+        version.track();
+        history.with_value(|h| h.width())
+    };
+    let table = move || {
+        version.track();
+        history.with_value(history_table)
+    };
+    let legend = move || {
+        scale.get().map(|s: LogScale| {
+            let stops: Vec<String> = (0..=10)
+                .map(|i| {
+                    let c = viridis(i as f64 / 10.0);
+                    format!("rgb({},{},{}) {}%", c.0, c.1, c.2, i * 10)
+                })
+                .collect();
+            let gradient = format!("background: linear-gradient(to right, {})", stops.join(", "));
+            // At most ~6 labels, evenly spaced decades.
+            let n = (s.hi - s.lo) as usize;
+            let every = n.div_ceil(6).max(1);
+            let labels = s
+                .decades()
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| i % every == 0 || *i == n)
+                .map(|(i, d)| {
+                    let left = format!("left: {:.1}%", 100.0 * i as f64 / n.max(1) as f64);
+                    view! { <span style=left>{decade_label(d)}</span> }
+                })
+                .collect_view();
+            view! {
+                <div class="gh-legend">
+                    <div class="gh-bar" style=gradient></div>
+                    <div class="gh-ticks">{labels}</div>
+                    <div class="gh-under">
+                        <span class="gh-swatch" style=format!("background: rgb({},{},{})", UNDERFLOW.0, UNDERFLOW.1, UNDERFLOW.2)></span>
+                        " below f32 floor"
+                        <span class="gh-swatch gh-zero"></span>
+                        " exactly 0"
+                    </div>
+                </div>
+            }
+        })
+    };
+    view! {
+        <figure class="view grad-history">
+            <h2>"Gradient history: does the vanishing persist?"</h2>
+            <div class="gh-plot">
+                <div class="gh-yaxis">
+                    <span>{move || first_step().map(|s| format!("step {s}"))}</span>
+                    <span class="gh-ylabel">"training step ↓"</span>
+                    <span>{move || last_step().map(|s| format!("step {s}"))}</span>
+                </div>
+                <canvas
+                    node_ref=canvas
+                    data-testid="grad-history"
+                    data-rows=rows
+                    role="img"
+                    aria-label="Heatmap of the hidden-state gradient norm, training step by time step, log colour"
+                ></canvas>
+            </div>
+            <div class="gh-xaxis">
+                <span>"t = 1"</span>
+                <span>"time step t →"</span>
+                <span>{move || format!("t = {}", width())}</span>
+            </div>
+            {legend}
+            <figcaption class="muted">
+                "Colour: ‖∂L/∂h_t‖ on a log scale (decades). Rows are samples of the live run taken a few times a second, oldest at the top; once "
+                {CAP}
+                " rows are full every other row is dropped, so the map always reaches back to the start. Cleared on Reset."
+            </figcaption>
+            <div class="visually-hidden" data-testid="grad-history-data" inner_html=table></div>
+        </figure>
+    }
+}

@@ -1,0 +1,362 @@
+//! View 3a: ‖∂L/∂h_t‖ against t on a log axis for the latest traced step,
+//! with the plain RNN's bound (γ·σ_max(W))^(T−t) drawn over it, steps whose
+//! gradient underflowed f32 marked at the floor, and the ratio
+//! ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ in large type. Numbers come from `gradients`
+//! (plain, tested); this file only draws them.
+
+use super::chart::{err, font, pxi, rgb, root, AXIS, GRID, OKABE_ITO};
+use super::colour::UNDERFLOW;
+use super::gradients::{envelope, format_sci, grad_points, ratio_readout, y_range, GradPoint};
+use super::throttle::throttled_trace;
+use crate::lab::{Lab, RunState};
+use leptos::prelude::*;
+use rnn_core::{CellKind, Trace};
+use std::fmt::Write;
+use std::sync::Arc;
+
+/// What the chart draws for one trace.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradChart {
+    pub len: usize,
+    pub forward: Vec<GradPoint>,
+    /// The bidirectional model's backward direction.
+    pub backward: Option<Vec<GradPoint>>,
+    /// The plain-RNN bound, when it applies (RNN with a known σ_max).
+    pub envelope: Option<Vec<Option<f64>>>,
+    /// γ·σ_max(W).
+    pub factor: Option<f64>,
+    pub floor: f64,
+    pub y: (f64, f64),
+}
+
+impl GradChart {
+    /// `sigma_max` is σ_max of the forward direction's W (RNN only).
+    pub fn prepare(trace: &Trace, gamma: f64, sigma_max: Option<f64>) -> Option<GradChart> {
+        let fwd = trace.directions.first()?;
+        let forward = grad_points(fwd);
+        let len = forward.len();
+        let backward = trace.directions.get(1).map(grad_points);
+        let anchor = forward.last().and_then(|p| p.value());
+        let (envelope, factor) = match (trace.cell, sigma_max, anchor) {
+            (CellKind::Rnn, Some(s), Some(a)) => {
+                (Some(envelope(a, gamma, s, len, trace.floor)), Some(gamma * s))
+            }
+            _ => (None, None),
+        };
+        let mut all = forward.clone();
+        all.extend(backward.iter().flatten().copied());
+        let y = y_range(&all, envelope.as_deref().unwrap_or(&[]), trace.floor);
+        Some(GradChart {
+            len,
+            forward,
+            backward,
+            envelope,
+            factor,
+            floor: trace.floor,
+            y,
+        })
+    }
+
+    /// One row per time step, for the hidden data table.
+    pub fn table(&self) -> String {
+        let mut out = String::from("<table><caption>‖∂L/∂h_t‖ per time step (log-scale chart)</caption><thead><tr><th>t</th><th>‖∂L/∂h_t‖</th>");
+        if self.backward.is_some() {
+            out.push_str("<th>‖∂L/∂h_t‖ backward direction</th>");
+        }
+        out.push_str("<th>bound (γ·σ_max)^(T−t)</th></tr></thead><tbody>");
+        let cell = |p: Option<&GradPoint>| match p {
+            Some(GradPoint::Value(v)) => format_sci(*v),
+            Some(GradPoint::Underflow) => "below f32 floor".into(),
+            Some(GradPoint::Zero) => "0".into(),
+            None => "—".into(),
+        };
+        for t in 0..self.len {
+            let _ = write!(
+                out,
+                r#"<tr data-t="{}"><td>{}</td><td>{}</td>"#,
+                t + 1,
+                t + 1,
+                cell(self.forward.get(t))
+            );
+            if let Some(b) = &self.backward {
+                let _ = write!(out, "<td>{}</td>", cell(b.get(t)));
+            }
+            let env = self.envelope.as_ref().and_then(|e| e.get(t).copied().flatten());
+            let _ = write!(out, "<td>{}</td></tr>", env.map_or("—".into(), format_sci));
+        }
+        out.push_str("</tbody></table>");
+        out
+    }
+}
+
+/// The forward direction's σ_max(W) from the spectra ("W" or "fwd.W").
+fn sigma_max_of(a: &rnn_core::Analysis) -> Option<f64> {
+    a.spectra
+        .iter()
+        .find(|s| s.name == "W" || s.name == "fwd.W")
+        .map(|s| s.sigma_max)
+}
+
+#[component]
+pub fn GradThroughTime() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let latest = throttled_trace(lab, 150.0);
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let resized = RwSignal::new(0u32);
+    let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    on_cleanup(move || handle.remove());
+
+    // Spectra only (no trace: no Jacobian chain), so this is one SVD and one
+    // Schur decomposition per redraw, a few per second at most.
+    let chart = Memo::new(move |_| {
+        let trace: Arc<Trace> = latest.get()?;
+        let (gamma, sigma) = if trace.cell == CellKind::Rnn {
+            lab.with_experiment(|e| {
+                let a = e.analysis(None);
+                (a.gamma, sigma_max_of(&a))
+            })
+            .unwrap_or((1.0, None))
+        } else {
+            (1.0, None)
+        };
+        GradChart::prepare(&trace, gamma, sigma).map(|c| (trace, c))
+    });
+    Effect::new(move |_| {
+        resized.track();
+        let Some(el) = canvas.get() else { return };
+        chart.with(|c| {
+            if let Some((trace, c)) = c {
+                if let Err(e) = draw(&el, trace, c) {
+                    leptos::logging::warn!("gradient through time: {e}");
+                }
+            }
+        });
+    });
+
+    let ratio =
+        Memo::new(move |_| latest.with(|t| t.as_ref().and_then(|t| t.directions.first().map(ratio_readout))));
+    let ratio_text = move || ratio.with(|r| r.as_ref().map_or("—".into(), |r| r.text.clone()));
+    let ratio_value = move || {
+        ratio.with(|r| {
+            r.as_ref()
+                .and_then(|r| r.value)
+                .map_or(String::new(), |v| format!("{v:e}"))
+        })
+    };
+    let step = move || latest.with(|t| t.as_ref().map(|t| t.step));
+    let caption = move || {
+        let running = lab.run.get() == RunState::Running;
+        latest.with(|t| {
+            let Some(t) = t.as_ref() else { return "No trace yet.".to_string() };
+            let mut s = format!(
+                "Training step {}{}, example 1 of the batch. ",
+                t.step,
+                if running { " (live, redrawn a few times a second)" } else { "" }
+            );
+            if t.cell != CellKind::Rnn {
+                s.push_str("The dashed bound (γ·σ_max(W))^(T−t) is the plain RNN's; it is not drawn for gated cells, whose cell-state path has no W-and-squash factor. ");
+            }
+            if t.directions.len() > 1 {
+                s.push_str("The backward direction's gradient flows the other way: from t = 1 towards T. ");
+            }
+            if t.outputs.len() == t.seq_len && t.seq_len > 1 {
+                s.push_str("Every step has its own loss here, which props up the early steps' gradient. ");
+            }
+            s
+        })
+    };
+    let table = move || chart.with(|c| c.as_ref().map_or_else(String::new, |(_, c)| c.table()));
+    view! {
+        <figure class="view grad-through-time">
+            <h2>"Gradient through time: ‖∂L/∂h_t‖ at each step"</h2>
+            <div class="gtt-ratio">
+                <span class="gtt-ratio-label">"‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ ="</span>
+                <span class="gtt-ratio-value" data-testid="grad-ratio" data-value=ratio_value data-step=step>
+                    {ratio_text}
+                </span>
+            </div>
+            <canvas
+                node_ref=canvas
+                data-testid="grad-through-time"
+                role="img"
+                aria-label="Norm of the gradient with respect to the hidden state at each time step, log scale"
+            ></canvas>
+            <figcaption class="muted">{caption}</figcaption>
+            <div class="visually-hidden" data-testid="grad-through-time-data" inner_html=table></div>
+        </figure>
+    }
+}
+
+fn draw(canvas: &web_sys::HtmlCanvasElement, trace: &Trace, d: &GradChart) -> Result<(), String> {
+    use plotters::prelude::*;
+    let (f, root) = root(canvas)?;
+    let px = |x: f64| f.px(x);
+    let x_max = d.len.max(1) as f64 + 0.5;
+    let mut chart = ChartBuilder::on(&root)
+        .margin(px(10.0))
+        .margin_right(px(20.0))
+        .x_label_area_size(px(46.0))
+        .y_label_area_size(px(92.0))
+        .build_cartesian_2d(0.5f64..x_max, (d.y.0..d.y.1).log_scale())
+        .map_err(err)?;
+    let decades = ((d.y.1 / d.y.0).log10().round() as usize).max(1);
+    chart
+        .configure_mesh()
+        .x_desc("time step t")
+        .y_desc("‖∂L/∂h_t‖ (log scale)")
+        .label_style(font(&f, 15.0))
+        .axis_desc_style(font(&f, 16.0))
+        .x_labels(d.len.clamp(2, 8))
+        .y_labels(decades.clamp(2, 8) + 1)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| format_sci(*y))
+        .bold_line_style(GRID.stroke_width(px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(px(1.0)))
+        .draw()
+        .map_err(err)?;
+
+    let legend_line = move |c: RGBColor, dashed: bool| {
+        move |(x, y): (i32, i32)| {
+            let w = if dashed { 2.0 } else { 3.0 };
+            PathElement::new([(x, y), (x + pxi(&f, 22.0), y)], c.stroke_width(px(w)))
+        }
+    };
+    let blue = rgb(OKABE_ITO[0]);
+    let vermillion = rgb(OKABE_ITO[1]);
+    let green = rgb(OKABE_ITO[2]);
+
+    if let (Some(env), Some(factor)) = (&d.envelope, d.factor) {
+        let pts: Vec<(f64, f64)> = env
+            .iter()
+            .enumerate()
+            .filter_map(|(t, v)| v.map(|v| (t as f64 + 1.0, v)))
+            .collect();
+        chart
+            .draw_series(DashedLineSeries::new(
+                pts,
+                px(9.0),
+                px(6.0),
+                vermillion.stroke_width(px(2.5)),
+            ))
+            .map_err(err)?
+            .label(format!("bound (γ·σ_max)^(T−t), γ·σ_max = {}", format_sci(factor)))
+            .legend(legend_line(vermillion, true));
+    }
+
+    let series = |pts: &[GradPoint]| -> Vec<Vec<(f64, f64)>> {
+        // Break the line where a value is missing (underflow or zero).
+        let mut runs = vec![Vec::new()];
+        for (t, p) in pts.iter().enumerate() {
+            match p.value() {
+                Some(v) => runs.last_mut().unwrap().push((t as f64 + 1.0, v)),
+                None => runs.push(Vec::new()),
+            }
+        }
+        runs.retain(|r| !r.is_empty());
+        runs
+    };
+    let mut curves = vec![("‖∂L/∂h_t‖ measured", blue, &d.forward)];
+    if let Some(b) = &d.backward {
+        curves[0].0 = "forward direction";
+        curves.push(("backward direction", green, b));
+    }
+    for (name, colour, pts) in curves {
+        let runs = series(pts);
+        let dots = pts
+            .iter()
+            .enumerate()
+            .filter_map(|(t, p)| p.value().map(|v| (t as f64 + 1.0, v)))
+            .collect::<Vec<_>>();
+        let r = px(if d.len > 60 { 2.0 } else { 3.5 });
+        let mut first = true;
+        for run in runs {
+            let s = chart
+                .draw_series(LineSeries::new(run, colour.stroke_width(px(2.5))))
+                .map_err(err)?;
+            if first {
+                s.label(name).legend(legend_line(colour, false));
+                first = false;
+            }
+        }
+        chart
+            .draw_series(dots.iter().map(|&(x, y)| Circle::new((x, y), r, colour.filled())))
+            .map_err(err)?;
+    }
+
+    // Underflow and exact zeros: markers on the floor, never a plotted 0.
+    let floor_y = d.floor.max(d.y.0);
+    let marks = |want: GradPoint| {
+        let mut v: Vec<f64> = Vec::new();
+        for pts in std::iter::once(&d.forward).chain(d.backward.iter()) {
+            v.extend(
+                pts.iter()
+                    .enumerate()
+                    .filter(|(_, p)| **p == want)
+                    .map(|(t, _)| t as f64 + 1.0),
+            );
+        }
+        v
+    };
+    let under = marks(GradPoint::Underflow);
+    if !under.is_empty() {
+        let grey = rgb(UNDERFLOW);
+        chart
+            .draw_series(
+                under
+                    .iter()
+                    .map(|&x| TriangleMarker::new((x, floor_y), px(7.0), grey.filled())),
+            )
+            .map_err(err)?
+            .label(format!("below f32 floor ({})", format_sci(trace.floor)))
+            .legend(move |(x, y)| TriangleMarker::new((x + pxi(&f, 11.0), y), px(7.0), grey.filled()));
+    }
+    let zero = marks(GradPoint::Zero);
+    if !zero.is_empty() {
+        chart
+            .draw_series(
+                zero.iter()
+                    .map(|&x| Cross::new((x, floor_y), px(6.0), BLACK.stroke_width(px(2.0)))),
+            )
+            .map_err(err)?
+            .label("exactly 0")
+            .legend(move |(x, y)| Cross::new((x + pxi(&f, 11.0), y), px(6.0), BLACK.stroke_width(px(2.0))));
+    }
+    chart
+        .configure_series_labels()
+        .position(SeriesLabelPosition::LowerRight)
+        .label_font(font(&f, 15.0))
+        .background_style(WHITE.mix(0.85))
+        .border_style(RGBColor(180, 180, 180))
+        .draw()
+        .map_err(err)?;
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::graph_svg::tests::trace;
+
+    #[test]
+    fn rnn_gets_an_envelope_that_meets_the_last_step() {
+        let tr = trace(CellKind::Rnn, 5, false, false);
+        let c = GradChart::prepare(&tr, 0.25, Some(2.0)).unwrap();
+        let env = c.envelope.as_ref().unwrap();
+        assert_eq!(env[4], c.forward[4].value());
+        assert!((env[3].unwrap() - 0.5).abs() < 1e-12);
+        assert_eq!(c.factor, Some(0.5));
+        assert!(c.y.0 <= 0.0625 && c.y.1 >= 1.0);
+        assert!(c.table().contains("<tr data-t=\"5\"><td>5</td><td>1</td>"));
+    }
+
+    #[test]
+    fn gated_cells_get_no_envelope_and_bidirectional_both_curves() {
+        let tr = trace(CellKind::Lstm, 4, false, true);
+        let c = GradChart::prepare(&tr, 1.0, Some(1.0)).unwrap();
+        assert!(c.envelope.is_none());
+        assert_eq!(c.backward.as_ref().map(Vec::len), Some(4));
+        assert!(c.table().contains("backward direction"));
+    }
+}

@@ -1,0 +1,406 @@
+//! The numbers behind the gradient-through-time views, as plain functions
+//! (tested natively): each step's ‖∂L/∂h_t‖ sorted into a value, an
+//! underflow or a true zero; the theoretical envelope; the ratio readout;
+//! and the accumulated history the heatmap draws.
+
+use rnn_core::DirectionTrace;
+
+/// ‖∂L/∂h_t‖ at one step as a log axis can show it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum GradPoint {
+    Value(f64),
+    /// Zero only because entries fell below the f32 floor and were flushed.
+    Underflow,
+    /// Exactly zero (no path from the loss, or every unit dead).
+    Zero,
+}
+
+impl GradPoint {
+    pub fn value(self) -> Option<f64> {
+        match self {
+            GradPoint::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+}
+
+/// Sorts each step of a direction's ‖∂L/∂h_t‖ (index 0 is t = 1).
+pub fn grad_points(d: &DirectionTrace) -> Vec<GradPoint> {
+    d.grad_h
+        .iter()
+        .enumerate()
+        .map(|(t, &g)| {
+            if g > 0.0 && g.is_finite() {
+                GradPoint::Value(g)
+            } else if d.underflowed(t) {
+                GradPoint::Underflow
+            } else {
+                GradPoint::Zero
+            }
+        })
+        .collect()
+}
+
+/// The plain-RNN bound (γ·σ_max(W))^(T−t), scaled to equal the measured
+/// ‖∂L/∂h_T‖ at t = T: index 0 is t = 1. Values below `floor` are left out
+/// (`None`), as are all of them when the anchor or the factor is unusable.
+pub fn envelope(anchor: f64, gamma: f64, sigma_max: f64, len: usize, floor: f64) -> Vec<Option<f64>> {
+    let factor = gamma * sigma_max;
+    if !(anchor > 0.0 && anchor.is_finite() && factor > 0.0 && factor.is_finite()) {
+        return vec![None; len];
+    }
+    (1..=len)
+        .map(|t| {
+            // In logs, so a long sequence cannot overflow on the way.
+            let log = anchor.log10() + (len - t) as f64 * factor.log10();
+            let v = 10f64.powf(log);
+            (v.is_finite() && v >= floor && log < 300.0).then_some(v)
+        })
+        .collect()
+}
+
+/// The ratio readout: ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ as the page prints it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct RatioReadout {
+    /// For tests and the data table (0 when the first step underflowed).
+    pub value: Option<f64>,
+    pub text: String,
+}
+
+pub fn ratio_readout(d: &DirectionTrace) -> RatioReadout {
+    match d.gradient_ratio() {
+        Some(r) if r == 0.0 && d.underflowed(0) => RatioReadout {
+            value: Some(0.0),
+            text: "< 1e-38 (underflow)".into(),
+        },
+        Some(r) => RatioReadout {
+            value: Some(r),
+            text: format_sci(r),
+        },
+        None => RatioReadout {
+            value: None,
+            text: "— (‖∂L/∂h_T‖ is 0)".into(),
+        },
+    }
+}
+
+/// A number in a form parseFloat reads and a class can read: `0.42`,
+/// `3.1e-7`, `2.0e12`.
+pub fn format_sci(x: f64) -> String {
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if x == 0.0 {
+        return "0".into();
+    }
+    if (1e-2..1e4).contains(&x.abs()) {
+        let s = format!("{x:.3}");
+        let s = if s.contains('.') {
+            s.trim_end_matches('0').trim_end_matches('.').to_string()
+        } else {
+            s
+        };
+        return s;
+    }
+    format!("{x:.1e}")
+}
+
+/// The y range of the chart: whole decades covering the values, the
+/// envelope and (when something underflowed) the floor.
+pub fn y_range(points: &[GradPoint], env: &[Option<f64>], floor: f64) -> (f64, f64) {
+    let mut lo = f64::INFINITY;
+    let mut hi = f64::NEG_INFINITY;
+    let mut include = |v: f64| {
+        if v > 0.0 && v.is_finite() {
+            lo = lo.min(v);
+            hi = hi.max(v);
+        }
+    };
+    for p in points {
+        match p {
+            GradPoint::Value(v) => include(*v),
+            GradPoint::Underflow | GradPoint::Zero => include(floor),
+        }
+    }
+    for v in env.iter().flatten() {
+        include(*v);
+    }
+    if !hi.is_finite() {
+        return (1e-3, 1.0);
+    }
+    let lo_d = lo.log10().floor();
+    let mut hi_d = hi.log10().ceil();
+    if hi_d <= lo_d {
+        hi_d = lo_d + 1.0;
+    }
+    (10f64.powf(lo_d), 10f64.powf(hi_d))
+}
+
+/// One sampled row of the heatmap: a training step and its ‖∂L/∂h_t‖.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HistoryRow {
+    pub step: u64,
+    pub points: Vec<GradPoint>,
+}
+
+/// The heatmap's rows: samples of the live run, thinned evenly once full so
+/// the picture always reaches back to the first step of the run.
+#[derive(Clone, Debug, PartialEq)]
+pub struct GradHistory {
+    rows: Vec<HistoryRow>,
+    cap: usize,
+    /// Keep one offered sample in `stride` (doubles each time rows are thinned).
+    stride: u64,
+    offered: u64,
+}
+
+impl GradHistory {
+    pub fn new(cap: usize) -> Self {
+        GradHistory {
+            rows: Vec::new(),
+            cap: cap.max(4),
+            stride: 1,
+            offered: 0,
+        }
+    }
+
+    pub fn rows(&self) -> &[HistoryRow] {
+        &self.rows
+    }
+
+    /// Offers a sample; the same step twice (a redraw while paused) is kept once.
+    /// Returns whether the rows changed.
+    pub fn offer(&mut self, step: u64, points: Vec<GradPoint>) -> bool {
+        if self.rows.last().is_some_and(|r| r.step >= step) {
+            // Same step again, or an older one (a reset that the epoch did
+            // not announce): replace rather than disorder the rows.
+            if self.rows.last().is_some_and(|r| r.step == step) {
+                return false;
+            }
+            self.clear();
+        }
+        let keep = self.offered.is_multiple_of(self.stride);
+        self.offered += 1;
+        if !keep && !self.rows.is_empty() {
+            return false;
+        }
+        self.rows.push(HistoryRow { step, points });
+        if self.rows.len() > self.cap {
+            // Keep the first row and every other one after it.
+            let mut i = 0;
+            self.rows.retain(|_| {
+                i += 1;
+                (i - 1usize).is_multiple_of(2)
+            });
+            self.stride *= 2;
+        }
+        true
+    }
+
+    pub fn clear(&mut self) {
+        self.rows.clear();
+        self.stride = 1;
+        self.offered = 0;
+    }
+
+    /// The widest row (sequence length can change only with a reset, but a
+    /// row is never assumed to match another).
+    pub fn width(&self) -> usize {
+        self.rows.iter().map(|r| r.points.len()).max().unwrap_or(0)
+    }
+}
+
+/// The heatmap's pixels: one row per sample (oldest at the top), one
+/// column per time step, viridis on `scale`; underflow grey, exact zeros
+/// and missing cells white. Returns (width, height, RGBA).
+pub fn history_rgba(h: &GradHistory, scale: &crate::views::colour::LogScale) -> (u32, u32, Vec<u8>) {
+    use crate::views::colour::UNDERFLOW;
+    let (w, rows) = (h.width(), h.rows().len());
+    let mut out = Vec::with_capacity(w * rows * 4);
+    for row in h.rows() {
+        for t in 0..w {
+            let (r, g, b) = match row.points.get(t) {
+                Some(GradPoint::Value(v)) => scale.colour(*v),
+                Some(GradPoint::Underflow) => UNDERFLOW,
+                Some(GradPoint::Zero) | None => (255, 255, 255),
+            };
+            out.extend_from_slice(&[r, g, b, 255]);
+        }
+    }
+    (w as u32, rows as u32, out)
+}
+
+/// The colour scale of a history: every value in it, at most 40 decades.
+pub fn history_scale(h: &GradHistory) -> Option<crate::views::colour::LogScale> {
+    crate::views::colour::LogScale::spanning(
+        h.rows()
+            .iter()
+            .flat_map(|r| r.points.iter().filter_map(|p| p.value())),
+        40,
+    )
+}
+
+/// One row per sample: its step, ‖∂L/∂h_1‖, ‖∂L/∂h_T‖ and their ratio.
+pub fn history_table(h: &GradHistory) -> String {
+    use std::fmt::Write;
+    let mut out = String::from("<table><caption>Gradient history: one row per sampled training step</caption><thead><tr><th>training step</th><th>‖∂L/∂h_1‖</th><th>‖∂L/∂h_T‖</th><th>ratio</th></tr></thead><tbody>");
+    let text = |p: Option<&GradPoint>| match p {
+        Some(GradPoint::Value(v)) => format_sci(*v),
+        Some(GradPoint::Underflow) => "below f32 floor".into(),
+        Some(GradPoint::Zero) => "0".into(),
+        None => "—".into(),
+    };
+    for r in h.rows() {
+        let (first, last) = (r.points.first(), r.points.last());
+        let ratio = match (first, last) {
+            (Some(GradPoint::Value(a)), Some(GradPoint::Value(b))) => format_sci(a / b),
+            (Some(GradPoint::Underflow), Some(GradPoint::Value(_))) => "< 1e-38 (underflow)".into(),
+            _ => "—".into(),
+        };
+        let _ = write!(
+            out,
+            "<tr data-step=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            r.step,
+            r.step,
+            text(first),
+            text(last),
+            ratio
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dir(grad_h: Vec<f64>, flushed: Vec<u32>) -> DirectionTrace {
+        DirectionTrace {
+            name: "forward".into(),
+            grad_h,
+            flushed,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn points_tell_underflow_from_zero() {
+        let d = dir(vec![0.0, 0.0, 1e-20, 0.5], vec![0, 3, 0, 0]);
+        assert_eq!(
+            grad_points(&d),
+            vec![
+                GradPoint::Underflow,
+                GradPoint::Underflow,
+                GradPoint::Value(1e-20),
+                GradPoint::Value(0.5)
+            ]
+        );
+        let dead = dir(vec![0.0, 1.0], vec![0, 0]);
+        assert_eq!(grad_points(&dead)[0], GradPoint::Zero);
+    }
+
+    #[test]
+    fn envelope_meets_the_curve_at_t_equals_t() {
+        // sigmoid (γ = 0.25) with σ_max = 2: each step back halves the bound.
+        let e = envelope(0.8, 0.25, 2.0, 4, 1e-38);
+        let want = [0.1, 0.2, 0.4, 0.8];
+        for (got, want) in e.iter().zip(want) {
+            assert!((got.unwrap() - want).abs() < 1e-12, "{got:?} vs {want}");
+        }
+    }
+
+    #[test]
+    fn envelope_stops_at_the_floor_and_never_overflows() {
+        let e = envelope(1.0, 0.25, 0.01, 30, 1.2e-38);
+        assert_eq!(e[29], Some(1.0));
+        assert!(e[0].is_none(), "0.0025^29 is far below the f32 floor");
+        let big = envelope(1.0, 1.0, 10.0, 1000, 1e-38);
+        assert!(big[0].is_none() && big[999] == Some(1.0));
+        assert!(big.iter().flatten().all(|v| v.is_finite()));
+        assert!(envelope(0.0, 1.0, 1.0, 3, 1e-38).iter().all(Option::is_none));
+    }
+
+    #[test]
+    fn ratio_readout_names_underflow() {
+        let r = ratio_readout(&dir(vec![1e-9, 0.1, 1e-3], vec![0, 0, 0]));
+        assert!((r.value.unwrap() - 1e-6).abs() < 1e-18);
+        assert_eq!(r.text, "1.0e-6");
+        let u = ratio_readout(&dir(vec![0.0, 1e-30, 0.1], vec![2, 0, 0]));
+        assert_eq!(u.value, Some(0.0));
+        assert!(u.text.contains("underflow"));
+        let z = ratio_readout(&dir(vec![0.1, 0.0], vec![0, 0]));
+        assert_eq!(z.value, None);
+    }
+
+    #[test]
+    fn numbers_print_for_people_and_parsers() {
+        assert_eq!(format_sci(0.4213), "0.421");
+        assert_eq!(format_sci(1.0), "1");
+        assert_eq!(format_sci(3.14159e-7), "3.1e-7");
+        assert_eq!(format_sci(2.0e12), "2.0e12");
+        assert_eq!(format_sci(0.0), "0");
+        assert_eq!("3.1e-7".parse::<f64>().unwrap(), 3.1e-7);
+    }
+
+    #[test]
+    fn y_range_covers_values_envelope_and_floor() {
+        let pts = [GradPoint::Value(3e-5), GradPoint::Value(0.2)];
+        assert_eq!(y_range(&pts, &[Some(2.0)], 1e-38), (1e-5, 10.0));
+        let (lo, _) = y_range(&[GradPoint::Underflow, GradPoint::Value(1.0)], &[], 1.2e-38);
+        assert!(lo <= 1.2e-38 && lo > 1e-40);
+        assert_eq!(y_range(&[], &[], 1e-38), (1e-3, 1.0));
+        let (lo, hi) = y_range(&[GradPoint::Value(1.0)], &[], 1e-38);
+        assert!(hi > lo);
+    }
+
+    #[test]
+    fn history_keeps_the_whole_run_within_its_cap() {
+        let mut h = GradHistory::new(8);
+        for step in 0..100u64 {
+            h.offer(step, vec![GradPoint::Value(1.0)]);
+            assert!(h.rows().len() <= 8);
+        }
+        let steps: Vec<u64> = h.rows().iter().map(|r| r.step).collect();
+        assert_eq!(steps[0], 0, "thinning keeps the first sample");
+        assert!(steps.windows(2).all(|w| w[0] < w[1]));
+        assert!(
+            *steps.last().unwrap() >= 80,
+            "and reaches the recent past: {steps:?}"
+        );
+    }
+
+    #[test]
+    fn history_skips_repeats_and_restarts_on_an_older_step() {
+        let mut h = GradHistory::new(8);
+        assert!(h.offer(5, vec![]));
+        assert!(!h.offer(5, vec![]));
+        assert!(h.offer(6, vec![GradPoint::Zero, GradPoint::Zero]));
+        assert_eq!(h.width(), 2);
+        assert!(h.offer(0, vec![]));
+        assert_eq!(h.rows().len(), 1);
+        h.clear();
+        assert!(h.rows().is_empty());
+    }
+
+    #[test]
+    fn history_pixels_map_values_underflow_and_zero() {
+        let mut h = GradHistory::new(8);
+        h.offer(1, vec![GradPoint::Value(1e-3), GradPoint::Value(1.0)]);
+        h.offer(2, vec![GradPoint::Underflow, GradPoint::Zero]);
+        let scale = history_scale(&h).unwrap();
+        assert_eq!((scale.lo, scale.hi), (-3, 0));
+        let (w, rows, px) = history_rgba(&h, &scale);
+        assert_eq!((w, rows, px.len()), (2, 2, 16));
+        assert_eq!(&px[0..4], &[0x44, 0x01, 0x54, 255], "1e-3 is the dark end");
+        let grey = crate::views::colour::UNDERFLOW;
+        assert_eq!(&px[8..12], &[grey.0, grey.1, grey.2, 255]);
+        assert_eq!(&px[12..16], &[255, 255, 255, 255]);
+        let table = history_table(&h);
+        assert!(
+            table.contains("<td>1</td><td>1.0e-3</td><td>1</td><td>1.0e-3</td>"),
+            "{table}"
+        );
+        assert!(table.contains("below f32 floor"));
+    }
+}

@@ -1,0 +1,1036 @@
+//! The unrolled graph as SVG markup, its data table, and the step-through
+//! read-out: plain functions of a [`Trace`] (tested natively), so the
+//! component only places strings in the page.
+//!
+//! Layout, top to bottom: y_t (the readout), the LSTM's cell-state lane
+//! c_t, h_t (and, for the bidirectional model, the backward row), x_t, then
+//! a band with t and ‖∂L/∂h_t‖. Every node is a small tile of its vector's
+//! units, coloured on a diverging scale; the shared weights are named once
+//! on the first column and under a brace that spans every step.
+
+use super::colour::{diverging, hex, Rgb};
+use super::gradients::format_sci;
+use super::timeline::{columns, Column, Cursor, Phase};
+use rnn_core::{Activation, CellKind, DirectionTrace, Trace};
+use std::fmt::Write;
+
+const COL_W: f64 = 78.0;
+const LEFT: f64 = 96.0;
+const RIGHT: f64 = 18.0;
+const TILE: f64 = 46.0;
+const ROW_GAP: f64 = 40.0;
+const TOP: f64 = 34.0;
+/// Units drawn per tile (the first ones; the title says how many there are).
+const MAX_UNITS: usize = 36;
+const HIGHLIGHT: &str = "#e69f00";
+const GRADIENT: &str = "#d55e00";
+const INK: &str = "#1a1d21";
+const MUTED: &str = "#59606a";
+
+/// What to draw besides the trace.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct GraphOptions<'a> {
+    pub cursor: Cursor,
+    /// Most columns to draw before folding the middle.
+    pub max_cols: usize,
+    /// RNN only: ‖diag(φ'(a_t))·W‖ for t = 1..T (index 0 is t = 1).
+    pub step_norms: Option<&'a [f64]>,
+}
+
+/// Escapes text for SVG/HTML.
+pub fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn norm(v: &[f64]) -> f64 {
+    v.iter().map(|x| x * x).sum::<f64>().sqrt()
+}
+
+fn max_abs<'a>(vs: impl IntoIterator<Item = &'a Vec<f64>>) -> f64 {
+    vs.into_iter()
+        .flat_map(|v| v.iter())
+        .filter(|x| x.is_finite())
+        .fold(0.0, |m, x| m.max(x.abs()))
+}
+
+/// `h_5` with a subscript that SVG text can show.
+fn sub(name: &str, t: usize) -> String {
+    format!("{name}{}", subscript(t))
+}
+
+fn subscript(n: usize) -> String {
+    const DIGITS: [char; 10] = ['₀', '₁', '₂', '₃', '₄', '₅', '₆', '₇', '₈', '₉'];
+    n.to_string()
+        .chars()
+        .map(|c| DIGITS[c.to_digit(10).unwrap_or(0) as usize])
+        .collect()
+}
+
+/// Summary of one vector for a tooltip: norm, range and the first units.
+fn describe(v: &[f64]) -> String {
+    let shown: Vec<String> = v.iter().take(4).map(|x| format!("{x:.3}")).collect();
+    let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
+        (l.min(*x), h.max(*x))
+    });
+    let more = if v.len() > 4 { ", …" } else { "" };
+    if v.is_empty() {
+        return "empty".into();
+    }
+    format!(
+        "‖·‖ = {}, min {lo:.3}, max {hi:.3}, {} values: {}{more}",
+        format_sci(norm(v)),
+        v.len(),
+        shown.join(", ")
+    )
+}
+
+/// ‖∂L/∂h_t‖ as text: a number, "below f32 floor" or "0".
+pub fn grad_text(d: &DirectionTrace, t0: usize) -> String {
+    match d.grad_h.get(t0) {
+        Some(&g) if g > 0.0 => format_sci(g),
+        Some(_) if d.underflowed(t0) => "below f32 floor".into(),
+        Some(_) => "0".into(),
+        None => "—".into(),
+    }
+}
+
+/// Which rows the graph has, and their centre y.
+struct Rows {
+    y: Option<f64>,
+    c: Option<f64>,
+    h: f64,
+    hb: Option<f64>,
+    x: f64,
+    t_label: f64,
+    grad: f64,
+    brace: f64,
+    legend: f64,
+    height: f64,
+}
+
+fn rows(trace: &Trace) -> Rows {
+    let pitch = TILE + ROW_GAP;
+    let mut y = TOP + TILE / 2.0;
+    let has_y = !trace.outputs.is_empty();
+    let y_row = has_y.then_some(y);
+    if has_y {
+        y += pitch;
+    }
+    let c_row = (trace.cell == CellKind::Lstm).then_some(y);
+    if c_row.is_some() {
+        y += pitch;
+    }
+    let h = y;
+    y += pitch;
+    let hb = (trace.directions.len() > 1).then_some(y);
+    if hb.is_some() {
+        y += pitch;
+    }
+    let x = y;
+    let t_label = x + TILE / 2.0 + 22.0;
+    let grad = t_label + 24.0;
+    let brace = grad + 16.0;
+    let legend = brace + 46.0;
+    Rows {
+        y: y_row,
+        c: c_row,
+        h,
+        hb,
+        x,
+        t_label,
+        grad,
+        brace,
+        legend,
+        height: legend + 26.0,
+    }
+}
+
+/// Which output belongs to step t (1-based): all of them for many-to-many,
+/// only the last step's for many-to-one.
+fn output_at(trace: &Trace, t: usize) -> Option<&Vec<f64>> {
+    if trace.outputs.len() == trace.seq_len {
+        trace.outputs.get(t - 1)
+    } else if t == trace.seq_len {
+        trace.outputs.last()
+    } else {
+        None
+    }
+}
+
+struct Svg {
+    out: String,
+}
+
+impl Svg {
+    fn text(&mut self, x: f64, y: f64, size: f64, attrs: &str, s: &str) {
+        let _ = write!(
+            self.out,
+            r#"<text x="{x:.1}" y="{y:.1}" font-size="{size}" {attrs}>{}</text>"#,
+            esc(s)
+        );
+    }
+
+    fn arrow(&mut self, (x1, y1): (f64, f64), (x2, y2): (f64, f64), colour: &str, width: f64, extra: &str) {
+        let marker = if colour == HIGHLIGHT {
+            "ug-head-hi"
+        } else if colour == GRADIENT {
+            "ug-head-grad"
+        } else {
+            "ug-head"
+        };
+        let _ = write!(
+            self.out,
+            r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{colour}" stroke-width="{width}" marker-end="url(#{marker})" {extra}/>"#
+        );
+    }
+
+    /// A node: a focusable tile of coloured unit cells with its numbers in a
+    /// title (hover) and an aria-label (focus, screen readers).
+    #[allow(clippy::too_many_arguments)]
+    fn tile(
+        &mut self,
+        cx: f64,
+        cy: f64,
+        v: &[f64],
+        scale: f64,
+        row: &str,
+        t: usize,
+        info: &str,
+        ring: Option<&str>,
+    ) {
+        let n = v.len().clamp(1, MAX_UNITS);
+        let g = (n as f64).sqrt().ceil() as usize;
+        let rows_n = n.div_ceil(g);
+        let cell = TILE / g as f64;
+        let (x0, y0) = (cx - TILE / 2.0, cy - TILE / 2.0);
+        let y_off = (TILE - cell * rows_n as f64) / 2.0;
+        let _ = write!(
+            self.out,
+            r##"<g class="ug-node" tabindex="0" data-row="{row}" data-t="{t}" aria-label="{label}"><title>{label}</title><rect x="{x0:.1}" y="{y0:.1}" width="{TILE}" height="{TILE}" rx="5" fill="#fff" stroke="{MUTED}" stroke-width="1"/>"##,
+            label = esc(info)
+        );
+        for (i, &x) in v.iter().take(n).enumerate() {
+            let (r, c) = (i / g, i % g);
+            let fill: Rgb = diverging(x, scale);
+            let _ = write!(
+                self.out,
+                r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}"/>"#,
+                x0 + c as f64 * cell,
+                y0 + y_off + r as f64 * cell,
+                cell + 0.3,
+                cell + 0.3,
+                hex(fill)
+            );
+        }
+        if let Some(colour) = ring {
+            let _ = write!(
+                self.out,
+                r#"<rect class="ug-ring" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="7" fill="none" stroke="{colour}" stroke-width="4"/>"#,
+                x0 - 4.0,
+                y0 - 4.0,
+                TILE + 8.0,
+                TILE + 8.0
+            );
+        }
+        self.out.push_str("</g>");
+    }
+}
+
+/// The whole graph as an `<svg>` element.
+pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
+    let len = trace.seq_len.min(trace.inputs.len());
+    let Some(fwd) = trace.directions.first() else {
+        return String::new();
+    };
+    let cursor = opts.cursor.clamp(len);
+    let cols = columns(len, opts.max_cols, cursor.t());
+    let r = rows(trace);
+    let width = LEFT + cols.len().max(1) as f64 * COL_W + RIGHT;
+    let cx = |i: usize| LEFT + (i as f64 + 0.5) * COL_W;
+    let half = TILE / 2.0;
+
+    let x_scale = max_abs(&trace.inputs).max(1e-12);
+    let h_scale = max_abs(trace.directions.iter().flat_map(|d| d.hidden.iter())).max(1e-12);
+    let y_scale = max_abs(&trace.outputs).max(1e-12);
+    let c_series = trace
+        .directions
+        .first()
+        .and_then(|d| d.gates.iter().find(|g| g.name == "c"));
+    let c_scale = c_series.map_or(1.0, |c| max_abs(&c.values).max(1e-12));
+
+    let mut s = Svg { out: String::new() };
+    let _ = write!(
+        s.out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {h:.0}" width="100%" role="group" aria-label="Unrolled graph of {len} time steps" font-family="system-ui, sans-serif">"#,
+        h = r.height
+    );
+    s.out.push_str(&format!(
+        r#"<defs><marker id="ug-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{MUTED}"/></marker><marker id="ug-head-hi" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{HIGHLIGHT}"/></marker><marker id="ug-head-grad" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{GRADIENT}"/></marker></defs>"#
+    ));
+
+    // Row labels.
+    let label = |s: &mut Svg, y: f64, text: &str| s.text(12.0, y + 6.0, 18.0, r#"font-weight="600""#, text);
+    if let Some(y) = r.y {
+        label(&mut s, y, "y (out)");
+    }
+    if let Some(y) = r.c {
+        label(&mut s, y, "c (cell)");
+    }
+    label(&mut s, r.h, if r.hb.is_some() { "h →" } else { "h" });
+    if let Some(y) = r.hb {
+        label(&mut s, y, "h ←");
+    }
+    label(&mut s, r.x, "x (in)");
+    s.text(12.0, r.t_label + 5.0, 16.0, &format!(r#"fill="{MUTED}""#), "t");
+    s.text(12.0, r.grad + 5.0, 15.0, &format!(r#"fill="{MUTED}""#), "‖∂L/∂h‖");
+
+    // The LSTM's highway: one broad lane under every c tile.
+    if let Some(y) = r.c {
+        let _ = write!(
+            s.out,
+            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="22" rx="11" fill="#cfe3f3"/>"##,
+            LEFT + 4.0,
+            y - 11.0,
+            cols.len() as f64 * COL_W - 8.0
+        );
+        s.text(
+            LEFT + 8.0,
+            y - half - 8.0,
+            15.0,
+            &format!(r#"fill="{MUTED}""#),
+            "cell-state highway: c_t = f⊙c_{t−1} + i⊙g (no W, no squashing on this path)",
+        );
+    }
+
+    let dim_of = |t: usize| match cursor.0 {
+        Some((Phase::Forward, c)) if t > c => 0.25,
+        Some((Phase::Backward, c)) if t < c => 0.45,
+        _ => 1.0,
+    };
+
+    for (i, col) in cols.iter().enumerate() {
+        let x = cx(i);
+        let Column::Step(t) = *col else {
+            let Column::Fold { from, to } = *col else {
+                unreachable!()
+            };
+            let n = to - from + 1;
+            for y in [Some(r.h), r.hb, r.c].into_iter().flatten() {
+                s.text(x, y + 8.0, 26.0, r#"text-anchor="middle""#, "…");
+            }
+            s.text(
+                x,
+                r.x + 6.0,
+                16.0,
+                &format!(r#"text-anchor="middle" fill="{MUTED}""#),
+                &format!("{n} steps"),
+            );
+            s.text(
+                x,
+                r.t_label + 5.0,
+                15.0,
+                &format!(r#"text-anchor="middle" fill="{MUTED}""#),
+                &format!("{from}–{to}"),
+            );
+            continue;
+        };
+        let t0 = t - 1;
+        let is_cur = cursor.t() == Some(t);
+        let phase = cursor.phase();
+        let _ = write!(
+            s.out,
+            r#"<g class="ug-col{}" data-t="{t}" opacity="{}">"#,
+            if is_cur { " ug-current" } else { "" },
+            dim_of(t)
+        );
+
+        // Recurrent arrow from the previous column (drawn into this one).
+        if i > 0 {
+            let hot = is_cur && phase == Some(Phase::Forward);
+            let (colour, w) = if hot { (HIGHLIGHT, 3.5) } else { (MUTED, 1.6) };
+            s.arrow(
+                (cx(i - 1) + half + 2.0, r.h),
+                (x - half - 4.0, r.h),
+                colour,
+                w,
+                "",
+            );
+            if i == 1 {
+                s.text(
+                    (cx(0) + x) / 2.0,
+                    r.h - 8.0,
+                    18.0,
+                    r#"text-anchor="middle" font-style="italic" font-weight="700""#,
+                    "W",
+                );
+            }
+            if let Some(yb) = r.hb {
+                s.arrow((x - half - 2.0, yb), (cx(i - 1) + half + 4.0, yb), MUTED, 1.6, "");
+                if i == 1 {
+                    s.text(
+                        (cx(0) + x) / 2.0,
+                        yb - 8.0,
+                        18.0,
+                        r#"text-anchor="middle" font-style="italic" font-weight="700""#,
+                        "W′",
+                    );
+                }
+            }
+            if let Some(yc) = r.c {
+                s.arrow(
+                    (cx(i - 1) + half + 2.0, yc),
+                    (x - half - 4.0, yc),
+                    "#0072b2",
+                    3.0,
+                    "",
+                );
+            }
+            // The backward pass's arrow, h_{t+1} → h_t, once it has passed.
+            if phase == Some(Phase::Backward) {
+                if let Some(ct) = cursor.t() {
+                    let prev_t = cols[i - 1].step();
+                    if prev_t.is_some_and(|p| p >= ct) {
+                        let hot = prev_t == Some(ct);
+                        let w = if hot { 3.5 } else { 2.0 };
+                        s.arrow(
+                            (x - half - 4.0, r.h + 12.0),
+                            (cx(i - 1) + half + 4.0, r.h + 12.0),
+                            GRADIENT,
+                            w,
+                            r#"stroke-dasharray="6 3""#,
+                        );
+                        if hot {
+                            if let Some(f) = backward_factor(trace, opts.step_norms, prev_t.unwrap_or(1)) {
+                                s.text(
+                                    (cx(i - 1) + x) / 2.0,
+                                    r.h + 34.0,
+                                    16.0,
+                                    &format!(r#"text-anchor="middle" fill="{GRADIENT}" font-weight="700""#),
+                                    &format!("×{}", format_sci(f)),
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        // x_t → h_t (and → backward h_t).
+        let fwd_hot = is_cur && phase == Some(Phase::Forward);
+        let (c_in, w_in) = if fwd_hot { (HIGHLIGHT, 3.5) } else { (MUTED, 1.6) };
+        match r.hb {
+            None => s.arrow((x, r.x - half - 2.0), (x, r.h + half + 4.0), c_in, w_in, ""),
+            Some(yb) => {
+                s.arrow((x, r.x - half - 2.0), (x, yb + half + 4.0), MUTED, 1.6, "");
+                let side = x + half + 6.0;
+                let _ = write!(
+                    s.out,
+                    r#"<path d="M{:.1},{:.1} L{side:.1},{:.1} L{side:.1},{:.1} L{:.1},{:.1}" fill="none" stroke="{c_in}" stroke-width="{w_in}" marker-end="url(#{})"/>"#,
+                    x + half * 0.5,
+                    r.x - half,
+                    r.x - half - 10.0,
+                    r.h + 4.0,
+                    x + half + 4.0,
+                    r.h + 4.0,
+                    if fwd_hot { "ug-head-hi" } else { "ug-head" }
+                );
+            }
+        }
+        if i == 0 {
+            let ux = x - 12.0;
+            s.text(
+                ux,
+                (r.x + r.hb.unwrap_or(r.h)) / 2.0 + 6.0,
+                18.0,
+                r#"text-anchor="end" font-style="italic" font-weight="700""#,
+                "U",
+            );
+            if r.hb.is_some() {
+                s.text(
+                    x + half + 12.0,
+                    (r.x + r.h) / 2.0 + 20.0,
+                    18.0,
+                    r#"font-style="italic" font-weight="700""#,
+                    "U′",
+                );
+            }
+        }
+
+        // h_t → y_t.
+        if let (Some(yy), Some(out)) = (r.y, output_at(trace, t)) {
+            let from_top = r.c.map_or(r.h - half - 2.0, |_| r.h - half - 2.0);
+            // With a c lane the arrow passes beside the c tile.
+            let ax = if r.c.is_some() { x - half + 6.0 } else { x };
+            s.arrow((ax, from_top), (ax, yy + half + 4.0), MUTED, 1.6, "");
+            if let Some(yb) = r.hb {
+                let side = x - half - 6.0;
+                let _ = write!(
+                    s.out,
+                    r#"<path d="M{:.1},{:.1} L{side:.1},{:.1} L{side:.1},{:.1}" fill="none" stroke="{MUTED}" stroke-width="1.3" marker-end="url(#ug-head)"/>"#,
+                    x - half,
+                    yb,
+                    yb,
+                    yy + half + 4.0
+                );
+            }
+            if i == 0 || (trace.outputs.len() == 1 && len > 1) {
+                s.text(
+                    ax - 8.0,
+                    (yy + r.h) / 2.0 + 6.0,
+                    18.0,
+                    r#"text-anchor="end" font-style="italic" font-weight="700""#,
+                    "V",
+                );
+            }
+            let info = format!("{} (output at t = {t}): {}", sub("y", t), describe(out));
+            s.tile(x, yy, out, y_scale, "y", t, &info, None);
+        }
+
+        // c_t and its arrow down to h_t.
+        if let (Some(yc), Some(c)) = (r.c, c_series) {
+            if let Some(v) = c.values.get(t0) {
+                s.arrow(
+                    (x + 6.0, yc + half + 2.0),
+                    (x + 6.0, r.h - half - 4.0),
+                    MUTED,
+                    1.4,
+                    "",
+                );
+                let info = format!(
+                    "{} (cell state at t = {t}): {}; ‖∂L/∂c‖ = {}",
+                    sub("c", t),
+                    describe(v),
+                    fwd.grad_c.get(t0).map_or("—".into(), |g| format_sci(*g))
+                );
+                s.tile(x, yc, v, c_scale, "c", t, &info, None);
+            }
+        }
+
+        // h_t.
+        if let Some(h) = fwd.hidden.get(t0) {
+            let ring = match phase {
+                _ if !is_cur => None,
+                Some(Phase::Forward) => Some(HIGHLIGHT),
+                _ => Some(GRADIENT),
+            };
+            let ring = ring.or_else(|| {
+                // The forward step's inputs: h_{t−1}.
+                (phase == Some(Phase::Forward) && cursor.t() == Some(t + 1)).then_some("#56b4e9")
+            });
+            let info = format!(
+                "{}{} (hidden state at t = {t}): {}; ‖∂L/∂h‖ = {}",
+                sub("h", t),
+                if r.hb.is_some() { " forward" } else { "" },
+                describe(h),
+                grad_text(fwd, t0)
+            );
+            s.tile(x, r.h, h, h_scale, "h", t, &info, ring);
+        }
+        if let (Some(yb), Some(bwd)) = (r.hb, trace.directions.get(1)) {
+            if let Some(h) = bwd.hidden.get(t0) {
+                let info = format!(
+                    "{} backward (hidden state at t = {t}, read from T down to t): {}; ‖∂L/∂h‖ = {}",
+                    sub("h", t),
+                    describe(h),
+                    grad_text(bwd, t0)
+                );
+                s.tile(x, yb, h, h_scale, "hb", t, &info, None);
+            }
+        }
+
+        // x_t.
+        if let Some(v) = trace.inputs.get(t0) {
+            let ring = (fwd_hot).then_some("#56b4e9");
+            let info = format!("{} (input at t = {t}): {}", sub("x", t), describe(v));
+            s.tile(x, r.x, v, x_scale, "x", t, &info, ring);
+        }
+
+        // t and ‖∂L/∂h_t‖.
+        let weight = if is_cur { r#" font-weight="700""# } else { "" };
+        s.text(
+            x,
+            r.t_label + 5.0,
+            16.0,
+            &format!(r#"text-anchor="middle"{weight}"#),
+            &t.to_string(),
+        );
+        let show_grad = match cursor.0 {
+            Some((Phase::Forward, _)) => false,
+            Some((Phase::Backward, c)) => t >= c,
+            None => true,
+        };
+        if show_grad {
+            let g = grad_text(fwd, t0);
+            let g = if g == "below f32 floor" {
+                "<floor".to_string()
+            } else {
+                g
+            };
+            let colour = if is_cur { GRADIENT } else { INK };
+            s.text(
+                x,
+                r.grad + 5.0,
+                15.0,
+                &format!(r#"text-anchor="middle" fill="{colour}"{weight}"#),
+                &g,
+            );
+        }
+        s.out.push_str("</g>");
+    }
+
+    // The brace: the same weights at every step.
+    let (bx0, bx1) = (LEFT + 6.0, LEFT + cols.len() as f64 * COL_W - 6.0);
+    let mid = (bx0 + bx1) / 2.0;
+    let yb = r.brace;
+    let _ = write!(
+        s.out,
+        r#"<path d="M{bx0:.1},{yb:.1} q0,10 10,10 L{:.1},{:.1} q10,0 10,8 q0,-8 10,-8 L{:.1},{:.1} q10,0 10,-10" fill="none" stroke="{INK}" stroke-width="1.5"/>"#,
+        mid - 10.0,
+        yb + 10.0,
+        bx1 - 10.0,
+        yb + 10.0
+    );
+    let shared = if r.hb.is_some() {
+        "the same U, W, V at every step (U′, W′ for the backward row): parameter sharing"
+    } else {
+        "the same U, W, V at every step: parameter sharing"
+    };
+    s.text(
+        mid,
+        yb + 36.0,
+        17.0,
+        r#"text-anchor="middle" font-weight="600""#,
+        shared,
+    );
+
+    // Colour legend.
+    let lx = LEFT;
+    let ly = r.legend;
+    let _ = write!(
+        s.out,
+        r##"<defs><linearGradient id="ug-div"><stop offset="0" stop-color="{}"/><stop offset="0.5" stop-color="{}"/><stop offset="1" stop-color="{}"/></linearGradient></defs><rect x="{lx:.1}" y="{:.1}" width="120" height="14" fill="url(#ug-div)" stroke="#999"/>"##,
+        hex(diverging(-1.0, 1.0)),
+        hex(diverging(0.0, 1.0)),
+        hex(diverging(1.0, 1.0)),
+        ly - 11.0
+    );
+    let scales = format!(
+        "−  0  +   each row scaled to its largest |value| (h {}, x {}{}); tiles show the first {MAX_UNITS} units",
+        format_sci(h_scale),
+        format_sci(x_scale),
+        if trace.outputs.is_empty() { String::new() } else { format!(", y {}", format_sci(y_scale)) }
+    );
+    s.text(lx + 130.0, ly + 1.0, 15.0, &format!(r#"fill="{MUTED}""#), &scales);
+    s.out.push_str("</svg>");
+    s.out
+}
+
+/// RNN: ‖diag(φ'(a_t))·W‖, the most the recurrent path can multiply the
+/// gradient by on the way from h_t to h_{t−1}; gated cells: the measured
+/// ratio ‖∂L/∂h_{t−1}‖ / ‖∂L/∂h_t‖. `from_t` is the 1-based step the
+/// gradient leaves.
+pub fn backward_factor(trace: &Trace, step_norms: Option<&[f64]>, from_t: usize) -> Option<f64> {
+    if from_t < 2 {
+        return None;
+    }
+    if trace.cell == CellKind::Rnn {
+        if let Some(n) = step_norms.and_then(|n| n.get(from_t - 1)) {
+            return Some(*n);
+        }
+    }
+    measured_ratio(trace.directions.first()?, from_t)
+}
+
+/// ‖∂L/∂h_{t−1}‖ / ‖∂L/∂h_t‖ for `from_t` = t (1-based).
+pub fn measured_ratio(d: &DirectionTrace, from_t: usize) -> Option<f64> {
+    let (a, b) = (*d.grad_h.get(from_t.checked_sub(2)?)?, *d.grad_h.get(from_t - 1)?);
+    (b > 0.0).then(|| a / b)
+}
+
+/// The step-through read-out under the graph.
+#[derive(Clone, Debug, PartialEq)]
+pub struct StepDetails {
+    pub title: String,
+    /// The number to show in large type.
+    pub headline: String,
+    pub lines: Vec<String>,
+}
+
+fn cell_formula(cell: CellKind, act: Activation, t: usize) -> String {
+    let (tt, tp) = (subscript(t), subscript(t - 1));
+    match cell {
+        CellKind::Rnn => format!("h{tt} = {}(U·x{tt} + W·h{tp} + b)", act.name()),
+        CellKind::Lstm => {
+            format!("c{tt} = f⊙c{tp} + i⊙g,   h{tt} = o⊙tanh(c{tt});   gates from U·x{tt} + W·h{tp} + b")
+        }
+        CellKind::Gru => format!("h{tt} = (1−z)⊙n + z⊙h{tp};   gates from U·x{tt} + W·h{tp} + b"),
+    }
+}
+
+fn mean(v: &[f64]) -> f64 {
+    if v.is_empty() {
+        0.0
+    } else {
+        v.iter().sum::<f64>() / v.len() as f64
+    }
+}
+
+/// What the step-through shows for the cursor, or `None` without one.
+pub fn step_details(trace: &Trace, cursor: Cursor, step_norms: Option<&[f64]>) -> Option<StepDetails> {
+    let len = trace.seq_len.min(trace.inputs.len());
+    let (phase, t) = cursor.clamp(len).0?;
+    let d = trace.directions.first()?;
+    let t0 = t - 1;
+    let bi = if trace.directions.len() > 1 {
+        " (forward direction)"
+    } else {
+        ""
+    };
+    let many_to_many = trace.outputs.len() == trace.seq_len && len > 1;
+    match phase {
+        Phase::Forward => {
+            let h = d.hidden.get(t0)?;
+            let mut lines = vec![cell_formula(trace.cell, trace.activation, t)];
+            let x = trace.inputs.get(t0).map_or(0.0, |x| norm(x));
+            let prev = if t > 1 {
+                format!(
+                    "‖h{}‖ = {}",
+                    subscript(t - 1),
+                    format_sci(norm(d.hidden.get(t0 - 1)?))
+                )
+            } else {
+                "h₀ = 0 (the state starts empty)".into()
+            };
+            lines.push(format!(
+                "made from ‖x{}‖ = {},  {prev}",
+                subscript(t),
+                format_sci(x)
+            ));
+            match trace.cell {
+                CellKind::Rnn => {
+                    let a = d.pre_activations.get(t0)?;
+                    let gamma = trace.activation.max_derivative();
+                    let low = a
+                        .iter()
+                        .zip(h)
+                        .filter(|(a, h)| trace.activation.derivative(**a, **h) < 0.1 * gamma)
+                        .count();
+                    lines.push(format!(
+                        "a{} = U·x + W·h + b: ‖a‖ = {};  {low} of {} units have φ′(a) below 10% of its peak {gamma} (they pass little gradient back)",
+                        subscript(t),
+                        format_sci(norm(a)),
+                        a.len()
+                    ));
+                }
+                _ => {
+                    let gate = |name: &str| {
+                        d.gates
+                            .iter()
+                            .find(|g| g.name == name)
+                            .and_then(|g| g.values.get(t0))
+                            .map(|v| format!("{name} mean {:.2}", mean(v)))
+                    };
+                    let names: &[&str] = if trace.cell == CellKind::Lstm {
+                        &["f", "i", "o"]
+                    } else {
+                        &["z", "r"]
+                    };
+                    let gates: Vec<String> = names.iter().filter_map(|n| gate(n)).collect();
+                    lines.push(format!("gates at t = {t}: {}", gates.join(", ")));
+                }
+            }
+            Some(StepDetails {
+                title: format!("Forward pass{bi}: t = {t} of {len}"),
+                headline: format!("‖h{}‖ = {}", subscript(t), format_sci(norm(h))),
+                lines,
+            })
+        }
+        Phase::Backward => {
+            let mut lines = Vec::new();
+            if t == len {
+                lines.push(format!(
+                    "The loss hands its gradient to h{} here; each step back multiplies it by a Jacobian.",
+                    subscript(len)
+                ));
+            } else {
+                let next = t + 1;
+                if trace.cell == CellKind::Rnn {
+                    match step_norms.and_then(|n| n.get(next - 1)) {
+                        Some(f) => lines.push(format!(
+                            "on the way from h{} it was multiplied by Wᵀ·diag(φ′(a{})), of norm at most ‖diag(φ′(a{}))·W‖ = {}",
+                            subscript(next),
+                            subscript(next),
+                            subscript(next),
+                            format_sci(*f)
+                        )),
+                        None => lines.push("the Jacobian norm is being computed…".into()),
+                    }
+                }
+                if let Some(r) = measured_ratio(d, next) {
+                    let extra = if many_to_many {
+                        " (includes the loss at this step)"
+                    } else {
+                        ""
+                    };
+                    lines.push(format!(
+                        "measured: ‖∂L/∂h{}‖ / ‖∂L/∂h{}‖ = {}{extra}",
+                        subscript(t),
+                        subscript(next),
+                        format_sci(r)
+                    ));
+                }
+                if let (Some(&g), Some(&g_end)) = (d.grad_h.get(t0), d.grad_h.get(len - 1)) {
+                    if g_end > 0.0 {
+                        lines.push(format!(
+                            "so far: ‖∂L/∂h{}‖ / ‖∂L/∂h{}‖ = {}",
+                            subscript(t),
+                            subscript(len),
+                            if g == 0.0 && d.underflowed(t0) {
+                                "< 1e-38 (underflow)".into()
+                            } else {
+                                format_sci(g / g_end)
+                            }
+                        ));
+                    }
+                }
+            }
+            Some(StepDetails {
+                title: format!("Backward pass{bi}: t = {t}, moving from t = {len} towards t = 1"),
+                headline: format!("‖∂L/∂h{}‖ = {}", subscript(t), grad_text(d, t0)),
+                lines,
+            })
+        }
+    }
+}
+
+/// The graph's numbers as an HTML table (one row per time step).
+pub fn data_table(trace: &Trace, step_norms: Option<&[f64]>) -> String {
+    let len = trace.seq_len.min(trace.inputs.len());
+    let bi = trace.directions.len() > 1;
+    let lstm = trace.cell == CellKind::Lstm;
+    let mut out = String::from("<table><caption>Unrolled graph: one row per time step</caption><thead><tr><th>t</th><th>‖x_t‖</th><th>‖h_t‖</th>");
+    if bi {
+        out.push_str("<th>‖h_t‖ backward</th>");
+    }
+    if lstm {
+        out.push_str("<th>‖c_t‖</th>");
+    }
+    out.push_str("<th>‖y_t‖</th><th>‖∂L/∂h_t‖</th><th>‖diag(φ′(a_t))·W‖</th></tr></thead><tbody>");
+    let fwd = trace.directions.first();
+    let c = fwd.and_then(|d| d.gates.iter().find(|g| g.name == "c"));
+    let cell = |v: Option<f64>| v.map_or("—".to_string(), format_sci);
+    for t in 1..=len {
+        let t0 = t - 1;
+        let _ = write!(
+            out,
+            r#"<tr data-t="{t}"><td>{t}</td><td>{}</td><td>{}</td>"#,
+            cell(trace.inputs.get(t0).map(|v| norm(v))),
+            cell(fwd.and_then(|d| d.hidden.get(t0)).map(|v| norm(v)))
+        );
+        if bi {
+            let _ = write!(
+                out,
+                "<td>{}</td>",
+                cell(
+                    trace
+                        .directions
+                        .get(1)
+                        .and_then(|d| d.hidden.get(t0))
+                        .map(|v| norm(v))
+                )
+            );
+        }
+        if lstm {
+            let _ = write!(
+                out,
+                "<td>{}</td>",
+                cell(c.and_then(|c| c.values.get(t0)).map(|v| norm(v)))
+            );
+        }
+        let _ = write!(
+            out,
+            "<td>{}</td><td>{}</td><td>{}</td></tr>",
+            cell(output_at(trace, t).map(|v| norm(v))),
+            fwd.map_or("—".into(), |d| esc(&grad_text(d, t0))),
+            cell(step_norms.and_then(|n| n.get(t0)).copied())
+        );
+    }
+    out.push_str("</tbody></table>");
+    out
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use rnn_core::trace::GateSeries;
+
+    /// A small hand-made trace: T steps, H = 2.
+    pub fn trace(cell: CellKind, len: usize, many_to_many: bool, bi: bool) -> Trace {
+        let dir = |name: &str| DirectionTrace {
+            name: name.into(),
+            pre_activations: (0..len).map(|t| vec![0.1 * t as f64, 3.0]).collect(),
+            hidden: (0..len)
+                .map(|t| vec![(0.1 * t as f64).tanh(), 3f64.tanh()])
+                .collect(),
+            gates: if cell == CellKind::Lstm {
+                vec![
+                    GateSeries {
+                        name: "f".into(),
+                        values: vec![vec![0.9, 0.7]; len],
+                    },
+                    GateSeries {
+                        name: "c".into(),
+                        values: vec![vec![0.5, -0.5]; len],
+                    },
+                ]
+            } else {
+                vec![]
+            },
+            // Halves at every step back from T: 2^-(T-t).
+            grad_h: (0..len).map(|t| 0.5f64.powi((len - 1 - t) as i32)).collect(),
+            grad_c: vec![],
+            flushed: vec![0; len],
+            grad_w_step: vec![],
+        };
+        Trace {
+            step: 7,
+            cell,
+            activation: Activation::Tanh,
+            bidirectional: bi,
+            example: 0,
+            seq_len: len,
+            hidden: 2,
+            loss: 0.3,
+            inputs: (0..len).map(|t| vec![t as f64, 1.0]).collect(),
+            outputs: if many_to_many {
+                vec![vec![0.2]; len]
+            } else {
+                vec![vec![0.4]]
+            },
+            directions: if bi {
+                vec![dir("forward"), dir("backward")]
+            } else {
+                vec![dir("forward")]
+            },
+            params: vec![],
+            clip: None,
+            floor: 1.18e-38,
+        }
+    }
+
+    fn count(hay: &str, needle: &str) -> usize {
+        hay.matches(needle).count()
+    }
+
+    #[test]
+    fn every_step_of_a_short_sequence_has_its_nodes() {
+        let svg = graph_svg(
+            &trace(CellKind::Rnn, 5, true, false),
+            GraphOptions {
+                max_cols: 11,
+                ..Default::default()
+            },
+        );
+        assert_eq!(count(&svg, r#"data-row="h""#), 5);
+        assert_eq!(count(&svg, r#"data-row="x""#), 5);
+        assert_eq!(count(&svg, r#"data-row="y""#), 5);
+        assert_eq!(count(&svg, r#"tabindex="0""#), 15);
+        // The shared weights are named once each.
+        assert_eq!(count(&svg, ">W<"), 1);
+        assert_eq!(count(&svg, ">U<"), 1);
+        assert_eq!(count(&svg, ">V<"), 1);
+        assert!(svg.contains("the same U, W, V at every step"));
+    }
+
+    #[test]
+    fn many_to_one_draws_a_single_output_at_the_end() {
+        let svg = graph_svg(
+            &trace(CellKind::Rnn, 6, false, false),
+            GraphOptions {
+                max_cols: 11,
+                ..Default::default()
+            },
+        );
+        assert_eq!(count(&svg, r#"data-row="y""#), 1);
+        assert!(svg.contains(r#"data-row="y" data-t="6""#));
+    }
+
+    #[test]
+    fn long_sequences_fold_and_lstm_and_bidirectional_get_their_rows() {
+        let svg = graph_svg(
+            &trace(CellKind::Lstm, 50, false, true),
+            GraphOptions {
+                max_cols: 11,
+                ..Default::default()
+            },
+        );
+        assert_eq!(count(&svg, r#"data-row="h""#), 10);
+        assert_eq!(count(&svg, r#"data-row="hb""#), 10);
+        assert_eq!(count(&svg, r#"data-row="c""#), 10);
+        assert!(svg.contains("40 steps"));
+        assert!(svg.contains("cell-state highway"));
+        assert!(svg.contains("W′"));
+    }
+
+    #[test]
+    fn the_cursor_marks_its_column() {
+        let cursor = Cursor(Some((Phase::Backward, 30)));
+        let svg = graph_svg(
+            &trace(CellKind::Rnn, 50, false, false),
+            GraphOptions {
+                cursor,
+                max_cols: 11,
+                step_norms: None,
+            },
+        );
+        assert_eq!(count(&svg, "ug-current"), 1);
+        assert!(svg.contains(r#"class="ug-col ug-current" data-t="30""#));
+    }
+
+    #[test]
+    fn backward_details_show_the_gradient_and_its_factor() {
+        let tr = trace(CellKind::Rnn, 4, false, false);
+        let norms = [0.9, 0.8, 0.7, 0.6];
+        let d = step_details(&tr, Cursor(Some((Phase::Backward, 2))), Some(&norms)).unwrap();
+        assert_eq!(d.headline, "‖∂L/∂h₂‖ = 0.25");
+        // Leaving h_3 the gradient met ‖diag(φ'(a_3))·W‖ = step_norms[2].
+        assert!(d.lines[0].ends_with("= 0.7"), "{:?}", d.lines);
+        assert!(d.lines[1].contains("= 0.5"), "{:?}", d.lines);
+        assert_eq!(backward_factor(&tr, Some(&norms), 3), Some(0.7));
+        let gated = trace(CellKind::Gru, 4, false, false);
+        assert_eq!(backward_factor(&gated, Some(&norms), 3), Some(0.5));
+        assert_eq!(backward_factor(&tr, Some(&norms), 1), None);
+        let end = step_details(&tr, Cursor(Some((Phase::Backward, 4))), None).unwrap();
+        assert!(end.lines[0].contains("loss hands"));
+    }
+
+    #[test]
+    fn forward_details_say_what_made_h_t() {
+        let tr = trace(CellKind::Rnn, 4, false, false);
+        let d = step_details(&tr, Cursor(Some((Phase::Forward, 1))), None).unwrap();
+        assert!(d.title.contains("t = 1 of 4"));
+        assert!(d.lines[1].contains("h₀ = 0"));
+        // Unit 2 sits at a = 3, where tanh' = 0.0099 < 0.1: one saturated unit.
+        assert!(d.lines[2].contains("1 of 2 units"), "{:?}", d.lines);
+        assert!(step_details(&tr, Cursor(None), None).is_none());
+    }
+
+    #[test]
+    fn table_has_a_row_per_step_and_names_underflow() {
+        let mut tr = trace(CellKind::Rnn, 3, false, false);
+        tr.directions[0].grad_h[0] = 0.0;
+        tr.directions[0].flushed[1] = 4;
+        let html = data_table(&tr, None);
+        assert_eq!(count(&html, "<tr data-t="), 3);
+        assert!(html.contains("below f32 floor"));
+    }
+
+    #[test]
+    fn text_is_escaped() {
+        assert_eq!(esc("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+        assert_eq!(sub("h", 12), "h₁₂");
+    }
+}
