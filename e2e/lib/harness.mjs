@@ -9,7 +9,8 @@ import { extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
-export const DIST = resolve(fileURLToPath(new URL('../../dist', import.meta.url)));
+// The folder served: ../dist, or $DIST.
+export const DIST = resolve(process.env.DIST ?? fileURLToPath(new URL('../../dist', import.meta.url)));
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',

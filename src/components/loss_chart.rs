@@ -85,7 +85,7 @@ pub fn LossChart() -> impl IntoView {
         lab.task_info.with(|i| {
             i.as_ref().map(|i| {
                 format!(
-                    "Dashed: baseline {} ({}). Dotted: solved below {}.",
+                    "Blue: loss of each training step. Dashed: baseline {} ({}). Dotted: solved below {}.",
                     format_loss(i.baseline_loss),
                     i.baseline_note,
                     format_loss(i.solved_loss)
@@ -109,6 +109,7 @@ pub fn LossChart() -> impl IntoView {
 /// Sizes the canvas to its CSS box × devicePixelRatio and draws the chart.
 pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), String> {
     use plotters::prelude::*;
+    use plotters::style::text_anchor::{HPos, Pos, VPos};
     use plotters_canvas::CanvasBackend;
 
     let dpr = web_sys::window()
@@ -155,44 +156,42 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
         .map_err(|e| err(&e))?;
 
     let color = |c: (u8, u8, u8)| RGBColor(c.0, c.1, c.2);
-    let legend_line = move |c: RGBColor| {
-        move |(x, y): (i32, i32)| {
-            PathElement::new([(x, y), (x + px(22.0) as i32, y)], c.stroke_width(px(3.0)))
-        }
-    };
     let hline = |y: f64| [(0.0, y), (d.x_max, y)];
-    if let Some(b) = d.baseline {
+    // Reference lines are labelled where they end, not in a legend box that
+    // would hide the curve.
+    let mut reference = |y: f64, c: (u8, u8, u8), dash: (f64, f64), name: &str| {
         chart
             .draw_series(DashedLineSeries::new(
-                hline(b),
-                px(10.0),
-                px(6.0),
-                color(C_BASELINE).stroke_width(px(2.5)),
+                hline(y),
+                px(dash.0),
+                px(dash.1),
+                color(c).stroke_width(px(2.5)),
             ))
-            .map_err(|e| err(&e))?
-            .label("baseline")
-            .legend(legend_line(color(C_BASELINE)));
+            .map_err(|e| err(&e))?;
+        let style = font(15.0)
+            .color(&color(c))
+            .pos(Pos::new(HPos::Right, VPos::Bottom));
+        chart
+            .draw_series(std::iter::once(Text::new(
+                format!("{name} {}", trim_zeros(format_loss(y))),
+                (d.x_max, y),
+                style,
+            )))
+            .map_err(|e| err(&e))?;
+        Ok::<(), String>(())
+    };
+    if let Some(b) = d.baseline {
+        reference(b, C_BASELINE, (10.0, 6.0), "baseline")?;
     }
     if let Some(s) = d.solved {
-        chart
-            .draw_series(DashedLineSeries::new(
-                hline(s),
-                px(3.0),
-                px(5.0),
-                color(C_SOLVED).stroke_width(px(3.0)),
-            ))
-            .map_err(|e| err(&e))?
-            .label("solved")
-            .legend(legend_line(color(C_SOLVED)));
+        reference(s, C_SOLVED, (3.0, 5.0), "solved")?;
     }
     chart
         .draw_series(LineSeries::new(
             d.points.iter().copied(),
             color(C_LOSS).stroke_width(px(2.5)),
         ))
-        .map_err(|e| err(&e))?
-        .label("loss")
-        .legend(legend_line(color(C_LOSS)));
+        .map_err(|e| err(&e))?;
     // The latest point, so a single point (the untrained net) shows too.
     if let Some(&last) = d.points.last() {
         chart
@@ -203,16 +202,17 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
             )))
             .map_err(|e| err(&e))?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::UpperRight)
-        .label_font(font(15.0))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .draw()
-        .map_err(|e| err(&e))?;
     root.present().map_err(|e| err(&e))?;
     Ok(())
+}
+
+/// `0.002500` → `0.0025` (a reference value, not a measurement).
+fn trim_zeros(s: String) -> String {
+    if s.contains('.') && !s.contains('e') {
+        s.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        s
+    }
 }
 
 /// Log-axis tick labels: `0.01`, `1`, `1e-5`.
@@ -253,5 +253,7 @@ mod tests {
         assert_eq!(format_tick(0.01), "0.01");
         assert_eq!(format_tick(1.0), "1");
         assert_eq!(format_tick(1e-5), "1e-5");
+        assert_eq!(trim_zeros("0.002500".into()), "0.0025");
+        assert_eq!(trim_zeros("2.000e-5".into()), "2.000e-5");
     }
 }
