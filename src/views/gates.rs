@@ -57,9 +57,9 @@ impl Squash {
     /// The words beside the saturation share.
     pub fn saturation_words(self) -> &'static str {
         match self {
-            Squash::Sigmoid => "saturated (near 0 or 1)",
-            Squash::Tanh => "saturated (near ±1)",
-            Squash::Relu => "switched off (≤ 0)",
+            Squash::Sigmoid => "saturated",
+            Squash::Tanh => "saturated",
+            Squash::Relu => "off (h = 0)",
             Squash::None => "",
         }
     }
@@ -128,14 +128,9 @@ impl GatePanel {
     /// The RGBA image: one row per unit, one column per time step.
     pub fn rgba(&self, highlight: bool) -> Vec<u8> {
         let at = |r: usize, c: usize| self.values[c].get(r).copied().unwrap_or(f64::NAN);
-        heatmap_rgba(
-            self.units(),
-            self.steps(),
-            self.lo,
-            self.hi,
-            at,
-            |r, c| highlight && self.squash.saturated(at(r, c)),
-        )
+        heatmap_rgba(self.units(), self.steps(), self.lo, self.hi, at, |r, c| {
+            highlight && self.squash.saturated(at(r, c))
+        })
     }
 }
 
@@ -167,10 +162,16 @@ pub struct GatesData {
 
 impl GatesData {
     pub fn prepare(trace: &Trace, direction: usize) -> Option<GatesData> {
-        let d = trace.directions.get(direction).or_else(|| trace.directions.first())?;
+        let d = trace
+            .directions
+            .get(direction)
+            .or_else(|| trace.directions.first())?;
         let panels = if trace.cell == CellKind::Rnn {
             let squash = Squash::of(trace.activation);
-            let title = format!("hidden state h_t = {}(…) — a plain RNN has no gates", trace.activation.name());
+            let title = format!(
+                "hidden state h_t = {}(…) — a plain RNN has no gates",
+                trace.activation.name()
+            );
             vec![GatePanel::new("h", title, squash, d.hidden.clone())]
         } else {
             d.gates
@@ -230,7 +231,12 @@ pub fn GateHeatmap() -> impl IntoView {
         let next = trace.with(|t| t.as_ref().and_then(|t| GatesData::prepare(t, d)));
         data.set(next);
     });
-    let keys = move || data.with(|d| d.as_ref().map_or(Vec::new(), |d| d.panels.iter().map(|p| p.key.clone()).collect()));
+    let keys = move || {
+        data.with(|d| {
+            d.as_ref()
+                .map_or(Vec::new(), |d| d.panels.iter().map(|p| p.key.clone()).collect())
+        })
+    };
     let caption = move || {
         data.with(|d| match d {
             Some(d) => {
@@ -278,8 +284,14 @@ pub fn GateHeatmap() -> impl IntoView {
                     <GatePanelView data highlight key/>
                 </For>
             </div>
+            <div class="time-axis">
+                <span>"← t = 1"</span>
+                <span>"time step"</span>
+                <span>{move || data.with(|d| format!("t = {} →", d.as_ref().and_then(|d| d.panels.first()).map_or(0, |p| p.steps())))}</span>
+            </div>
             <p class="view-caption muted">
-                "Colour: viridis, dark = low, yellow = high; each heatmap's range is beside its name."
+                "Colour: viridis, dark = low, yellow = high; each heatmap's range is beside its name. \
+                 Saturated: σ within 0.05 of 0 or 1, tanh beyond ±0.95 (the slope is then nearly 0)."
             </p>
             <table class="visually-hidden" data-testid="gate-heatmap-data" inner_html=table></table>
         </div>
@@ -290,7 +302,12 @@ pub fn GateHeatmap() -> impl IntoView {
 fn GatePanelView(data: RwSignal<Option<GatesData>>, highlight: RwSignal<bool>, key: String) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let k = key.clone();
-    let panel = Memo::new(move |_| data.with(|d| d.as_ref().and_then(|d| d.panels.iter().find(|p| p.key == k).cloned())));
+    let panel = Memo::new(move |_| {
+        data.with(|d| {
+            d.as_ref()
+                .and_then(|d| d.panels.iter().find(|p| p.key == k).cloned())
+        })
+    });
     Effect::new(move |_| {
         let hl = highlight.get();
         let Some(el) = canvas.get() else { return };
@@ -309,15 +326,25 @@ fn GatePanelView(data: RwSignal<Option<GatesData>>, highlight: RwSignal<bool>, k
     let sat = move || {
         panel.with(|p| {
             p.as_ref()
-                .and_then(|p| p.saturated.map(|f| format!("{}: {}", p.squash.saturation_words(), pct(f))))
+                .and_then(|p| {
+                    p.saturated
+                        .map(|f| format!("{}: {}", p.squash.saturation_words(), pct(f)))
+                })
                 .unwrap_or_default()
         })
     };
-    let height = move || panel.with(|p| p.as_ref().map_or(48, |p| (p.units() * 3).clamp(36, 96)));
+    let height = move || panel.with(|p| p.as_ref().map_or(48, |p| (p.units() * 2).clamp(32, 64)));
     let label = move || {
         panel.with(|p| {
             p.as_ref()
-                .map(|p| format!("Heatmap of {}: {} units × {} time steps", p.title, p.units(), p.steps()))
+                .map(|p| {
+                    format!(
+                        "Heatmap of {}: {} units × {} time steps",
+                        p.title,
+                        p.units(),
+                        p.steps()
+                    )
+                })
                 .unwrap_or_default()
         })
     };

@@ -52,7 +52,14 @@ mod tests {
 
     #[test]
     fn heatmap_buffer_is_row_major_rgba() {
-        let buf = heatmap_rgba(2, 3, 0.0, 1.0, |r, c| (r * 3 + c) as f64 / 5.0, |r, c| r == 1 && c == 2);
+        let buf = heatmap_rgba(
+            2,
+            3,
+            0.0,
+            1.0,
+            |r, c| (r * 3 + c) as f64 / 5.0,
+            |r, c| r == 1 && c == 2,
+        );
         assert_eq!(buf.len(), 2 * 3 * 4);
         assert_eq!(&buf[0..4], &[0x44, 0x01, 0x54, 255]);
         assert_eq!(&buf[20..24], &[255, 255, 255, 255]);

@@ -6,12 +6,20 @@
 //! offers: `snapshot` with the latest `Trace`, `analysis()`, `epoch`, …), and
 //! is placed in the grid below. The grid is `section.views` in `crate::app`.
 
+pub mod activation;
 pub mod canvas;
+pub mod chart;
 pub mod colour;
+pub mod gates;
 pub mod grad_history;
 pub mod grad_through_time;
 pub mod gradients;
 pub mod graph_svg;
+pub mod heatmap;
+pub mod mlp;
+pub mod param_grads;
+pub mod spectrum;
+pub mod stats;
 pub mod step_through;
 pub mod throttle;
 pub mod timeline;
@@ -26,5 +34,10 @@ pub fn Views() -> impl IntoView {
         <unrolled_graph::UnrolledGraph/>
         <grad_through_time::GradThroughTime/>
         <grad_history::GradHistoryView/>
+        <gates::GateHeatmap/>
+        <param_grads::ParamGrads/>
+        <spectrum::SpectrumView/>
+        <activation::ActivationPlot/>
+        <mlp::MlpGrads/>
     }
 }

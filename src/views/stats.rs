@@ -92,7 +92,13 @@ pub fn log_range(values: impl IntoIterator<Item = f64>, floor: f64) -> (f64, f64
 /// [0.001, 10⁴): `0.25`, `12.3`, `1.2e-5`.
 pub fn fmt(v: f64) -> String {
     if !v.is_finite() {
-        return if v.is_nan() { "NaN".into() } else if v > 0.0 { "∞".into() } else { "−∞".into() };
+        return if v.is_nan() {
+            "NaN".into()
+        } else if v > 0.0 {
+            "∞".into()
+        } else {
+            "−∞".into()
+        };
     }
     if v == 0.0 {
         return "0".into();
@@ -124,7 +130,10 @@ pub fn pct(f: f64) -> String {
 
 /// Escapes text for an HTML table built as a string.
 pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
 }
 
 #[cfg(test)]
@@ -133,8 +142,13 @@ mod tests {
 
     #[test]
     fn histogram_bins_and_outliers() {
-        let h = Histogram::new([-2.0, -1.0, -0.5, 0.0, 0.49, 0.5, 1.0, 3.0, f64::NAN], -1.0, 1.0, 4);
-        assert_eq!(h.counts, vec![2, 1, 2, 2]);
+        let h = Histogram::new(
+            [-2.0, -1.0, -0.5, 0.0, 0.49, 0.5, 1.0, 3.0, f64::NAN],
+            -1.0,
+            1.0,
+            4,
+        );
+        assert_eq!(h.counts, vec![1, 1, 2, 2]);
         assert_eq!((h.below, h.above), (1, 1));
         assert_eq!(h.total(), 8);
         assert_eq!(h.edges(1), (-0.5, 0.0));
@@ -142,7 +156,10 @@ mod tests {
 
     #[test]
     fn fraction_counts_share() {
-        assert_eq!(fraction([0.01, 0.5, 0.99, 0.6], |v| !(0.05..=0.95).contains(&v)), 0.5);
+        assert_eq!(
+            fraction([0.01, 0.5, 0.99, 0.6], |v| !(0.05..=0.95).contains(&v)),
+            0.5
+        );
         assert_eq!(fraction(std::iter::empty(), |_| true), 0.0);
     }
 

@@ -1,0 +1,552 @@
+//! View 7, activation and its derivative (`activation-plot`): the chosen φ
+//! and φ' (σ and tanh for LSTM and GRU, whose gates use both), with the
+//! largest slope max φ' marked (0.25 for sigmoid: every step back through a
+//! sigmoid multiplies the gradient by at most a quarter), and below it a
+//! histogram of the latest trace's pre-activations a_t, with the saturated
+//! zone (where φ' is nearly 0) shaded and its share given as a number.
+//!
+//! The pure parts ([`curve`], [`Group`], [`ActivationData::prepare`]) are
+//! tested natively.
+
+use crate::lab::Lab;
+use crate::views::chart::{css, err, font, pxi, rgb, root, AXIS, GRID};
+use crate::views::gates::Squash;
+use crate::views::stats::{escape, fmt, pct, Histogram};
+use crate::views::throttle::throttled_trace;
+use leptos::prelude::*;
+use rnn_core::{Activation, CellKind, Trace};
+
+const BINS: usize = 48;
+const C_PHI: (u8, u8, u8) = (0, 114, 178);
+const C_DPHI: (u8, u8, u8) = (213, 94, 0);
+const C_TANH: (u8, u8, u8) = (0, 158, 115);
+const C_DTANH: (u8, u8, u8) = (204, 121, 167);
+const C_SAT: RGBA = RGBA(230, 159, 0, 0.22);
+use plotters::style::RGBAColor as RGBA;
+
+/// φ(a) and φ'(a) at `n` + 1 points over [lo, hi].
+pub fn curve(act: Activation, lo: f64, hi: f64, n: usize) -> Vec<(f64, f64, f64)> {
+    (0..=n)
+        .map(|i| {
+            let a = lo + (hi - lo) * i as f64 / n as f64;
+            let y = act.apply(a);
+            (a, y, act.derivative(a, y))
+        })
+        .collect()
+}
+
+/// Where φ saturates: |a| beyond this (σ, tanh: where φ comes within 0.05 of
+/// its bounds, as the gate view counts it), or a ≤ 0 for ReLU.
+pub fn saturation_edge(act: Activation) -> Option<f64> {
+    match act {
+        // σ(a) = 0.95 ⇔ a = ln 19; tanh(a) = 0.95 ⇔ a = atanh 0.95.
+        Activation::Sigmoid => Some(19f64.ln()),
+        Activation::Tanh => Some(0.95f64.atanh()),
+        _ => None,
+    }
+}
+
+/// One group of pre-activations that pass through the same φ.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Group {
+    /// "a_t (tanh)", "σ gates i, f, o", "tanh candidate g".
+    pub label: String,
+    pub act: Activation,
+    pub values: Vec<f64>,
+    /// Share whose φ(a) is saturated (σ/tanh within 0.05 of a bound; ReLU
+    /// switched off).
+    pub saturated: f64,
+    pub hist: Histogram,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ActivationData {
+    pub step: u64,
+    pub cell: CellKind,
+    pub lo: f64,
+    pub hi: f64,
+    pub groups: Vec<Group>,
+}
+
+impl ActivationData {
+    /// The trace's pre-activations (direction 0, all time steps and units),
+    /// split by the function they go through.
+    pub fn prepare(trace: &Trace) -> Option<ActivationData> {
+        let d = trace.directions.first()?;
+        let h = trace.hidden;
+        let gather = |gates: &[usize]| -> Vec<f64> {
+            d.pre_activations
+                .iter()
+                .flat_map(|col| {
+                    gates
+                        .iter()
+                        .flat_map(move |g| col.iter().skip(g * h).take(h).copied())
+                })
+                .filter(|v| v.is_finite())
+                .collect()
+        };
+        let raw: Vec<(String, Activation, Vec<f64>)> = match trace.cell {
+            CellKind::Rnn => vec![(
+                format!("a_t into {}", trace.activation.name()),
+                trace.activation,
+                gather(&[0]),
+            )],
+            CellKind::Lstm => vec![
+                ("σ gates i, f, o".into(), Activation::Sigmoid, gather(&[0, 1, 3])),
+                ("tanh candidate g".into(), Activation::Tanh, gather(&[2])),
+            ],
+            CellKind::Gru => vec![
+                ("σ gates r, z".into(), Activation::Sigmoid, gather(&[0, 1])),
+                ("tanh candidate n".into(), Activation::Tanh, gather(&[2])),
+            ],
+        };
+        let reach = raw
+            .iter()
+            .flat_map(|(_, _, v)| v.iter())
+            .fold(0.0f64, |m, v| m.max(v.abs()));
+        let half = reach.clamp(5.0, 20.0).ceil();
+        let (lo, hi) = (-half, half);
+        let groups = raw
+            .into_iter()
+            .map(|(label, act, values)| {
+                let squash = squash_of(act);
+                let saturated =
+                    crate::views::stats::fraction(values.iter().copied(), |a| squash.saturated(act.apply(a)));
+                let hist = Histogram::new(values.iter().copied(), lo, hi, BINS);
+                Group {
+                    label,
+                    act,
+                    values,
+                    saturated,
+                    hist,
+                }
+            })
+            .collect();
+        Some(ActivationData {
+            step: trace.step,
+            cell: trace.cell,
+            lo,
+            hi,
+            groups,
+        })
+    }
+
+    /// The functions drawn: φ, or σ and tanh for gated cells.
+    pub fn functions(&self) -> Vec<Activation> {
+        let mut f: Vec<Activation> = Vec::new();
+        for g in &self.groups {
+            if !f.contains(&g.act) {
+                f.push(g.act);
+            }
+        }
+        f
+    }
+
+    pub fn table_html(&self) -> String {
+        let mut s = format!(
+            "<caption>Activation functions and pre-activations at step {}</caption><thead><tr><th>group</th>\
+             <th>function</th><th>max derivative</th><th>values</th><th>saturated share</th><th>bin from</th>\
+             <th>bin to</th><th>count</th></tr></thead><tbody>",
+            self.step
+        );
+        for g in &self.groups {
+            for i in 0..g.hist.counts.len() {
+                let (a, b) = g.hist.edges(i);
+                s += &format!(
+                    "<tr data-function=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{a}</td><td>{b}</td><td>{}</td></tr>",
+                    g.act.name(),
+                    escape(&g.label),
+                    g.act.name(),
+                    g.act.max_derivative(),
+                    g.values.len(),
+                    g.saturated,
+                    g.hist.counts[i]
+                );
+            }
+        }
+        s + "</tbody>"
+    }
+}
+
+fn squash_of(act: Activation) -> Squash {
+    match act {
+        Activation::Sigmoid => Squash::Sigmoid,
+        Activation::Tanh => Squash::Tanh,
+        Activation::Relu | Activation::LeakyRelu => Squash::Relu,
+        Activation::Identity => Squash::None,
+    }
+}
+
+/// The function's name in a formula: σ, tanh, ReLU, φ.
+fn short(a: Activation) -> &'static str {
+    match a {
+        Activation::Sigmoid => "σ",
+        Activation::Tanh => "tanh",
+        Activation::Relu => "ReLU",
+        Activation::LeakyRelu => "leaky ReLU",
+        Activation::Identity => "φ",
+    }
+}
+
+/// Colours of φ and φ' for function number `k` of the chart.
+fn colours(k: usize) -> ((u8, u8, u8), (u8, u8, u8)) {
+    if k == 0 {
+        (C_PHI, C_DPHI)
+    } else {
+        (C_TANH, C_DTANH)
+    }
+}
+
+#[component]
+pub fn ActivationPlot() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let trace = throttled_trace(lab, 300.0);
+    let data = Memo::new(move |_| trace.with(|t| t.as_ref().and_then(|t| ActivationData::prepare(t))));
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let resized = RwSignal::new(0u32);
+    let _ = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    Effect::new(move |_| {
+        resized.track();
+        data.with(|d| {
+            if let (Some(d), Some(el)) = (d, canvas.get()) {
+                if let Err(e) = draw(&el, d) {
+                    leptos::logging::warn!("activation plot: {e}");
+                }
+            }
+        });
+    });
+    let readouts = move || {
+        data.with(|d| {
+            d.as_ref().map_or(Vec::new(), |d| {
+                d.groups
+                    .iter()
+                    .map(|g| {
+                        let zone = match g.act {
+                            Activation::Relu | Activation::LeakyRelu => "switched off (a ≤ 0)".to_string(),
+                            Activation::Identity => "never saturates".to_string(),
+                            a => format!("saturated: |a| > {}", fmt(saturation_edge(a).unwrap_or(0.0))),
+                        };
+                        view! {
+                            <div class="big-number">
+                                <span class="value">{pct(g.saturated)}</span>
+                                <span class="what">{format!("{}: {zone}", g.label)}</span>
+                            </div>
+                        }
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    let caption = move || {
+        data.with(|d| match d {
+            Some(d) => format!(
+                "Top: the function and its slope. Bottom: where the {} pre-activations of step {}{} fall.",
+                d.groups.iter().map(|g| g.values.len()).sum::<usize>(),
+                d.step,
+                if d.step == 0 { " (untrained)" } else { "" }
+            ),
+            None => "No trace yet.".into(),
+        })
+    };
+    let legend = move || {
+        data.with(|d| {
+            d.as_ref().map_or(Vec::new(), |d| {
+                d.functions()
+                    .into_iter()
+                    .enumerate()
+                    .map(|(k, a)| {
+                        let (c, dc) = colours(k);
+                        let name = a.name();
+                        view! {
+                            <li><i class="swatch" style=format!("border-color: {}", css(c))></i>{format!("φ = {name}")}</li>
+                            <li><i class="swatch dashed" style=format!("border-color: {}", css(dc))></i>{format!("φ' ({name}), max {}", fmt(a.max_derivative()))}</li>
+                        }
+                    })
+                    .collect_view()
+            })
+        })
+    };
+    let table = move || data.with(|d| d.as_ref().map(ActivationData::table_html).unwrap_or_default());
+    view! {
+        <div class="view activation-view" data-testid="activation-plot">
+            <h2>"Activation and its derivative"</h2>
+            <p class="view-caption">{caption}</p>
+            <div class="big-numbers">{readouts}</div>
+            <canvas
+                node_ref=canvas
+                class="chart activation-chart"
+                role="img"
+                aria-label="The activation function and its derivative with the maximum slope marked, and a histogram of the pre-activations"
+            ></canvas>
+            <ul class="legend">
+                {legend}
+                <li><i class="swatch bar" style="background: rgba(230,159,0,0.35)"></i>"saturated zone (φ' ≈ 0)"</li>
+            </ul>
+            <table class="visually-hidden" data-testid="activation-plot-data" inner_html=table></table>
+        </div>
+    }
+}
+
+pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ActivationData) -> Result<(), String> {
+    use plotters::prelude::*;
+    let (f, root) = root(canvas)?;
+    let (_, h) = root.dim_in_pixel();
+    let (top, bottom) = root.split_vertically((h as f64 * 0.56) as u32);
+    let funcs = d.functions();
+    let (y_lo, y_hi) = funcs.iter().fold((0.0f64, 1.0f64), |(lo, hi), a| match a {
+        Activation::Tanh => (lo.min(-1.0), hi.max(1.0)),
+        Activation::Relu | Activation::LeakyRelu | Activation::Identity => {
+            (lo.min(-0.5), hi.max(d.hi.min(4.0)))
+        }
+        Activation::Sigmoid => (lo, hi),
+    });
+    let pad = 0.08 * (y_hi - y_lo);
+    let mut chart = ChartBuilder::on(&top)
+        .margin(f.px(6.0))
+        .margin_right(f.px(14.0))
+        .x_label_area_size(f.px(10.0))
+        .y_label_area_size(f.px(52.0))
+        .build_cartesian_2d(d.lo..d.hi, (y_lo - pad)..(y_hi + pad))
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .y_desc("φ(a), φ'(a)")
+        .label_style(font(&f, 14.0))
+        .axis_desc_style(font(&f, 15.0))
+        .x_labels(0)
+        .y_labels(5)
+        .y_label_formatter(&|y| fmt(*y))
+        .bold_line_style(GRID.stroke_width(f.px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(f.px(1.0)))
+        .draw()
+        .map_err(err)?;
+    for (k, a) in funcs.iter().enumerate() {
+        let (c, dc) = colours(k);
+        let pts = curve(*a, d.lo, d.hi, 400);
+        let clip = |y: f64| y.clamp(y_lo - pad, y_hi + pad);
+        chart
+            .draw_series(LineSeries::new(
+                pts.iter().map(|p| (p.0, clip(p.1))),
+                rgb(c).stroke_width(f.px(2.5)),
+            ))
+            .map_err(err)?;
+        chart
+            .draw_series(DashedLineSeries::new(
+                pts.iter().map(|p| (p.0, clip(p.2))),
+                f.px(7.0),
+                f.px(4.0),
+                rgb(dc).stroke_width(f.px(2.5)),
+            ))
+            .map_err(err)?;
+        // max φ' marked where it is reached (a = 0 for σ and tanh; a > 0
+        // for ReLU, drawn at a = 1).
+        let at = match a {
+            Activation::Relu | Activation::LeakyRelu => 1.0,
+            _ => 0.0,
+        };
+        let m = a.max_derivative();
+        chart
+            .draw_series(std::iter::once(Circle::new((at, m), f.px(5.0), rgb(dc).filled())))
+            .map_err(err)?;
+        // The label sits in the top-left corner, clear of the curves.
+        let corner = (d.lo, y_hi + pad);
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at(corner)
+                    + Text::new(
+                        format!("● max {}' = {}", short(*a), fmt(m)),
+                        (pxi(&f, 6.0), pxi(&f, 4.0 + 19.0 * k as f64)),
+                        font(&f, 15.0).color(&rgb(dc)),
+                    ),
+            ))
+            .map_err(err)?;
+    }
+
+    // Histogram of pre-activations (share of each group per bin).
+    let top_share = d
+        .groups
+        .iter()
+        .flat_map(|g| {
+            let n = g.values.len().max(1) as f64;
+            g.hist.counts.iter().map(move |c| *c as f64 / n)
+        })
+        .fold(0.0, f64::max)
+        .max(0.01)
+        * 1.1;
+    let mut hist = ChartBuilder::on(&bottom)
+        .margin(f.px(6.0))
+        .margin_right(f.px(14.0))
+        .x_label_area_size(f.px(40.0))
+        .y_label_area_size(f.px(52.0))
+        .build_cartesian_2d(d.lo..d.hi, 0f64..top_share)
+        .map_err(err)?;
+    hist.configure_mesh()
+        .x_desc("pre-activation a")
+        .y_desc("share")
+        .label_style(font(&f, 14.0))
+        .axis_desc_style(font(&f, 15.0))
+        .x_labels(7)
+        .y_labels(3)
+        .x_label_formatter(&|x| fmt(*x))
+        .y_label_formatter(&|y| pct(*y))
+        .bold_line_style(GRID.stroke_width(f.px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(f.px(1.0)))
+        .draw()
+        .map_err(err)?;
+    // The saturated zone of the first function (σ for gated cells).
+    if let Some(first) = funcs.first() {
+        let zones: Vec<(f64, f64)> = match (first, saturation_edge(*first)) {
+            (_, Some(e)) => vec![(d.lo, -e), (e, d.hi)],
+            (Activation::Relu | Activation::LeakyRelu, None) => vec![(d.lo, 0.0)],
+            _ => vec![],
+        };
+        hist.draw_series(
+            zones
+                .into_iter()
+                .filter(|(a, b)| b > a)
+                .map(|(a, b)| Rectangle::new([(a, 0.0), (b, top_share)], C_SAT.filled())),
+        )
+        .map_err(err)?;
+    }
+    // For gated cells, tanh saturates sooner than σ: its edges dashed.
+    if let (Some(Activation::Sigmoid), Some(e)) = (funcs.first(), saturation_edge(Activation::Tanh)) {
+        if funcs.len() > 1 {
+            for x in [-e, e] {
+                hist.draw_series(DashedLineSeries::new(
+                    [(x, 0.0), (x, top_share)],
+                    f.px(5.0),
+                    f.px(4.0),
+                    rgb(C_TANH).stroke_width(f.px(2.0)),
+                ))
+                .map_err(err)?;
+            }
+        }
+    }
+    for (k, g) in d.groups.iter().enumerate() {
+        let n = g.values.len().max(1) as f64;
+        let (c, _) = colours(k);
+        let style = if d.groups.len() > 1 {
+            rgb(c).mix(0.6).filled()
+        } else {
+            rgb(c).filled()
+        };
+        hist.draw_series(
+            g.hist
+                .counts
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| **c > 0)
+                .map(|(i, c)| {
+                    let (a, b) = g.hist.edges(i);
+                    Rectangle::new([(a, 0.0), (b, *c as f64 / n)], style)
+                }),
+        )
+        .map_err(err)?;
+    }
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rnn_core::trace::DirectionTrace;
+
+    fn trace(cell: CellKind, act: Activation, pre: Vec<Vec<f64>>, hidden: usize) -> Trace {
+        Trace {
+            step: 3,
+            cell,
+            activation: act,
+            bidirectional: false,
+            example: 0,
+            seq_len: pre.len(),
+            hidden,
+            loss: 0.0,
+            inputs: vec![],
+            outputs: vec![],
+            directions: vec![DirectionTrace {
+                name: "forward".into(),
+                pre_activations: pre,
+                ..Default::default()
+            }],
+            params: vec![],
+            clip: None,
+            floor: 1e-38,
+        }
+    }
+
+    #[test]
+    fn sigmoid_slope_peaks_at_a_quarter() {
+        let c = curve(Activation::Sigmoid, -6.0, 6.0, 120);
+        let (a, _, d) = c
+            .iter()
+            .copied()
+            .fold((0.0, 0.0, 0.0), |m, p| if p.2 > m.2 { p } else { m });
+        assert!(a.abs() < 1e-12);
+        assert!((d - 0.25).abs() < 1e-12);
+        assert!(c
+            .iter()
+            .all(|p| p.2 <= Activation::Sigmoid.max_derivative() + 1e-12));
+    }
+
+    #[test]
+    fn saturation_edges_are_where_phi_reaches_095() {
+        let e = saturation_edge(Activation::Sigmoid).unwrap();
+        assert!((Activation::Sigmoid.apply(e) - 0.95).abs() < 1e-12);
+        let e = saturation_edge(Activation::Tanh).unwrap();
+        assert!((e.tanh() - 0.95).abs() < 1e-12);
+        assert_eq!(saturation_edge(Activation::Relu), None);
+    }
+
+    #[test]
+    fn rnn_histogram_and_saturated_share() {
+        // tanh: |a| > 1.83 saturates: 3.0 and −2.5 of 4 values.
+        let t = trace(
+            CellKind::Rnn,
+            Activation::Tanh,
+            vec![vec![0.1, 3.0], vec![-2.5, 1.0]],
+            2,
+        );
+        let d = ActivationData::prepare(&t).unwrap();
+        assert_eq!(d.groups.len(), 1);
+        assert_eq!(d.groups[0].saturated, 0.5);
+        assert_eq!(d.groups[0].hist.total(), 4);
+        assert_eq!((d.lo, d.hi), (-5.0, 5.0));
+        assert_eq!(d.functions(), [Activation::Tanh]);
+    }
+
+    #[test]
+    fn lstm_splits_sigmoid_gates_from_the_tanh_candidate() {
+        // H = 1: columns hold [i, f, g, o].
+        let t = trace(
+            CellKind::Lstm,
+            Activation::Tanh,
+            vec![vec![4.0, 0.0, 2.0, -4.0]],
+            1,
+        );
+        let d = ActivationData::prepare(&t).unwrap();
+        assert_eq!(d.groups.len(), 2);
+        assert_eq!(d.groups[0].values, vec![4.0, 0.0, -4.0]);
+        assert_eq!(d.groups[1].values, vec![2.0]);
+        // σ(±4) is within 0.05 of a bound; σ(0) = 0.5 is not.
+        assert!((d.groups[0].saturated - 2.0 / 3.0).abs() < 1e-12);
+        assert_eq!(d.groups[1].saturated, 1.0);
+        assert_eq!(d.functions(), [Activation::Sigmoid, Activation::Tanh]);
+        assert!(d.table_html().contains("data-function=\"sigmoid\""));
+    }
+
+    #[test]
+    fn relu_counts_switched_off_units_and_range_widens() {
+        let t = trace(
+            CellKind::Rnn,
+            Activation::Relu,
+            vec![vec![-1.0, 12.5, 0.5, -0.2]],
+            4,
+        );
+        let d = ActivationData::prepare(&t).unwrap();
+        assert_eq!(d.groups[0].saturated, 0.5);
+        assert_eq!((d.lo, d.hi), (-13.0, 13.0));
+    }
+}

@@ -1,0 +1,628 @@
+//! View 8, the deep MLP (`mlp-grads`): the feed-forward remedies of the
+//! lesson on a network of many layers — the norm of the gradient that
+//! reaches each layer, ‖∂L/∂h_l‖, on a log axis, at initialisation (grey) and after training (blue),
+//! with its own small controls: depth, activation, initialisation, batch
+//! normalisation on/off, residual connections on/off, and the 2-D dataset.
+//! Any change rebuilds the net (same seed) and probes it at once (a forward
+//! and backward pass, no update); "Train" runs steps over the next frames
+//! within a few milliseconds per frame, so the page keeps its 60 fps.
+//!
+//! The network is the engine's `Mlp`/`MlpTrainer`; this file keeps the pure
+//! parts ([`MlpSettings`], [`LayerRow`], [`MlpData`]) apart and tested.
+
+use crate::views::chart::{css, err, font, rgb, root, AXIS, GRID};
+use crate::views::stats::{fmt, log_range};
+use leptos::prelude::*;
+use rnn_core::mlp::MlpTrace;
+use rnn_core::{
+    Activation, Clip, Dataset, DatasetConfig, DatasetKind, Init, Mlp, MlpConfig, MlpTrainer, OptimizerKind,
+    Rng, Targets, TrainConfig,
+};
+
+pub const DEPTHS: &[usize] = &[2, 5, 10, 20, 30, 50];
+pub const ACTIVATIONS: &[Activation] = &[Activation::Sigmoid, Activation::Tanh, Activation::Relu];
+pub const INITS: &[Init] = &[Init::SmallRandom, Init::XavierUniform, Init::He];
+pub const WIDTH: usize = 16;
+pub const BATCH: usize = 64;
+/// Steps one press of "Train" runs.
+pub const TRAIN_STEPS: u64 = 200;
+/// Time per animation frame the training may take.
+const FRAME_BUDGET_MS: f64 = 4.0;
+/// Where a zero (underflowed) gradient is drawn on the log axis.
+const FLOOR: f64 = 1e-30;
+
+const C_NOW: (u8, u8, u8) = (0, 114, 178);
+const C_INIT: (u8, u8, u8) = (120, 120, 120);
+
+/// The view's own controls.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MlpSettings {
+    pub depth: usize,
+    pub activation: Activation,
+    pub init: Init,
+    pub batch_norm: bool,
+    pub residual: bool,
+    pub dataset: DatasetKind,
+}
+
+impl Default for MlpSettings {
+    /// Deep enough for sigmoid to lose its gradient before the first layer.
+    fn default() -> Self {
+        MlpSettings {
+            depth: 20,
+            activation: Activation::Sigmoid,
+            init: Init::XavierUniform,
+            batch_norm: false,
+            residual: false,
+            dataset: DatasetKind::Circles,
+        }
+    }
+}
+
+impl MlpSettings {
+    pub fn config(&self) -> MlpConfig {
+        MlpConfig {
+            depth: self.depth,
+            width: WIDTH,
+            activation: self.activation,
+            init: self.init,
+            batch_norm: self.batch_norm,
+            residual: self.residual,
+            seed: 1,
+            ..MlpConfig::default()
+        }
+    }
+
+    pub fn train_config() -> TrainConfig {
+        TrainConfig {
+            optimizer: OptimizerKind::adam(),
+            learning_rate: 0.01,
+            clip: Clip::None,
+        }
+    }
+}
+
+/// One layer's numbers.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LayerRow {
+    pub layer: usize,
+    pub grad_w: f64,
+    pub grad_h: f64,
+    pub saturated: f64,
+    /// ‖∂L/∂h‖ is zero only because it fell below f32's smallest normal.
+    pub underflowed: bool,
+}
+
+pub fn rows(t: &MlpTrace) -> Vec<LayerRow> {
+    t.layers
+        .iter()
+        .enumerate()
+        .map(|(l, lt)| LayerRow {
+            layer: l + 1,
+            grad_w: lt.grad_w,
+            grad_h: lt.grad_h,
+            saturated: lt.saturated,
+            underflowed: t.underflowed(l),
+        })
+        .collect()
+}
+
+/// What the view shows.
+#[derive(Clone, Debug, PartialEq)]
+pub struct MlpData {
+    pub settings: MlpSettings,
+    pub step: u64,
+    pub loss: f64,
+    pub init: Vec<LayerRow>,
+    pub now: Vec<LayerRow>,
+}
+
+impl MlpData {
+    /// ‖∂L/∂h_1‖ / ‖∂L/∂h_L‖ of the latest pass (the engine's
+    /// `MlpTrace::gradient_ratio`): how much of the gradient at the last
+    /// layer is left when it reaches the first.
+    pub fn ratio(&self) -> Option<f64> {
+        let (first, last) = (self.now.first()?.grad_h, self.now.last()?.grad_h);
+        (last > 0.0).then(|| first / last)
+    }
+
+    pub fn y_range(&self) -> (f64, f64) {
+        log_range(self.init.iter().chain(&self.now).map(|r| r.grad_h), FLOOR)
+    }
+
+    pub fn table_html(&self) -> String {
+        let mut s = format!(
+            "<caption>Gradient norm per layer: depth {}, {}, {}, batch norm {}, residual {}; step {}</caption>\
+             <thead><tr><th>layer</th><th>‖∂L/∂h‖ at initialisation</th><th>‖∂L/∂h‖ now</th>\
+             <th>‖∂L/∂W‖ at initialisation</th><th>‖∂L/∂W‖ now</th><th>saturated share now</th>\
+             <th>below f32 floor</th></tr></thead><tbody>",
+            self.settings.depth,
+            self.settings.activation.name(),
+            self.settings.init.name(),
+            if self.settings.batch_norm { "on" } else { "off" },
+            if self.settings.residual { "on" } else { "off" },
+            self.step
+        );
+        for (i, r) in self.now.iter().enumerate() {
+            let (init_h, init_w) = self
+                .init
+                .get(i)
+                .map_or((f64::NAN, f64::NAN), |r| (r.grad_h, r.grad_w));
+            s += &format!(
+                "<tr data-layer=\"{}\"><td>{}</td><td>{init_h}</td><td>{}</td><td>{init_w}</td><td>{}</td>\
+                 <td>{}</td><td>{}</td></tr>",
+                r.layer, r.layer, r.grad_h, r.grad_w, r.saturated, r.underflowed
+            );
+        }
+        s + "</tbody>"
+    }
+}
+
+/// The net, its data and its optimiser: not reactive.
+struct MlpRun {
+    trainer: MlpTrainer<f32>,
+    data: Dataset,
+    rng: Rng,
+    init: Vec<LayerRow>,
+    latest: Option<(u64, f64, Vec<LayerRow>)>,
+}
+
+impl MlpRun {
+    /// Builds the net and probes it: one forward and backward pass on a
+    /// batch, without an update.
+    fn new(s: &MlpSettings) -> Result<MlpRun, String> {
+        let data = Dataset::new(&DatasetConfig {
+            kind: s.dataset,
+            points: 400,
+            noise: 0.1,
+            seed: 1,
+        })
+        .map_err(|e| e.to_string())?;
+        let mut net = Mlp::<f32>::new(s.config()).map_err(|e| e.to_string())?;
+        let mut rng = Rng::new(2);
+        let (x, labels) = data.sample(&mut rng, BATCH);
+        let targets = Targets::Classes(labels.iter().map(|&c| Some(c as u32)).collect());
+        let loss = net
+            .loss_and_gradients(&x.map(|v| v as f32), &targets)
+            .map_err(|e| e.to_string())?;
+        let init = rows(&net.trace(0, 0));
+        let trainer = MlpTrainer::new(net, MlpSettings::train_config()).map_err(|e| e.to_string())?;
+        Ok(MlpRun {
+            trainer,
+            data,
+            rng,
+            latest: Some((0, loss, init.clone())),
+            init,
+        })
+    }
+
+    /// One training step with its trace; `false` if it diverged.
+    fn step(&mut self) -> bool {
+        let (x, labels) = self.data.sample(&mut self.rng, BATCH);
+        let targets = Targets::Classes(labels.iter().map(|&c| Some(c as u32)).collect());
+        match self.trainer.step(&x.map(|v| v as f32), &targets, Some(0)) {
+            Ok(r) => {
+                let t = r.trace.as_ref().map(rows).unwrap_or_default();
+                self.latest = Some((r.step, r.loss, t));
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
+#[component]
+pub fn MlpGrads() -> impl IntoView {
+    let settings = RwSignal::new(MlpSettings::default());
+    let run = StoredValue::new_local(None::<MlpRun>);
+    let data = RwSignal::new(None::<MlpData>);
+    let message = RwSignal::new(String::new());
+    // Steps still to run; a generation number stops an old training loop.
+    let remaining = RwSignal::new(0u64);
+    let generation = StoredValue::new(0u64);
+
+    let publish = move || {
+        let s = settings.get_untracked();
+        let next = run.with_value(|r| {
+            r.as_ref().and_then(|r| {
+                r.latest.as_ref().map(|(step, loss, now)| MlpData {
+                    settings: s.clone(),
+                    step: *step,
+                    loss: *loss,
+                    init: r.init.clone(),
+                    now: now.clone(),
+                })
+            })
+        });
+        data.set(next);
+    };
+    Effect::new(move |_| {
+        let s = settings.get();
+        generation.update_value(|g| *g += 1);
+        remaining.set(0);
+        match MlpRun::new(&s) {
+            Ok(r) => {
+                run.set_value(Some(r));
+                message.set(String::new());
+            }
+            Err(e) => {
+                run.set_value(None);
+                message.set(format!("refused: {e}"));
+            }
+        }
+        publish();
+    });
+
+    fn frame(
+        run: StoredValue<Option<MlpRun>, LocalStorage>,
+        remaining: RwSignal<u64>,
+        generation: StoredValue<u64>,
+        gen: u64,
+        message: RwSignal<String>,
+        publish: impl Fn() + Copy + 'static,
+    ) {
+        if generation.try_get_value() != Some(gen) {
+            return;
+        }
+        let start = now_ms();
+        let mut left = remaining.get_untracked();
+        let mut diverged = false;
+        while left > 0 && now_ms() - start < FRAME_BUDGET_MS {
+            let ok = run
+                .try_update_value(|r| r.as_mut().is_some_and(MlpRun::step))
+                .unwrap_or(false);
+            if !ok {
+                diverged = true;
+                left = 0;
+                break;
+            }
+            left -= 1;
+        }
+        remaining.set(left);
+        publish();
+        if diverged {
+            message.set("training diverged (NaN or ∞): press Reset".into());
+        }
+        if left > 0 {
+            request_animation_frame(move || frame(run, remaining, generation, gen, message, publish));
+        }
+    }
+    let train = move |_| {
+        if remaining.get_untracked() > 0 {
+            return;
+        }
+        remaining.set(TRAIN_STEPS);
+        let gen = generation.get_value();
+        request_animation_frame(move || frame(run, remaining, generation, gen, message, publish));
+    };
+    let reset = move |_| settings.update(|s| *s = s.clone());
+
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let resized = RwSignal::new(0u32);
+    let _ = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    Effect::new(move |_| {
+        resized.track();
+        data.with(|d| {
+            if let (Some(d), Some(el)) = (d, canvas.get()) {
+                if let Err(e) = draw(&el, d) {
+                    leptos::logging::warn!("mlp-grads: {e}");
+                }
+            }
+        });
+    });
+
+    let select = move |label: &'static str,
+                       options: Vec<(String, String)>,
+                       current: Signal<String>,
+                       set: Callback<String>| {
+        view! {
+            <label>
+                {label}" "
+                <select on:change=move |ev| set.run(event_target_value(&ev))>
+                    {options
+                        .into_iter()
+                        .map(|(value, text)| {
+                            let v = value.clone();
+                            view! { <option value=value selected=move || current.get() == v>{text}</option> }
+                        })
+                        .collect_view()}
+                </select>
+            </label>
+        }
+    };
+    let depth_sel = select(
+        "depth",
+        DEPTHS
+            .iter()
+            .map(|d| (d.to_string(), format!("{d} layers")))
+            .collect(),
+        Signal::derive(move || settings.with(|s| s.depth.to_string())),
+        Callback::new(move |v: String| {
+            if let Ok(d) = v.parse() {
+                settings.update(|s| s.depth = d)
+            }
+        }),
+    );
+    let act_sel = select(
+        "φ",
+        ACTIVATIONS
+            .iter()
+            .map(|a| {
+                (
+                    a.name().to_string(),
+                    crate::state::settings::activation_label(*a).to_string(),
+                )
+            })
+            .collect(),
+        Signal::derive(move || settings.with(|s| s.activation.name().to_string())),
+        Callback::new(move |v: String| {
+            if let Some(a) = Activation::from_name(&v) {
+                settings.update(|s| s.activation = a)
+            }
+        }),
+    );
+    let init_sel = select(
+        "init",
+        INITS
+            .iter()
+            .map(|i| {
+                (
+                    i.name().to_string(),
+                    crate::state::settings::init_label(*i).to_string(),
+                )
+            })
+            .collect(),
+        Signal::derive(move || settings.with(|s| s.init.name().to_string())),
+        Callback::new(move |v: String| {
+            if let Some(i) = Init::from_name(&v) {
+                settings.update(|s| s.init = i)
+            }
+        }),
+    );
+    let data_sel = select(
+        "data",
+        DatasetKind::ALL
+            .iter()
+            .map(|k| (k.name().to_string(), k.name().to_string()))
+            .collect(),
+        Signal::derive(move || settings.with(|s| s.dataset.name().to_string())),
+        Callback::new(move |v: String| {
+            if let Some(k) = DatasetKind::from_name(&v) {
+                settings.update(|s| s.dataset = k)
+            }
+        }),
+    );
+    let ratio = move || {
+        data.with(|d| {
+            d.as_ref().map(|d| match d.ratio() {
+                Some(r) => fmt(r),
+                None => "0 (below f32)".into(),
+            })
+        })
+    };
+    let status = move || {
+        let left = remaining.get();
+        data.with(|d| {
+            d.as_ref().map(|d| {
+                let when = if d.step == 0 {
+                    "at initialisation (step 0, no update yet)".to_string()
+                } else {
+                    format!("after {} training steps", d.step)
+                };
+                let busy = if left > 0 {
+                    format!(" — training, {left} steps to go")
+                } else {
+                    String::new()
+                };
+                format!("{when}; loss {}{busy}", fmt(d.loss))
+            })
+        })
+    };
+    let table = move || data.with(|d| d.as_ref().map(MlpData::table_html).unwrap_or_default());
+    view! {
+        <div class="view mlp-view" data-testid="mlp-grads">
+            <h2>"Deep feed-forward net: gradient per layer"</h2>
+            <div class="view-controls">
+                {depth_sel}
+                {act_sel}
+                {init_sel}
+                {data_sel}
+                <label>
+                    <input type="checkbox" data-testid="mlp-bn"
+                        prop:checked=move || settings.with(|s| s.batch_norm)
+                        on:change=move |ev| settings.update(|s| s.batch_norm = event_target_checked(&ev))
+                    />
+                    " batch norm"
+                </label>
+                <label>
+                    <input type="checkbox" data-testid="mlp-residual"
+                        prop:checked=move || settings.with(|s| s.residual)
+                        on:change=move |ev| settings.update(|s| s.residual = event_target_checked(&ev))
+                    />
+                    " residual"
+                </label>
+                <button on:click=train data-testid="mlp-train" disabled=move || { remaining.get() > 0 }>
+                    {format!("Train {TRAIN_STEPS} steps")}
+                </button>
+                <button on:click=reset data-testid="mlp-reset">"Reset"</button>
+            </div>
+            <p class="view-caption">{status}" "<span class="stale">{move || message.get()}</span></p>
+            <div class="big-numbers">
+                <div class="big-number">
+                    <span class="value">{ratio}</span>
+                    <span class="what">"‖∂L/∂h₁‖ / ‖∂L/∂h_L‖: how much of the gradient reaches the first layer"</span>
+                </div>
+            </div>
+            <canvas
+                node_ref=canvas
+                class="chart mlp-chart"
+                role="img"
+                aria-label="Norm of the gradient reaching each layer, log scale, at initialisation and now"
+            ></canvas>
+            <ul class="legend">
+                <li><i class="swatch" style=format!("border-color: {}", css(C_NOW))></i>"now"</li>
+                <li><i class="swatch dashed" style=format!("border-color: {}", css(C_INIT))></i>"at initialisation"</li>
+                <li>"▼ at the bottom: below f32's smallest number (flushed to 0)"</li>
+            </ul>
+            <table class="visually-hidden" data-testid="mlp-grads-data" inner_html=table></table>
+        </div>
+    }
+}
+
+pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &MlpData) -> Result<(), String> {
+    use plotters::prelude::*;
+    let (f, root) = root(canvas)?;
+    let (y_min, y_max) = d.y_range();
+    let n = d.now.len().max(d.init.len()).max(1);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(f.px(8.0))
+        .margin_right(f.px(16.0))
+        .x_label_area_size(f.px(44.0))
+        .y_label_area_size(f.px(70.0))
+        .build_cartesian_2d(0.5f64..n as f64 + 0.5, (y_min..y_max).log_scale())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("layer l (1 = input side, L = output side)")
+        .y_desc("‖∂L/∂h_l‖ (log scale)")
+        .label_style(font(&f, 14.0))
+        .axis_desc_style(font(&f, 15.0))
+        .x_labels(n.min(10))
+        .y_labels(6)
+        .x_label_formatter(&|x| format!("{}", x.round() as i64))
+        .y_label_formatter(&|y| fmt(*y))
+        .bold_line_style(GRID.stroke_width(f.px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(f.px(1.0)))
+        .draw()
+        .map_err(err)?;
+    let at = |r: &LayerRow| {
+        (
+            r.layer as f64,
+            if r.grad_h > 0.0 {
+                r.grad_h.clamp(y_min, y_max)
+            } else {
+                y_min
+            },
+        )
+    };
+    chart
+        .draw_series(DashedLineSeries::new(
+            d.init.iter().map(at),
+            f.px(7.0),
+            f.px(4.0),
+            rgb(C_INIT).stroke_width(f.px(2.0)),
+        ))
+        .map_err(err)?;
+    chart
+        .draw_series(
+            d.init
+                .iter()
+                .map(|r| Circle::new(at(r), f.px(3.0), rgb(C_INIT).filled())),
+        )
+        .map_err(err)?;
+    chart
+        .draw_series(LineSeries::new(
+            d.now.iter().map(at),
+            rgb(C_NOW).stroke_width(f.px(2.5)),
+        ))
+        .map_err(err)?;
+    chart
+        .draw_series(
+            d.now
+                .iter()
+                .map(|r| Circle::new(at(r), f.px(4.0), rgb(C_NOW).filled())),
+        )
+        .map_err(err)?;
+    let s = f.px(6.0) as i32;
+    chart
+        .draw_series(
+            d.now
+                .iter()
+                .filter(|r| r.grad_h == 0.0 || r.underflowed)
+                .map(|r| {
+                    EmptyElement::at((r.layer as f64, y_min))
+                        + Polygon::new(
+                            vec![(-s, -2 * s), (s, -2 * s), (0, 0)],
+                            RGBColor(213, 94, 0).filled(),
+                        )
+                }),
+        )
+        .map_err(err)?;
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn probe(s: &MlpSettings) -> MlpData {
+        let r = MlpRun::new(s).unwrap();
+        let (step, loss, now) = r.latest.clone().unwrap();
+        MlpData {
+            settings: s.clone(),
+            step,
+            loss,
+            init: r.init.clone(),
+            now,
+        }
+    }
+
+    #[test]
+    fn default_deep_sigmoid_net_loses_its_gradient_and_residuals_restore_it() {
+        let plain = probe(&MlpSettings::default());
+        assert_eq!(plain.now.len(), 20);
+        let r = plain.ratio().unwrap_or(0.0);
+        assert!(r < 1e-4, "sigmoid ×20 layers should vanish: {r:e}");
+        let res = probe(&MlpSettings {
+            residual: true,
+            ..MlpSettings::default()
+        });
+        let r = res.ratio().unwrap();
+        assert!((1e-2..1e2).contains(&r), "residual keeps it: {r:e}");
+        let bn = probe(&MlpSettings {
+            batch_norm: true,
+            ..MlpSettings::default()
+        });
+        assert!(bn.ratio().unwrap() > 1e3 * plain.ratio().unwrap_or(0.0));
+    }
+
+    #[test]
+    fn training_steps_move_the_step_and_keep_the_initial_curve() {
+        let s = MlpSettings {
+            depth: 5,
+            activation: Activation::Relu,
+            init: Init::He,
+            ..MlpSettings::default()
+        };
+        let mut r = MlpRun::new(&s).unwrap();
+        let init = r.init.clone();
+        for _ in 0..5 {
+            assert!(r.step());
+        }
+        let (step, _, now) = r.latest.clone().unwrap();
+        assert_eq!(step, 5);
+        assert_eq!(r.init, init);
+        assert_eq!(now.len(), 5);
+        assert!(now.iter().all(|l| l.grad_w.is_finite()));
+    }
+
+    #[test]
+    fn table_has_a_row_per_layer_and_range_is_positive() {
+        let d = probe(&MlpSettings {
+            depth: 5,
+            ..MlpSettings::default()
+        });
+        let t = d.table_html();
+        assert_eq!(t.matches("<tr data-layer=").count(), 5);
+        let (lo, hi) = d.y_range();
+        assert!(lo > 0.0 && hi > lo);
+    }
+}

@@ -1,0 +1,494 @@
+//! View 5, parameter gradients and clipping (`param-grads`): each
+//! parameter's gradient norm after clipping over training (one line per
+//! parameter, log axis), the global norm ‖g‖ before and after clipping, the
+//! clip threshold as a horizontal line, and a mark at every step where
+//! clipping fired. Accumulated from every snapshot the lab publishes,
+//! cleared on reset, and compressed (pairs of neighbours merged, keeping
+//! the larger norm) beyond [`CAP`] points, so the chart never claims a norm
+//! smaller than the one applied.
+//!
+//! [`ParamHistory`] (plain, tested) holds the numbers; [`draw`] draws them.
+
+use crate::lab::Lab;
+use crate::state::settings::ClipMode;
+use crate::views::chart::{css, err, font, pxi, rgb, root, AXIS, GRID, OKABE_ITO};
+use crate::views::stats::{escape, fmt, log_range};
+use crate::views::throttle::{Decision, Throttle};
+use leptos::prelude::*;
+use rnn_core::ClipReport;
+use std::time::Duration;
+
+/// Most points kept per series.
+pub const CAP: usize = 400;
+/// Norms below this are drawn at the bottom of the log axis.
+const FLOOR: f64 = 1e-12;
+
+/// One plotted point: the snapshots of steps `first..=last`, merged.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ParamPoint {
+    pub first: u64,
+    pub last: u64,
+    /// Per parameter, in `ParamHistory::names` order.
+    pub before: Vec<f64>,
+    pub after: Vec<f64>,
+    pub global_before: f64,
+    pub global_after: f64,
+    /// Clipping fired at one of the merged steps.
+    pub fired: bool,
+}
+
+impl ParamPoint {
+    fn merge(a: &ParamPoint, b: &ParamPoint) -> ParamPoint {
+        let max = |x: &[f64], y: &[f64]| x.iter().zip(y).map(|(p, q)| p.max(*q)).collect();
+        ParamPoint {
+            first: a.first,
+            last: b.last,
+            before: max(&a.before, &b.before),
+            after: max(&a.after, &b.after),
+            global_before: a.global_before.max(b.global_before),
+            global_after: a.global_after.max(b.global_after),
+            fired: a.fired || b.fired,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct ParamHistory {
+    pub names: Vec<String>,
+    pub points: Vec<ParamPoint>,
+}
+
+impl ParamHistory {
+    /// Adds the clip report of training step `step` (a step already present
+    /// is replaced; a report with other parameter names starts over).
+    pub fn push(&mut self, step: u64, clip: &ClipReport) {
+        let names: Vec<&str> = clip.params.iter().map(|p| p.name.as_str()).collect();
+        if self.names.iter().map(String::as_str).ne(names.iter().copied()) {
+            self.names = names.iter().map(|s| s.to_string()).collect();
+            self.points.clear();
+        }
+        let point = ParamPoint {
+            first: step,
+            last: step,
+            before: clip.params.iter().map(|p| p.before_clip).collect(),
+            after: clip.params.iter().map(|p| p.after_clip).collect(),
+            global_before: clip.norm_before,
+            global_after: clip.norm_after,
+            fired: clip.fired,
+        };
+        match self.points.last() {
+            Some(last) if last.first == step && last.last == step => *self.points.last_mut().unwrap() = point,
+            Some(last) if last.last >= step => {
+                // Time went backwards: a new run without a reset we saw.
+                self.points.clear();
+                self.points.push(point);
+            }
+            _ => self.points.push(point),
+        }
+        if self.points.len() > CAP {
+            self.compress();
+        }
+    }
+
+    /// Halves the number of points by merging neighbours.
+    fn compress(&mut self) {
+        let merged: Vec<ParamPoint> = self
+            .points
+            .chunks(2)
+            .map(|c| {
+                if c.len() == 2 {
+                    ParamPoint::merge(&c[0], &c[1])
+                } else {
+                    c[0].clone()
+                }
+            })
+            .collect();
+        self.points = merged;
+    }
+
+    pub fn clear(&mut self) {
+        self.points.clear();
+    }
+
+    /// How many steps each point stands for (1 until the history was compressed).
+    pub fn steps_per_point(&self) -> u64 {
+        self.points
+            .iter()
+            .map(|p| p.last - p.first + 1)
+            .max()
+            .unwrap_or(1)
+    }
+
+    /// The log-axis range: every plotted norm and the threshold.
+    pub fn y_range(&self, threshold: Option<f64>) -> (f64, f64) {
+        let values = self
+            .points
+            .iter()
+            .flat_map(|p| p.after.iter().copied().chain([p.global_before, p.global_after]))
+            .chain(threshold);
+        log_range(values, FLOOR)
+    }
+
+    /// The data table, as HTML: one row per plotted point.
+    pub fn table_html(&self, mode: ClipMode, threshold: f64) -> String {
+        let mut s = format!(
+            "<caption>Gradient norms per parameter, after and before clipping (clipping {}, threshold {})</caption>\
+             <thead><tr><th>first step</th><th>last step</th><th>clipping fired</th>",
+            mode.name(),
+            threshold
+        );
+        for n in &self.names {
+            let n = escape(n);
+            s += &format!("<th data-param=\"{n}\">{n} after clipping</th><th>{n} before clipping</th>");
+        }
+        s += "<th>global norm after clipping</th><th>global norm before clipping</th></tr></thead><tbody>";
+        for p in &self.points {
+            s += &format!("<tr><td>{}</td><td>{}</td><td>{}</td>", p.first, p.last, p.fired);
+            for (a, b) in p.after.iter().zip(&p.before) {
+                s += &format!("<td data-kind=\"after\">{a}</td><td data-kind=\"before\">{b}</td>");
+            }
+            s += &format!(
+                "<td data-kind=\"global-after\">{}</td><td data-kind=\"global-before\">{}</td></tr>",
+                p.global_after, p.global_before
+            );
+        }
+        s + "</tbody>"
+    }
+}
+
+/// A parameter's line colour and whether it is dashed (beyond five
+/// parameters the colours repeat, dashed). Vermillion (threshold, fired
+/// marks) and black (global norm) are kept for the reference lines.
+pub fn series_style(i: usize) -> ((u8, u8, u8), bool) {
+    const PALETTE: [usize; 5] = [0, 2, 3, 4, 5];
+    (OKABE_ITO[PALETTE[i % PALETTE.len()]], i >= PALETTE.len())
+}
+
+const C_THRESHOLD: (u8, u8, u8) = (213, 94, 0);
+const C_GLOBAL: (u8, u8, u8) = (0, 0, 0);
+
+/// A counter bumped at most every `interval_ms` after `source` changes, with
+/// a trailing bump so the last change is always drawn.
+fn throttled_tick(source: impl Fn() + 'static, interval_ms: f64) -> ReadSignal<u64> {
+    let (tick, set_tick) = signal(0u64);
+    let throttle = StoredValue::new(Throttle::new(interval_ms));
+    let pending = StoredValue::new(false);
+    let now = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    };
+    Effect::new(move |_| {
+        source();
+        match throttle.with_value(|t| t.decide(now())) {
+            Decision::Now => {
+                throttle.update_value(|t| t.drawn(now()));
+                set_tick.update(|n| *n += 1);
+            }
+            Decision::Later(ms) => {
+                if pending.get_value() {
+                    return;
+                }
+                pending.set_value(true);
+                set_timeout(
+                    move || {
+                        pending.try_set_value(false);
+                        throttle.try_update_value(|t| t.drawn(now()));
+                        set_tick.try_update(|n| *n += 1);
+                    },
+                    Duration::from_millis(ms.ceil().max(1.0) as u64),
+                );
+            }
+        }
+    });
+    tick
+}
+
+#[component]
+pub fn ParamGrads() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let history = StoredValue::new(ParamHistory::default());
+    let seen_epoch = StoredValue::new(u64::MAX);
+    let (changed, set_changed) = signal(0u64);
+    // Every snapshot goes into the history (cheap); drawing is throttled.
+    Effect::new(move |_| {
+        let epoch = lab.epoch.get();
+        if seen_epoch.get_value() != epoch {
+            seen_epoch.set_value(epoch);
+            history.update_value(ParamHistory::clear);
+        }
+        lab.snapshot.with(|s| {
+            if let Some(s) = s {
+                history.update_value(|h| h.push(s.step, &s.clip));
+            }
+        });
+        set_changed.update(|n| *n += 1);
+    });
+    let tick = throttled_tick(move || changed.track(), 250.0);
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let table = RwSignal::new(String::new());
+    let legend = RwSignal::new(Vec::<(String, (u8, u8, u8), bool)>::new());
+    let caption = RwSignal::new(String::new());
+    let resized = RwSignal::new(0u32);
+    let _ = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    Effect::new(move |_| {
+        tick.track();
+        resized.track();
+        let settings = lab.settings.get();
+        let (mode, threshold) = (settings.clip_mode, settings.clip_threshold);
+        history.with_value(|h| {
+            if let Some(el) = canvas.get() {
+                if let Err(e) = draw(&el, h, mode, threshold) {
+                    leptos::logging::warn!("param-grads: {e}");
+                }
+            }
+            table.set(h.table_html(mode, threshold));
+            legend.set(
+                h.names
+                    .iter()
+                    .enumerate()
+                    .map(|(i, n)| {
+                        let (c, dashed) = series_style(i);
+                        (n.clone(), c, dashed)
+                    })
+                    .collect(),
+            );
+            let last = h.points.last().map_or(0, |p| p.last);
+            let fired = h.points.iter().filter(|p| p.fired).count();
+            let per = h.steps_per_point();
+            caption.set(format!(
+                "Steps 0–{last}{}. Clipping {}; fired at {fired} of {} plotted points.",
+                if per > 1 {
+                    format!(" (each point: the largest norm of up to {per} steps)")
+                } else {
+                    String::new()
+                },
+                match mode {
+                    ClipMode::None => "off".to_string(),
+                    ClipMode::Norm => format!("by global norm at {}", fmt(threshold)),
+                    ClipMode::Value => format!("by value: each entry to ±{}", fmt(threshold)),
+                },
+                h.points.len()
+            ));
+        });
+    });
+    let legend_view = move || {
+        legend
+            .get()
+            .into_iter()
+            .map(|(name, c, dashed)| {
+                view! {
+                    <li>
+                        <i class=if dashed { "swatch dashed" } else { "swatch" } style=format!("border-color: {}", css(c))></i>
+                        {name}
+                    </li>
+                }
+            })
+            .collect_view()
+    };
+    view! {
+        <div class="view param-view" data-testid="param-grads">
+            <h2>"Parameter gradients and clipping"</h2>
+            <p class="view-caption">{move || caption.get()}</p>
+            <canvas
+                node_ref=canvas
+                class="chart"
+                role="img"
+                aria-label="Gradient norm of each parameter after clipping against training step, log scale, with the clip threshold"
+            ></canvas>
+            <ul class="legend">
+                {legend_view}
+                <li><i class="swatch" style=format!("border-color: {}", css(C_GLOBAL))></i>"‖g‖ after clipping (all)"</li>
+                <li><i class="swatch dashed" style=format!("border-color: {}", css(C_GLOBAL))></i>"‖g‖ before clipping"</li>
+                <li><i class="swatch dashed" style=format!("border-color: {}", css(C_THRESHOLD))></i>"clip threshold; ▲ clipping fired"</li>
+            </ul>
+            <table class="visually-hidden" data-testid="param-grads-data" inner_html=move || table.get()></table>
+        </div>
+    }
+}
+
+/// Draws the history: per-parameter norms after clipping, the global norm
+/// before and after, the threshold and the fired marks.
+pub fn draw(
+    canvas: &web_sys::HtmlCanvasElement,
+    h: &ParamHistory,
+    mode: ClipMode,
+    threshold: f64,
+) -> Result<(), String> {
+    use plotters::prelude::*;
+    let (f, root) = root(canvas)?;
+    let line_threshold = (mode != ClipMode::None).then_some(threshold);
+    let (y_min, y_max) = h.y_range(line_threshold);
+    let x_min = h.points.first().map_or(0.0, |p| p.last as f64);
+    let x_max = h.points.last().map_or(10.0, |p| p.last as f64).max(x_min + 10.0);
+    let mut chart = ChartBuilder::on(&root)
+        .margin(f.px(8.0))
+        .margin_right(f.px(16.0))
+        .x_label_area_size(f.px(44.0))
+        .y_label_area_size(f.px(70.0))
+        .build_cartesian_2d(x_min..x_max, (y_min..y_max).log_scale())
+        .map_err(err)?;
+    chart
+        .configure_mesh()
+        .x_desc("training step")
+        .y_desc("gradient norm (log scale)")
+        .label_style(font(&f, 14.0))
+        .axis_desc_style(font(&f, 15.0))
+        .x_labels(5)
+        .y_labels(6)
+        .x_label_formatter(&|x| format!("{x:.0}"))
+        .y_label_formatter(&|y| fmt(*y))
+        .bold_line_style(GRID.stroke_width(f.px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(f.px(1.0)))
+        .draw()
+        .map_err(err)?;
+    let clamp = |y: f64| {
+        if y.is_finite() {
+            y.clamp(y_min, y_max)
+        } else {
+            y_max
+        }
+    };
+    let xy = |p: &ParamPoint, y: f64| (p.last as f64, clamp(y));
+    // Global norm before clipping (dashed), then after (solid black).
+    chart
+        .draw_series(DashedLineSeries::new(
+            h.points.iter().map(|p| xy(p, p.global_before)),
+            f.px(6.0),
+            f.px(4.0),
+            rgb(C_GLOBAL).stroke_width(f.px(1.5)),
+        ))
+        .map_err(err)?;
+    for i in 0..h.names.len() {
+        let (c, dashed) = series_style(i);
+        let pts = h.points.iter().map(|p| xy(p, p.after[i]));
+        let style = rgb(c).stroke_width(f.px(2.5));
+        if dashed {
+            chart
+                .draw_series(DashedLineSeries::new(pts, f.px(8.0), f.px(4.0), style))
+                .map_err(err)?;
+        } else {
+            chart.draw_series(LineSeries::new(pts, style)).map_err(err)?;
+        }
+    }
+    chart
+        .draw_series(LineSeries::new(
+            h.points.iter().map(|p| xy(p, p.global_after)),
+            rgb(C_GLOBAL).stroke_width(f.px(2.0)),
+        ))
+        .map_err(err)?;
+    if let Some(t) = line_threshold {
+        chart
+            .draw_series(DashedLineSeries::new(
+                [(x_min, t), (x_max, t)],
+                f.px(10.0),
+                f.px(6.0),
+                rgb(C_THRESHOLD).stroke_width(f.px(2.5)),
+            ))
+            .map_err(err)?;
+        let words = match mode {
+            ClipMode::Value => format!("value clip ±{} (per entry)", fmt(t)),
+            _ => format!("clip threshold {}", fmt(t)),
+        };
+        // Above the line, in the right third (text anchors are unreliable on
+        // the canvas backend: offset by pixels instead).
+        let at = (x_min + 0.62 * (x_max - x_min), t);
+        chart
+            .draw_series(std::iter::once(
+                EmptyElement::at(at)
+                    + Text::new(
+                        words,
+                        (0, -pxi(&f, 19.0)),
+                        font(&f, 15.0).color(&rgb(C_THRESHOLD)),
+                    ),
+            ))
+            .map_err(err)?;
+    }
+    // ▲ along the bottom where clipping fired.
+    let s = pxi(&f, 6.0);
+    chart
+        .draw_series(h.points.iter().filter(|p| p.fired).map(|p| {
+            EmptyElement::at((p.last as f64, y_min))
+                + Polygon::new(vec![(0, -2 * s), (-s, 0), (s, 0)], rgb(C_THRESHOLD).filled())
+        }))
+        .map_err(err)?;
+    root.present().map_err(err)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rnn_core::trace::ParamNorm;
+
+    fn report(scale: f64, fired: bool) -> ClipReport {
+        ClipReport {
+            norm_before: 2.0 * scale,
+            norm_after: if fired { 1.0 } else { 2.0 * scale },
+            fired,
+            params: ["U", "W"]
+                .iter()
+                .map(|n| ParamNorm {
+                    name: n.to_string(),
+                    before_clip: scale,
+                    after_clip: if fired { 0.5 } else { scale },
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn accumulates_replaces_and_restarts() {
+        let mut h = ParamHistory::default();
+        h.push(0, &report(1.0, false));
+        h.push(0, &report(3.0, true));
+        assert_eq!(h.points.len(), 1);
+        assert!(h.points[0].fired);
+        h.push(5, &report(1.0, false));
+        assert_eq!(h.points.len(), 2);
+        assert_eq!(h.names, ["U", "W"]);
+        // An older step means a new run.
+        h.push(1, &report(1.0, false));
+        assert_eq!(h.points.len(), 1);
+    }
+
+    #[test]
+    fn compression_keeps_the_largest_norm_and_every_firing() {
+        let mut h = ParamHistory::default();
+        for step in 0..=(CAP as u64) {
+            let fired = step == 7;
+            h.push(step, &report(1.0 + step as f64 / 1000.0, fired));
+        }
+        assert!(h.points.len() <= CAP && h.points.len() > CAP / 2 - 1);
+        assert_eq!(h.steps_per_point(), 2);
+        let p = h.points.iter().find(|p| p.first <= 7 && 7 <= p.last).unwrap();
+        assert!(p.fired);
+        // Max of 6 (1.006) and 7 (0.5, clipped).
+        assert_eq!(p.after[0], 1.006);
+        assert_eq!(h.points.iter().filter(|p| p.fired).count(), 1);
+        assert_eq!(h.points.last().unwrap().last, CAP as u64);
+    }
+
+    #[test]
+    fn range_includes_threshold_and_table_lists_after_norms() {
+        let mut h = ParamHistory::default();
+        h.push(1, &report(100.0, true));
+        let (lo, hi) = h.y_range(Some(1.0));
+        assert!(lo <= 0.5 && hi >= 200.0);
+        let t = h.table_html(ClipMode::Norm, 1.0);
+        assert_eq!(t.matches("data-kind=\"after\"").count(), 2);
+        assert!(t.contains("<td data-kind=\"after\">0.5</td>"));
+        assert!(t.contains("threshold 1)"));
+    }
+
+    #[test]
+    fn line_styles_avoid_the_reference_colours() {
+        for i in 0..10 {
+            let (c, dashed) = series_style(i);
+            assert_ne!(c, C_THRESHOLD);
+            assert_ne!(c, C_GLOBAL);
+            assert_eq!(dashed, i >= 5);
+        }
+    }
+}
