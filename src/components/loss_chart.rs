@@ -88,7 +88,7 @@ pub fn LossChart() -> impl IntoView {
                     "Blue: loss of each training step. Dashed: baseline {} ({}). Dotted: solved below {}.",
                     format_loss(i.baseline_loss),
                     i.baseline_note,
-                    format_loss(i.solved_loss)
+                    trim_zeros(format_loss(i.solved_loss))
                 )
             })
         })
@@ -134,7 +134,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
     root.fill(&WHITE).map_err(|e| err(&e))?;
     let mut chart = ChartBuilder::on(&root)
         .margin(px(10.0))
-        .margin_right(px(24.0))
+        .margin_right(px(125.0))
         .x_label_area_size(px(48.0))
         .y_label_area_size(px(78.0))
         .build_cartesian_2d(0f64..d.x_max, (d.y_min..d.y_max).log_scale())
@@ -157,8 +157,9 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
 
     let color = |c: (u8, u8, u8)| RGBColor(c.0, c.1, c.2);
     let hline = |y: f64| [(0.0, y), (d.x_max, y)];
-    // Reference lines are labelled where they end, not in a legend box that
-    // would hide the curve.
+    // Reference lines are labelled in the right margin, beside where they
+    // end: a legend box would hide the curve.
+    let mut labels = Vec::new();
     let mut reference = |y: f64, c: (u8, u8, u8), dash: (f64, f64), name: &str| {
         chart
             .draw_series(DashedLineSeries::new(
@@ -168,16 +169,12 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
                 color(c).stroke_width(px(2.5)),
             ))
             .map_err(|e| err(&e))?;
-        let style = font(15.0)
-            .color(&color(c))
-            .pos(Pos::new(HPos::Right, VPos::Bottom));
-        chart
-            .draw_series(std::iter::once(Text::new(
-                format!("{name} {}", trim_zeros(format_loss(y))),
-                (d.x_max, y),
-                style,
-            )))
-            .map_err(|e| err(&e))?;
+        let (x, y_px) = chart.backend_coord(&(d.x_max, y));
+        labels.push((
+            format!("{name} {}", trim_zeros(format_loss(y))),
+            (x + px(8.0) as i32, y_px),
+            c,
+        ));
         Ok::<(), String>(())
     };
     if let Some(b) = d.baseline {
@@ -201,6 +198,12 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
                 color(C_LOSS).filled(),
             )))
             .map_err(|e| err(&e))?;
+    }
+    for (text, at, c) in labels {
+        let style = font(15.0)
+            .color(&color(c))
+            .pos(Pos::new(HPos::Left, VPos::Center));
+        root.draw(&Text::new(text, at, style)).map_err(|e| err(&e))?;
     }
     root.present().map_err(|e| err(&e))?;
     Ok(())
