@@ -96,7 +96,7 @@ pub fn GradHistoryView() -> impl IntoView {
                 .decades()
                 .into_iter()
                 .enumerate()
-                .filter(|(i, _)| i % every == 0 || *i == n)
+                .filter(|(i, _)| *i == n || (i % every == 0 && n - i >= every.div_ceil(2)))
                 .map(|(i, d)| {
                     let left = format!("left: {:.1}%", 100.0 * i as f64 / n.max(1) as f64);
                     view! { <span style=left>{decade_label(d)}</span> }

@@ -4,9 +4,11 @@
 //! ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ in large type. Numbers come from `gradients`
 //! (plain, tested); this file only draws them.
 
-use super::chart::{err, font, pxi, rgb, root, AXIS, GRID, OKABE_ITO};
+use super::chart::{err, font, rgb, root, AXIS, GRID, OKABE_ITO};
 use super::colour::UNDERFLOW;
-use super::gradients::{envelope, format_sci, grad_points, ratio_readout, y_range, GradPoint};
+use super::gradients::{
+    envelope, envelope_in_view, format_sci, format_tick, grad_points, ratio_readout, y_range, GradPoint,
+};
 use super::throttle::throttled_trace;
 use crate::lab::{Lab, RunState};
 use leptos::prelude::*;
@@ -45,7 +47,10 @@ impl GradChart {
         };
         let mut all = forward.clone();
         all.extend(backward.iter().flatten().copied());
-        let y = y_range(&all, envelope.as_deref().unwrap_or(&[]), trace.floor);
+        // The bound is drawn where it is within 3 decades of the measured
+        // curve; above that the axis would squash the measurements flat.
+        let shown = envelope_in_view(envelope.as_deref().unwrap_or(&[]), &all, 3.0);
+        let y = y_range(&all, &shown, trace.floor);
         Some(GradChart {
             len,
             forward,
@@ -125,8 +130,8 @@ pub fn GradThroughTime() -> impl IntoView {
         resized.track();
         let Some(el) = canvas.get() else { return };
         chart.with(|c| {
-            if let Some((trace, c)) = c {
-                if let Err(e) = draw(&el, trace, c) {
+            if let Some((_, c)) = c {
+                if let Err(e) = draw(&el, c) {
                     leptos::logging::warn!("gradient through time: {e}");
                 }
             }
@@ -166,9 +171,79 @@ pub fn GradThroughTime() -> impl IntoView {
         })
     };
     let table = move || chart.with(|c| c.as_ref().map_or_else(String::new, |(_, c)| c.table()));
+    let legend = move || {
+        chart.with(|c| {
+            let (_, c) = c.as_ref()?;
+            let mut items = Vec::new();
+            let colour = |c: (u8, u8, u8)| format!("rgb({},{},{})", c.0, c.1, c.2);
+            if c.backward.is_some() {
+                items.push((
+                    "gtt-line",
+                    colour(OKABE_ITO[0]),
+                    "forward direction (measured)".to_string(),
+                ));
+                items.push((
+                    "gtt-line",
+                    colour(OKABE_ITO[2]),
+                    "backward direction (measured)".to_string(),
+                ));
+            } else {
+                items.push(("gtt-line", colour(OKABE_ITO[0]), "measured".to_string()));
+            }
+            if let Some(f) = c.factor {
+                items.push((
+                    "gtt-dash",
+                    colour(OKABE_ITO[1]),
+                    format!("bound (γ·σ_max)^(T−t), γ·σ_max = {}", format_sci(f)),
+                ));
+            }
+            if c.forward
+                .iter()
+                .chain(c.backward.iter().flatten())
+                .any(|p| *p == GradPoint::Underflow)
+            {
+                items.push((
+                    "gtt-tri",
+                    colour(UNDERFLOW),
+                    format!("below f32 floor ({})", format_sci(c.floor)),
+                ));
+            }
+            if c.forward
+                .iter()
+                .chain(c.backward.iter().flatten())
+                .any(|p| *p == GradPoint::Zero)
+            {
+                items.push(("gtt-cross", "#000".to_string(), "exactly 0".to_string()));
+            }
+            Some(
+                items
+                    .into_iter()
+                    .map(|(class, colour, text)| {
+                        view! {
+                            <span class="gtt-key">
+                                <span class=class style=format!("--c: {colour}")></span>
+                                {text}
+                            </span>
+                        }
+                    })
+                    .collect_view(),
+            )
+        })
+    };
+    let verdict = move || {
+        chart.with(|c| {
+            let f = c.as_ref()?.1.factor?;
+            Some(if f < 1.0 {
+                format!("γ·σ_max = {} < 1: each step back multiplies the gradient by at most that much, so vanishing is guaranteed.",
+                    format_sci(f))
+            } else {
+                format!("γ·σ_max = {} ≥ 1: the bound allows growth, so it guarantees nothing; the measured curve decides.", format_sci(f))
+            })
+        })
+    };
     view! {
         <figure class="view grad-through-time">
-            <h2>"Gradient through time: ‖∂L/∂h_t‖ at each step"</h2>
+            <h2>"Gradient through time"</h2>
             <div class="gtt-ratio">
                 <span class="gtt-ratio-label">"‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ ="</span>
                 <span class="gtt-ratio-value" data-testid="grad-ratio" data-value=ratio_value data-step=step>
@@ -181,13 +256,15 @@ pub fn GradThroughTime() -> impl IntoView {
                 role="img"
                 aria-label="Norm of the gradient with respect to the hidden state at each time step, log scale"
             ></canvas>
+            <div class="gtt-legend">{legend}</div>
+            <p class="gtt-verdict">{verdict}</p>
             <figcaption class="muted">{caption}</figcaption>
             <div class="visually-hidden" data-testid="grad-through-time-data" inner_html=table></div>
         </figure>
     }
 }
 
-fn draw(canvas: &web_sys::HtmlCanvasElement, trace: &Trace, d: &GradChart) -> Result<(), String> {
+fn draw(canvas: &web_sys::HtmlCanvasElement, d: &GradChart) -> Result<(), String> {
     use plotters::prelude::*;
     let (f, root) = root(canvas)?;
     let px = |x: f64| f.px(x);
@@ -197,7 +274,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, trace: &Trace, d: &GradChart) -> Re
         .margin_right(px(20.0))
         .x_label_area_size(px(46.0))
         .y_label_area_size(px(92.0))
-        .build_cartesian_2d(0.5f64..x_max, (d.y.0..d.y.1).log_scale())
+        .build_cartesian_2d(0.5f64..x_max, d.y.0.log10()..d.y.1.log10())
         .map_err(err)?;
     let decades = ((d.y.1 / d.y.0).log10().round() as usize).max(1);
     chart
@@ -207,30 +284,33 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, trace: &Trace, d: &GradChart) -> Re
         .label_style(font(&f, 15.0))
         .axis_desc_style(font(&f, 16.0))
         .x_labels(d.len.clamp(2, 8))
-        .y_labels(decades.clamp(2, 8) + 1)
+        .y_labels(decades.clamp(2, 7) + 1)
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format_sci(*y))
+        .y_label_formatter(&|y| {
+            // The axis is log10 of the value: label whole decades only.
+            if (y - y.round()).abs() < 1e-6 {
+                format_tick(10f64.powf(y.round()))
+            } else {
+                String::new()
+            }
+        })
         .bold_line_style(GRID.stroke_width(px(1.0)))
         .light_line_style(TRANSPARENT)
         .axis_style(AXIS.stroke_width(px(1.0)))
         .draw()
         .map_err(err)?;
 
-    let legend_line = move |c: RGBColor, dashed: bool| {
-        move |(x, y): (i32, i32)| {
-            let w = if dashed { 2.0 } else { 3.0 };
-            PathElement::new([(x, y), (x + pxi(&f, 22.0), y)], c.stroke_width(px(w)))
-        }
-    };
     let blue = rgb(OKABE_ITO[0]);
     let vermillion = rgb(OKABE_ITO[1]);
     let green = rgb(OKABE_ITO[2]);
 
-    if let (Some(env), Some(factor)) = (&d.envelope, d.factor) {
+    if let Some(env) = &d.envelope {
         let pts: Vec<(f64, f64)> = env
             .iter()
             .enumerate()
             .filter_map(|(t, v)| v.map(|v| (t as f64 + 1.0, v)))
+            .filter(|(_, v)| *v >= d.y.0 && *v <= d.y.1)
+            .map(|(t, v)| (t, v.log10()))
             .collect();
         chart
             .draw_series(DashedLineSeries::new(
@@ -239,9 +319,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, trace: &Trace, d: &GradChart) -> Re
                 px(6.0),
                 vermillion.stroke_width(px(2.5)),
             ))
-            .map_err(err)?
-            .label(format!("bound (γ·σ_max)^(T−t), γ·σ_max = {}", format_sci(factor)))
-            .legend(legend_line(vermillion, true));
+            .map_err(err)?;
     }
 
     let series = |pts: &[GradPoint]| -> Vec<Vec<(f64, f64)>> {
@@ -249,35 +327,29 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, trace: &Trace, d: &GradChart) -> Re
         let mut runs = vec![Vec::new()];
         for (t, p) in pts.iter().enumerate() {
             match p.value() {
-                Some(v) => runs.last_mut().unwrap().push((t as f64 + 1.0, v)),
+                Some(v) => runs.last_mut().unwrap().push((t as f64 + 1.0, v.log10())),
                 None => runs.push(Vec::new()),
             }
         }
         runs.retain(|r| !r.is_empty());
         runs
     };
-    let mut curves = vec![("‖∂L/∂h_t‖ measured", blue, &d.forward)];
+    let mut curves = vec![(blue, &d.forward)];
     if let Some(b) = &d.backward {
-        curves[0].0 = "forward direction";
-        curves.push(("backward direction", green, b));
+        curves.push((green, b));
     }
-    for (name, colour, pts) in curves {
+    for (colour, pts) in curves {
         let runs = series(pts);
         let dots = pts
             .iter()
             .enumerate()
-            .filter_map(|(t, p)| p.value().map(|v| (t as f64 + 1.0, v)))
+            .filter_map(|(t, p)| p.value().map(|v| (t as f64 + 1.0, v.log10())))
             .collect::<Vec<_>>();
         let r = px(if d.len > 60 { 2.0 } else { 3.5 });
-        let mut first = true;
         for run in runs {
-            let s = chart
+            chart
                 .draw_series(LineSeries::new(run, colour.stroke_width(px(2.5))))
                 .map_err(err)?;
-            if first {
-                s.label(name).legend(legend_line(colour, false));
-                first = false;
-            }
         }
         chart
             .draw_series(dots.iter().map(|&(x, y)| Circle::new((x, y), r, colour.filled())))
@@ -285,7 +357,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, trace: &Trace, d: &GradChart) -> Re
     }
 
     // Underflow and exact zeros: markers on the floor, never a plotted 0.
-    let floor_y = d.floor.max(d.y.0);
+    let floor_y = d.floor.max(d.y.0).log10();
     let marks = |want: GradPoint| {
         let mut v: Vec<f64> = Vec::new();
         for pts in std::iter::once(&d.forward).chain(d.backward.iter()) {
@@ -307,9 +379,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, trace: &Trace, d: &GradChart) -> Re
                     .iter()
                     .map(|&x| TriangleMarker::new((x, floor_y), px(7.0), grey.filled())),
             )
-            .map_err(err)?
-            .label(format!("below f32 floor ({})", format_sci(trace.floor)))
-            .legend(move |(x, y)| TriangleMarker::new((x + pxi(&f, 11.0), y), px(7.0), grey.filled()));
+            .map_err(err)?;
     }
     let zero = marks(GradPoint::Zero);
     if !zero.is_empty() {
@@ -318,18 +388,8 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, trace: &Trace, d: &GradChart) -> Re
                 zero.iter()
                     .map(|&x| Cross::new((x, floor_y), px(6.0), BLACK.stroke_width(px(2.0)))),
             )
-            .map_err(err)?
-            .label("exactly 0")
-            .legend(move |(x, y)| Cross::new((x + pxi(&f, 11.0), y), px(6.0), BLACK.stroke_width(px(2.0))));
+            .map_err(err)?;
     }
-    chart
-        .configure_series_labels()
-        .position(SeriesLabelPosition::LowerRight)
-        .label_font(font(&f, 15.0))
-        .background_style(WHITE.mix(0.85))
-        .border_style(RGBColor(180, 180, 180))
-        .draw()
-        .map_err(err)?;
     root.present().map_err(err)?;
     Ok(())
 }

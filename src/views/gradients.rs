@@ -105,6 +105,32 @@ pub fn format_sci(x: f64) -> String {
     format!("{x:.1e}")
 }
 
+/// A log-axis tick: `1e-8`, `1`, `100` for whole decades, else as
+/// [`format_sci`].
+pub fn format_tick(y: f64) -> String {
+    let d = y.log10();
+    if (d - d.round()).abs() < 1e-9 {
+        let d = d.round() as i32;
+        if (0..=3).contains(&d) {
+            return format!("{}", 10i64.pow(d as u32));
+        }
+        return crate::views::colour::decade_label(d);
+    }
+    format_sci(y)
+}
+
+/// The envelope values worth fitting the axis to: at most `decades` above
+/// the largest measured value (beyond that the bound says nothing a class
+/// can see, and would squash the measured curve flat).
+pub fn envelope_in_view(env: &[Option<f64>], points: &[GradPoint], decades: f64) -> Vec<Option<f64>> {
+    let top = points.iter().filter_map(|p| p.value()).fold(0.0, f64::max);
+    if top <= 0.0 {
+        return vec![None; env.len()];
+    }
+    let limit = top * 10f64.powf(decades);
+    env.iter().map(|v| v.filter(|v| *v <= limit)).collect()
+}
+
 /// The y range of the chart: whole decades covering the values, the
 /// envelope and (when something underflowed) the floor.
 pub fn y_range(points: &[GradPoint], env: &[Option<f64>], floor: f64) -> (f64, f64) {
@@ -341,6 +367,24 @@ mod tests {
         assert_eq!(format_sci(2.0e12), "2.0e12");
         assert_eq!(format_sci(0.0), "0");
         assert_eq!("3.1e-7".parse::<f64>().unwrap(), 3.1e-7);
+    }
+
+    #[test]
+    fn ticks_and_envelope_clipping() {
+        assert_eq!(format_tick(1e-8), "1e-8");
+        assert_eq!(format_tick(100.0), "100");
+        assert_eq!(format_tick(1e5), "1e5");
+        assert_eq!(format_tick(0.5), "0.5");
+        let pts = [GradPoint::Value(1e-3), GradPoint::Value(1.0)];
+        let env = [Some(1e9), Some(1e2), Some(1.0)];
+        assert_eq!(
+            envelope_in_view(&env, &pts, 3.0),
+            vec![None, Some(1e2), Some(1.0)]
+        );
+        assert_eq!(
+            envelope_in_view(&env, &[GradPoint::Underflow], 3.0),
+            vec![None; 3]
+        );
     }
 
     #[test]

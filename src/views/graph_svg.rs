@@ -26,6 +26,8 @@ const HIGHLIGHT: &str = "#e69f00";
 const GRADIENT: &str = "#d55e00";
 const INK: &str = "#1a1d21";
 const MUTED: &str = "#59606a";
+/// The bidirectional model's detours around the other row.
+const SIDE: &str = "#8a9099";
 
 /// What to draw besides the trace.
 #[derive(Clone, Copy, Debug, Default)]
@@ -133,7 +135,7 @@ fn rows(trace: &Trace) -> Rows {
     let t_label = x + TILE / 2.0 + 22.0;
     let grad = t_label + 24.0;
     let brace = grad + 16.0;
-    let legend = brace + 46.0;
+    let legend = brace + 64.0;
     Rows {
         y: y_row,
         c: c_row,
@@ -144,7 +146,7 @@ fn rows(trace: &Trace) -> Rows {
         grad,
         brace,
         legend,
-        height: legend + 26.0,
+        height: legend + if trace.cell == CellKind::Lstm { 52.0 } else { 30.0 },
     }
 }
 
@@ -162,9 +164,19 @@ fn output_at(trace: &Trace, t: usize) -> Option<&Vec<f64>> {
 
 struct Svg {
     out: String,
+    /// The weights' names, drawn last and never dimmed.
+    labels: String,
 }
 
 impl Svg {
+    fn label(&mut self, x: f64, y: f64, size: f64, attrs: &str, s: &str) {
+        let _ = write!(
+            self.labels,
+            r##"<text x="{x:.1}" y="{y:.1}" font-size="{size}" fill="#1a1d21" {attrs}>{}</text>"##,
+            esc(s)
+        );
+    }
+
     fn text(&mut self, x: f64, y: f64, size: f64, attrs: &str, s: &str) {
         let _ = write!(
             self.out,
@@ -261,7 +273,10 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
         .and_then(|d| d.gates.iter().find(|g| g.name == "c"));
     let c_scale = c_series.map_or(1.0, |c| max_abs(&c.values).max(1e-12));
 
-    let mut s = Svg { out: String::new() };
+    let mut s = Svg {
+        out: String::new(),
+        labels: String::new(),
+    };
     let _ = write!(
         s.out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {h:.0}" width="100%" role="group" aria-label="Unrolled graph of {len} time steps" font-family="system-ui, sans-serif">"#,
@@ -277,7 +292,7 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
         label(&mut s, y, "y (out)");
     }
     if let Some(y) = r.c {
-        label(&mut s, y, "c (cell)");
+        label(&mut s, y, "c lane");
     }
     label(&mut s, r.h, if r.hb.is_some() { "h →" } else { "h" });
     if let Some(y) = r.hb {
@@ -295,13 +310,6 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
             LEFT + 4.0,
             y - 11.0,
             cols.len() as f64 * COL_W - 8.0
-        );
-        s.text(
-            LEFT + 8.0,
-            y - half - 8.0,
-            15.0,
-            &format!(r#"fill="{MUTED}""#),
-            "cell-state highway: c_t = f⊙c_{t−1} + i⊙g (no W, no squashing on this path)",
         );
     }
 
@@ -359,7 +367,7 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
                 "",
             );
             if i == 1 {
-                s.text(
+                s.label(
                     (cx(0) + x) / 2.0,
                     r.h - 8.0,
                     18.0,
@@ -370,9 +378,9 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
             if let Some(yb) = r.hb {
                 s.arrow((x - half - 2.0, yb), (cx(i - 1) + half + 4.0, yb), MUTED, 1.6, "");
                 if i == 1 {
-                    s.text(
+                    s.label(
                         (cx(0) + x) / 2.0,
-                        yb - 8.0,
+                        yb + 24.0,
                         18.0,
                         r#"text-anchor="middle" font-style="italic" font-weight="700""#,
                         "W′",
@@ -403,10 +411,10 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
                             r#"stroke-dasharray="6 3""#,
                         );
                         if hot {
-                            if let Some(f) = backward_factor(trace, opts.step_norms, prev_t.unwrap_or(1)) {
+                            if let Some(f) = backward_factor(trace, opts.step_norms, t) {
                                 s.text(
                                     (cx(i - 1) + x) / 2.0,
-                                    r.h + 34.0,
+                                    r.h + half + 19.0,
                                     16.0,
                                     &format!(r#"text-anchor="middle" fill="{GRADIENT}" font-weight="700""#),
                                     &format!("×{}", format_sci(f)),
@@ -428,34 +436,33 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
                 let side = x + half + 6.0;
                 let _ = write!(
                     s.out,
-                    r#"<path d="M{:.1},{:.1} L{side:.1},{:.1} L{side:.1},{:.1} L{:.1},{:.1}" fill="none" stroke="{c_in}" stroke-width="{w_in}" marker-end="url(#{})"/>"#,
+                    r#"<path d="M{:.1},{:.1} L{side:.1},{:.1} L{side:.1},{:.1} L{:.1},{:.1}" fill="none" stroke="{}" stroke-width="{}" marker-end="url(#{})"/>"#,
                     x + half * 0.5,
                     r.x - half,
                     r.x - half - 10.0,
                     r.h + 4.0,
                     x + half + 4.0,
                     r.h + 4.0,
+                    if fwd_hot { c_in } else { SIDE },
+                    if fwd_hot { w_in } else { 1.2 },
                     if fwd_hot { "ug-head-hi" } else { "ug-head" }
                 );
             }
         }
         if i == 0 {
-            let ux = x - 12.0;
-            s.text(
-                ux,
-                (r.x + r.hb.unwrap_or(r.h)) / 2.0 + 6.0,
-                18.0,
-                r#"text-anchor="end" font-style="italic" font-weight="700""#,
-                "U",
-            );
-            if r.hb.is_some() {
-                s.text(
-                    x + half + 12.0,
-                    (r.x + r.h) / 2.0 + 20.0,
-                    18.0,
-                    r#"font-style="italic" font-weight="700""#,
-                    "U′",
-                );
+            let italic = r#"text-anchor="end" font-style="italic" font-weight="700""#;
+            match r.hb {
+                None => s.label(x - 12.0, (r.x + r.h) / 2.0 + 6.0, 18.0, italic, "U"),
+                Some(yb) => {
+                    s.label(x - 12.0, (r.x + yb) / 2.0 + 6.0, 18.0, italic, "U′");
+                    s.label(
+                        x + half + 10.0,
+                        (r.h + yb) / 2.0 + 6.0,
+                        18.0,
+                        r#"font-style="italic" font-weight="700""#,
+                        "U",
+                    );
+                }
             }
         }
 
@@ -463,13 +470,13 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
         if let (Some(yy), Some(out)) = (r.y, output_at(trace, t)) {
             let from_top = r.c.map_or(r.h - half - 2.0, |_| r.h - half - 2.0);
             // With a c lane the arrow passes beside the c tile.
-            let ax = if r.c.is_some() { x - half + 6.0 } else { x };
+            let ax = if r.c.is_some() { x - half - 5.0 } else { x };
             s.arrow((ax, from_top), (ax, yy + half + 4.0), MUTED, 1.6, "");
             if let Some(yb) = r.hb {
                 let side = x - half - 6.0;
                 let _ = write!(
                     s.out,
-                    r#"<path d="M{:.1},{:.1} L{side:.1},{:.1} L{side:.1},{:.1}" fill="none" stroke="{MUTED}" stroke-width="1.3" marker-end="url(#ug-head)"/>"#,
+                    r#"<path d="M{:.1},{:.1} L{side:.1},{:.1} L{side:.1},{:.1}" fill="none" stroke="{SIDE}" stroke-width="1.2" marker-end="url(#ug-head)"/>"#,
                     x - half,
                     yb,
                     yb,
@@ -477,9 +484,9 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
                 );
             }
             if i == 0 || (trace.outputs.len() == 1 && len > 1) {
-                s.text(
-                    ax - 8.0,
-                    (yy + r.h) / 2.0 + 6.0,
+                s.label(
+                    ax - 6.0,
+                    (yy + r.c.unwrap_or(r.h)) / 2.0 + 6.0,
                     18.0,
                     r#"text-anchor="end" font-style="italic" font-weight="700""#,
                     "V",
@@ -581,6 +588,9 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
         s.out.push_str("</g>");
     }
 
+    let labels = std::mem::take(&mut s.labels);
+    s.out.push_str(&labels);
+
     // The brace: the same weights at every step.
     let (bx0, bx1) = (LEFT + 6.0, LEFT + cols.len() as f64 * COL_W - 6.0);
     let mid = (bx0 + bx1) / 2.0;
@@ -594,7 +604,7 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
         yb + 10.0
     );
     let shared = if r.hb.is_some() {
-        "the same U, W, V at every step (U′, W′ for the backward row): parameter sharing"
+        "same U, W, V at every step (U′, W′ backward): parameter sharing"
     } else {
         "the same U, W, V at every step: parameter sharing"
     };
@@ -617,13 +627,38 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
         hex(diverging(1.0, 1.0)),
         ly - 11.0
     );
+    s.text(
+        lx + 130.0,
+        ly + 1.0,
+        15.0,
+        &format!(r#"fill="{MUTED}""#),
+        "each small square is one unit: blue negative, orange positive",
+    );
+    let units = if trace.hidden > MAX_UNITS {
+        format!("tiles show the first {MAX_UNITS} of {} units", trace.hidden)
+    } else {
+        format!("tiles show all {} units", trace.hidden)
+    };
     let scales = format!(
-        "−  0  +   each row scaled to its largest |value| (h {}, x {}{}); tiles show the first {MAX_UNITS} units",
+        "rows scaled to their largest |value|: h {}, x {}{}; {units}",
         format_sci(h_scale),
         format_sci(x_scale),
-        if trace.outputs.is_empty() { String::new() } else { format!(", y {}", format_sci(y_scale)) }
+        if trace.outputs.is_empty() {
+            String::new()
+        } else {
+            format!(", y {}", format_sci(y_scale))
+        }
     );
-    s.text(lx + 130.0, ly + 1.0, 15.0, &format!(r#"fill="{MUTED}""#), &scales);
+    s.text(lx, ly + 22.0, 15.0, &format!(r#"fill="{MUTED}""#), &scales);
+    if r.c.is_some() {
+        s.text(
+            lx,
+            ly + 44.0,
+            15.0,
+            &format!(r#"fill="{MUTED}""#),
+            "blue lane: the cell-state highway c_t = f⊙c_{t−1} + i⊙g (no W, no squashing on this path)",
+        );
+    }
     s.out.push_str("</svg>");
     s.out
 }

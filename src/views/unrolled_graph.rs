@@ -168,9 +168,13 @@ pub fn UnrolledGraph() -> impl IntoView {
         shown.with(|s| match s {
             None => "No trace yet.".to_string(),
             Some(s) => format!(
-                "Example 1 of the batch at training step {}{}. Hover or focus a node for its numbers; click one to highlight it.",
+                "Example 1 of the batch at training step {}{}. Click a node to highlight its step.",
                 s.trace.step,
-                if running { " (live: follows the newest step, redrawn 5× a second)" } else { "" }
+                if running {
+                    " (live: follows the newest step, redrawn 5× a second)"
+                } else {
+                    ""
+                }
             ),
         })
     };
