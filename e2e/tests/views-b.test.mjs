@@ -37,9 +37,11 @@ async function train(page, ms) {
 }
 
 /** Pixels of a canvas that are neither white nor transparent, and how many
- *  distinct colours it holds. */
+ *  distinct colours it holds (up to 64). */
 async function ink(locator) {
+  // Views draw only on screen: bring it into sight and give it a frame or two.
   await locator.scrollIntoViewIfNeeded();
+  await locator.page().waitForTimeout(300);
   return locator.evaluate((c) => {
     const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
     let n = 0;

@@ -8,9 +8,10 @@
 //! The pure parts ([`curve`], [`Group`], [`ActivationData::prepare`]) are
 //! tested natively.
 
-use crate::lab::Lab;
+use crate::lab::{Lab, RunState};
 use crate::views::chart::{css, err, font, pxi, rgb, root, AXIS, GRID};
 use crate::views::gates::Squash;
+use crate::views::onscreen::{table_due, Redraw};
 use crate::views::stats::{escape, fmt, pct, Histogram};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
@@ -177,6 +178,12 @@ fn squash_of(act: Activation) -> Squash {
     }
 }
 
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// The function's name in a formula: σ, tanh, ReLU, φ.
 fn short(a: Activation) -> &'static str {
     match a {
@@ -203,12 +210,27 @@ pub fn ActivationPlot() -> impl IntoView {
     let trace = throttled_trace(lab, 300.0);
     let data = Memo::new(move |_| trace.with(|t| t.as_ref().and_then(|t| ActivationData::prepare(t))));
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let resized = RwSignal::new(0u32);
-    let _ = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    let redraw = Redraw::new();
+    let table = RwSignal::new(String::new());
+    let table_at = StoredValue::new(f64::NEG_INFINITY);
     Effect::new(move |_| {
-        resized.track();
+        let running = lab.run.get() == RunState::Running;
         data.with(|d| {
-            if let (Some(d), Some(el)) = (d, canvas.get()) {
+            let now = now_ms();
+            if table_due(table_at.get_value(), now, running) {
+                table_at.set_value(now);
+                table.set(d.as_ref().map(ActivationData::table_html).unwrap_or_default());
+            }
+        });
+        redraw.changed();
+    });
+    Effect::new(move |_| {
+        let Some(el) = canvas.get() else { return };
+        if !redraw.due(&el) {
+            return;
+        }
+        data.with_untracked(|d| {
+            if let Some(d) = d {
                 if let Err(e) = draw(&el, d) {
                     leptos::logging::warn!("activation plot: {e}");
                 }
@@ -266,7 +288,6 @@ pub fn ActivationPlot() -> impl IntoView {
             })
         })
     };
-    let table = move || data.with(|d| d.as_ref().map(ActivationData::table_html).unwrap_or_default());
     view! {
         <div class="view activation-view" data-testid="activation-plot">
             <h2>"Activation and its derivative"</h2>
@@ -282,7 +303,7 @@ pub fn ActivationPlot() -> impl IntoView {
                 {legend}
                 <li><i class="swatch bar" style="background: rgba(230,159,0,0.35)"></i>"saturated zone (φ' ≈ 0)"</li>
             </ul>
-            <table class="visually-hidden" data-testid="activation-plot-data" inner_html=table></table>
+            <table class="visually-hidden" data-testid="activation-plot-data" inner_html=move || table.get()></table>
         </div>
     }
 }

@@ -11,6 +11,7 @@
 //! parts ([`MlpSettings`], [`LayerRow`], [`MlpData`]) apart and tested.
 
 use crate::views::chart::{css, err, font, rgb, root, AXIS, GRID};
+use crate::views::onscreen::Redraw;
 use crate::views::stats::{fmt, log_range};
 use leptos::prelude::*;
 use rnn_core::mlp::MlpTrace;
@@ -304,12 +305,18 @@ pub fn MlpGrads() -> impl IntoView {
     let reset = move |_| settings.update(|s| *s = s.clone());
 
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let resized = RwSignal::new(0u32);
-    let _ = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    let redraw = Redraw::new();
     Effect::new(move |_| {
-        resized.track();
-        data.with(|d| {
-            if let (Some(d), Some(el)) = (d, canvas.get()) {
+        data.track();
+        redraw.changed();
+    });
+    Effect::new(move |_| {
+        let Some(el) = canvas.get() else { return };
+        if !redraw.due(&el) {
+            return;
+        }
+        data.with_untracked(|d| {
+            if let Some(d) = d {
                 if let Err(e) = draw(&el, d) {
                     leptos::logging::warn!("mlp-grads: {e}");
                 }

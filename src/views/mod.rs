@@ -17,6 +17,7 @@ pub mod gradients;
 pub mod graph_svg;
 pub mod heatmap;
 pub mod mlp;
+pub mod onscreen;
 pub mod param_grads;
 pub mod spectrum;
 pub mod stats;

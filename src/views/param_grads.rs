@@ -9,9 +9,10 @@
 //!
 //! [`ParamHistory`] (plain, tested) holds the numbers; [`draw`] draws them.
 
-use crate::lab::Lab;
+use crate::lab::{Lab, RunState};
 use crate::state::settings::ClipMode;
 use crate::views::chart::{css, err, font, pxi, rgb, root, AXIS, GRID, OKABE_ITO};
+use crate::views::onscreen::{table_due, Redraw};
 use crate::views::stats::{escape, fmt, log_range};
 use crate::views::throttle::{Decision, Throttle};
 use leptos::prelude::*;
@@ -167,17 +168,19 @@ pub fn series_style(i: usize) -> ((u8, u8, u8), bool) {
 const C_THRESHOLD: (u8, u8, u8) = (213, 94, 0);
 const C_GLOBAL: (u8, u8, u8) = (0, 0, 0);
 
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map_or(0.0, |p| p.now())
+}
+
 /// A counter bumped at most every `interval_ms` after `source` changes, with
 /// a trailing bump so the last change is always drawn.
 fn throttled_tick(source: impl Fn() + 'static, interval_ms: f64) -> ReadSignal<u64> {
     let (tick, set_tick) = signal(0u64);
     let throttle = StoredValue::new(Throttle::new(interval_ms));
     let pending = StoredValue::new(false);
-    let now = || {
-        web_sys::window()
-            .and_then(|w| w.performance())
-            .map_or(0.0, |p| p.now())
-    };
+    let now = now_ms;
     Effect::new(move |_| {
         source();
         match throttle.with_value(|t| t.decide(now())) {
@@ -229,20 +232,33 @@ pub fn ParamGrads() -> impl IntoView {
     let table = RwSignal::new(String::new());
     let legend = RwSignal::new(Vec::<(String, (u8, u8, u8), bool)>::new());
     let caption = RwSignal::new(String::new());
-    let resized = RwSignal::new(0u32);
-    let _ = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    let redraw = Redraw::new();
+    let table_at = StoredValue::new(f64::NEG_INFINITY);
+    // The canvas: only when on screen (see `onscreen`).
+    Effect::new(move |_| {
+        let Some(el) = canvas.get() else { return };
+        if !redraw.due(&el) {
+            return;
+        }
+        let (mode, threshold) = lab.settings.with_untracked(|s| (s.clip_mode, s.clip_threshold));
+        history.with_value(|h| {
+            if let Err(e) = draw(&el, h, mode, threshold) {
+                leptos::logging::warn!("param-grads: {e}");
+            }
+        });
+    });
     Effect::new(move |_| {
         tick.track();
-        resized.track();
+        let running = lab.run.get() == RunState::Running;
         let settings = lab.settings.get();
         let (mode, threshold) = (settings.clip_mode, settings.clip_threshold);
+        redraw.changed();
         history.with_value(|h| {
-            if let Some(el) = canvas.get() {
-                if let Err(e) = draw(&el, h, mode, threshold) {
-                    leptos::logging::warn!("param-grads: {e}");
-                }
+            let now = now_ms();
+            if table_due(table_at.get_value(), now, running) {
+                table_at.set_value(now);
+                table.set(h.table_html(mode, threshold));
             }
-            table.set(h.table_html(mode, threshold));
             legend.set(
                 h.names
                     .iter()

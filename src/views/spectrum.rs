@@ -12,6 +12,7 @@
 
 use crate::lab::{Lab, RunState};
 use crate::views::chart::{css, err, font, rgb, root, AXIS, GRID};
+use crate::views::onscreen::Redraw;
 use crate::views::stats::{escape, fmt};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
@@ -229,10 +230,24 @@ pub fn SpectrumView() -> impl IntoView {
         init.set_value(w.flatten().unwrap_or_default());
         chosen.set(None);
     });
+    // Recomputed when the weights or the choice change, and only while the
+    // view is on screen (a scrolled-away view costs nothing).
+    let view_ref = NodeRef::<leptos::html::Div>::new();
+    let compute = Redraw::new();
     Effect::new(move |_| {
         trace.track();
-        let block = chosen.get();
+        chosen.track();
+        lab.run.track();
+        compute.changed();
+    });
+    let init_cache = StoredValue::new(None::<(u64, Block, Option<Spectrum>)>);
+    Effect::new(move |_| {
+        let Some(el) = view_ref.get() else { return };
         let running = lab.run.get_untracked() == RunState::Running;
+        if !compute.due_or(&el, !running) {
+            return;
+        }
+        let block = chosen.get_untracked();
         let t0 = now_ms();
         let (last, c) = cost.get_value();
         // A big matrix while training: keep the decompositions to about a
@@ -266,10 +281,19 @@ pub fn SpectrumView() -> impl IntoView {
                 layer.and_then(|l| block_spectrum(&l.w, hidden, b.gate, &name))
             })
             .flatten();
-        let init_sp = init.with_value(|ws| {
-            ws.get(b.direction)
-                .and_then(|w| block_spectrum(w, hidden, b.gate, &name))
-        });
+        // The initial spectrum of a block is computed once per reset.
+        let epoch = lab.epoch.get_untracked();
+        let init_sp = match init_cache.get_value() {
+            Some((e, cached, sp)) if e == epoch && cached == b => sp,
+            _ => {
+                let sp = init.with_value(|ws| {
+                    ws.get(b.direction)
+                        .and_then(|w| block_spectrum(w, hidden, b.gate, &name))
+                });
+                init_cache.set_value(Some((epoch, b, sp.clone())));
+                sp
+            }
+        };
         cost.set_value((t0, now_ms() - t0));
         data.set(Some(SpectrumData {
             cell,
@@ -282,12 +306,18 @@ pub fn SpectrumView() -> impl IntoView {
         }));
     });
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let resized = RwSignal::new(0u32);
-    let _ = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
+    let redraw = Redraw::new();
     Effect::new(move |_| {
-        resized.track();
-        data.with(|d| {
-            if let (Some(d), Some(el)) = (d, canvas.get()) {
+        data.track();
+        redraw.changed();
+    });
+    Effect::new(move |_| {
+        let Some(el) = canvas.get() else { return };
+        if !redraw.due(&el) {
+            return;
+        }
+        data.with_untracked(|d| {
+            if let Some(d) = d {
                 if let Err(e) = draw(&el, d) {
                     leptos::logging::warn!("spectrum: {e}");
                 }
@@ -351,12 +381,20 @@ pub fn SpectrumView() -> impl IntoView {
             if d.cell != CellKind::Rnn {
                 return Some((
                     "verdict".to_string(),
-                    "Gated cell: the state's own path (the LSTM's cell state c, the GRU's z·h_{t−1}) skips W, so these numbers alone do not decide vanishing; the gates do.".to_string(),
+                    "Gated cell: the cell state (LSTM) or z·hₜ₋₁ (GRU) carries the gradient past W, \
+                     so the gates matter more than this spectrum."
+                        .to_string(),
                 ));
             }
             let s = d.init.as_ref().or(d.now.as_ref())?;
             let v = Verdict::of(d.gamma, s.spectral_radius, s.sigma_max);
-            Some((v.class().to_string(), format!("Prediction at initialisation: {}", v.sentence(d.gamma, s.spectral_radius, s.sigma_max))))
+            Some((
+                v.class().to_string(),
+                format!(
+                    "Prediction at initialisation: {}",
+                    v.sentence(d.gamma, s.spectral_radius, s.sigma_max)
+                ),
+            ))
         })
     };
     let table = move || data.with(|d| d.as_ref().map(SpectrumData::table_html).unwrap_or_default());
@@ -376,7 +414,7 @@ pub fn SpectrumView() -> impl IntoView {
         })
     };
     view! {
-        <div class="view spectrum-view" data-testid="spectrum">
+        <div class="view spectrum-view" data-testid="spectrum" node_ref=view_ref>
             <h2>"Spectrum of the recurrent matrix"</h2>
             <Show when=gated>
                 <div class="view-controls">
@@ -400,7 +438,9 @@ pub fn SpectrumView() -> impl IntoView {
                 <li><i class="swatch dot" style=format!("background: {}", css(C_NOW))></i>"eigenvalue now"</li>
                 <li><i class="swatch dot" style=format!("border: 2px solid {}; background: none", css(C_INIT))></i>"at initialisation"</li>
                 <li><i class="swatch" style="border-color: #333"></i>"unit circle |λ| = 1"</li>
-                <li><i class="swatch dashed" style=format!("border-color: {}", css(C_GAMMA))></i>"1/γ circle and line"</li>
+                <Show when=move || data.with(|d| d.as_ref().is_some_and(|d| (d.gamma - 1.0).abs() > 1e-9))>
+                    <li><i class="swatch dashed" style=format!("border-color: {}", css(C_GAMMA))></i>"1/γ circle and line"</li>
+                </Show>
             </ul>
             <table class="visually-hidden" data-testid="spectrum-data" inner_html=table></table>
         </div>

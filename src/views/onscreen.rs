@@ -1,0 +1,137 @@
+//! Drawing only what can be seen. The views sit below the loss chart in a
+//! scrolling stage: a chart nobody can see must not spend the frame budget
+//! the training loop needs. [`Redraw`] remembers that a view's data changed
+//! and lets the draw happen once its canvas is on screen (at once if it is,
+//! or when it is scrolled into sight), and again after a window resize.
+
+use leptos::prelude::*;
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+
+/// Whether a rectangle (top, bottom in CSS px) overlaps a viewport of
+/// `height`, give or take `margin` (so a view just off screen is ready when
+/// it scrolls in).
+pub fn overlaps(top: f64, bottom: f64, height: f64, margin: f64) -> bool {
+    bottom > -margin && top < height + margin && bottom > top
+}
+
+/// Whether `el` is (nearly) on screen.
+pub fn on_screen(el: &web_sys::Element) -> bool {
+    let Some(w) = web_sys::window() else { return true };
+    let height = w
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(f64::INFINITY);
+    let r = el.get_bounding_client_rect();
+    overlaps(r.top(), r.bottom(), height, 150.0)
+}
+
+/// A counter bumped at most once per animation frame while anything on the
+/// page scrolls (the stage is a scrolling element, so the listener captures).
+fn scroll_ticks() -> ReadSignal<u32> {
+    let (ticks, set_ticks) = signal(0u32);
+    let pending = Rc::new(Cell::new(false));
+    let on_scroll = Closure::<dyn FnMut()>::new(move || {
+        if pending.replace(true) {
+            return;
+        }
+        let pending = pending.clone();
+        request_animation_frame(move || {
+            pending.set(false);
+            set_ticks.try_update(|n| *n += 1);
+        });
+    });
+    if let Some(w) = web_sys::window() {
+        let _ =
+            w.add_event_listener_with_callback_and_bool("scroll", on_scroll.as_ref().unchecked_ref(), true);
+    }
+    // The views live as long as the page: the listener does too.
+    on_scroll.forget();
+    ticks
+}
+
+/// Redraw bookkeeping of one view: call [`Redraw::changed`] when its data
+/// changes, and [`Redraw::due`] at the top of its drawing effect.
+#[derive(Clone, Copy)]
+pub struct Redraw {
+    version: RwSignal<u64>,
+    drawn: StoredValue<u64>,
+    scrolled: ReadSignal<u32>,
+}
+
+impl Redraw {
+    pub fn new() -> Redraw {
+        let version = RwSignal::new(1u64);
+        let _ = window_event_listener(leptos::ev::resize, move |_| version.update(|v| *v += 1));
+        Redraw {
+            version,
+            drawn: StoredValue::new(0),
+            scrolled: scroll_ticks(),
+        }
+    }
+
+    /// The data changed: draw again (now if on screen, else when it is).
+    pub fn changed(self) {
+        self.version.update(|v| *v += 1);
+    }
+
+    /// Inside an effect: tracks changes and scrolling; true when `el` should
+    /// be drawn now (something changed since the last draw and it is on
+    /// screen). The caller draws when it says so.
+    pub fn due(self, el: &web_sys::Element) -> bool {
+        self.due_or(el, false)
+    }
+
+    /// Like [`Redraw::due`], but also off screen when `anyway` (a one-off
+    /// cost, e.g. while the lab is paused, so the data table is current).
+    pub fn due_or(self, el: &web_sys::Element, anyway: bool) -> bool {
+        let v = self.version.get();
+        self.scrolled.track();
+        if self.drawn.get_value() == v || !(anyway || on_screen(el)) {
+            return false;
+        }
+        self.drawn.set_value(v);
+        true
+    }
+}
+
+impl Default for Redraw {
+    fn default() -> Self {
+        Redraw::new()
+    }
+}
+
+/// Hidden data tables are rebuilt at most every `TABLE_MS` while training
+/// runs (a 400-row table is not free to parse), and at once otherwise.
+pub const TABLE_MS: f64 = 2000.0;
+
+/// Whether a hidden table last rebuilt at `last` (ms) is due at `now`.
+pub fn table_due(last: f64, now: f64, running: bool) -> bool {
+    !running || now - last >= TABLE_MS || now < last
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn overlap_with_margin() {
+        assert!(overlaps(100.0, 400.0, 720.0, 0.0));
+        assert!(!overlaps(800.0, 1100.0, 720.0, 0.0));
+        assert!(overlaps(800.0, 1100.0, 720.0, 150.0));
+        assert!(!overlaps(-500.0, -200.0, 720.0, 150.0));
+        // A collapsed (hidden) element is never on screen.
+        assert!(!overlaps(10.0, 10.0, 720.0, 150.0));
+    }
+
+    #[test]
+    fn tables_wait_while_running_only() {
+        assert!(table_due(0.0, 10.0, false));
+        assert!(!table_due(0.0, 10.0, true));
+        assert!(table_due(0.0, 2000.0, true));
+        assert!(table_due(5000.0, 10.0, true));
+    }
+}
