@@ -18,7 +18,7 @@ const CAP: usize = 240;
 #[component]
 pub fn GradHistoryView() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let latest = throttled_trace(lab, 150.0);
+    let latest = throttled_trace(lab, 250.0);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let history = StoredValue::new(GradHistory::new(CAP));
     // Bumped whenever the rows change; everything below reads through it.
@@ -144,7 +144,10 @@ pub fn GradHistoryView() -> impl IntoView {
                 {CAP}
                 " rows are full every other row is dropped, so the map always reaches back to the start. Cleared on Reset."
             </figcaption>
-            <div class="visually-hidden" data-testid="grad-history-data" inner_html=table></div>
+            <details class="view-data">
+                <summary>"the numbers"</summary>
+                <div class="view-data-table" data-testid="grad-history-data" inner_html=table></div>
+            </details>
         </figure>
     }
 }

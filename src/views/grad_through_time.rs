@@ -7,7 +7,8 @@
 use super::chart::{err, font, rgb, root, AXIS, GRID, OKABE_ITO};
 use super::colour::UNDERFLOW;
 use super::gradients::{
-    envelope, envelope_in_view, format_sci, format_tick, grad_points, ratio_readout, y_range, GradPoint,
+    envelope, envelope_in_view, format_sci, format_tick, grad_points, ratio_readout, spectrum_refresh_ms,
+    y_range, GradPoint,
 };
 use super::throttle::throttled_trace;
 use crate::lab::{Lab, RunState};
@@ -94,6 +95,23 @@ impl GradChart {
     }
 }
 
+/// σ_max(W) as last computed.
+#[derive(Clone, Copy, Debug)]
+struct SigmaCache {
+    epoch: u64,
+    step: u64,
+    at_ms: f64,
+    gamma: f64,
+    sigma: Option<f64>,
+}
+
+fn now_ms() -> f64 {
+    web_sys::window()
+        .and_then(|w| w.performance())
+        .map(|p| p.now())
+        .unwrap_or(0.0)
+}
+
 /// The forward direction's σ_max(W) from the spectra ("W" or "fwd.W").
 fn sigma_max_of(a: &rnn_core::Analysis) -> Option<f64> {
     a.spectra
@@ -105,32 +123,64 @@ fn sigma_max_of(a: &rnn_core::Analysis) -> Option<f64> {
 #[component]
 pub fn GradThroughTime() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let latest = throttled_trace(lab, 150.0);
+    let latest = throttled_trace(lab, 250.0);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let resized = RwSignal::new(0u32);
     let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
     on_cleanup(move || handle.remove());
 
-    // Spectra only (no trace: no Jacobian chain), so this is one SVD and one
-    // Schur decomposition per redraw, a few per second at most.
+    // Spectra only (no trace: no Jacobian chain): one SVD and one Schur
+    // decomposition, redone per redraw for small nets and less often for big
+    // ones while training (see `spectrum_refresh_ms`); the verdict names the
+    // step σ_max was measured at when it is not the step drawn.
+    let cached = StoredValue::new(None::<SigmaCache>);
     let chart = Memo::new(move |_| {
         let trace: Arc<Trace> = latest.get()?;
+        let running = lab.run.get() == RunState::Running;
+        let epoch = lab.epoch.get();
+        let mut sigma_step = None;
         let (gamma, sigma) = if trace.cell == CellKind::Rnn {
-            lab.with_experiment(|e| {
-                let a = e.analysis(None);
-                (a.gamma, sigma_max_of(&a))
-            })
-            .unwrap_or((1.0, None))
+            let now = now_ms();
+            let reuse = cached.with_value(|c| {
+                let c = c.as_ref()?;
+                let fresh = match spectrum_refresh_ms(trace.hidden, running) {
+                    Some(ms) => now - c.at_ms < ms,
+                    None => true,
+                };
+                (c.epoch == epoch && c.step <= trace.step && fresh).then_some(*c)
+            });
+            let c = reuse.or_else(|| {
+                let (gamma, sigma) = lab.with_experiment(|e| {
+                    let a = e.analysis(None);
+                    (a.gamma, sigma_max_of(&a))
+                })?;
+                let c = SigmaCache {
+                    epoch,
+                    step: trace.step,
+                    at_ms: now,
+                    gamma,
+                    sigma,
+                };
+                cached.set_value(Some(c));
+                Some(c)
+            });
+            match c {
+                Some(c) => {
+                    sigma_step = (c.step != trace.step).then_some(c.step);
+                    (c.gamma, c.sigma)
+                }
+                None => (1.0, None),
+            }
         } else {
             (1.0, None)
         };
-        GradChart::prepare(&trace, gamma, sigma).map(|c| (trace, c))
+        GradChart::prepare(&trace, gamma, sigma).map(|c| (trace, c, sigma_step))
     });
     Effect::new(move |_| {
         resized.track();
         let Some(el) = canvas.get() else { return };
         chart.with(|c| {
-            if let Some((_, c)) = c {
+            if let Some((_, c, _)) = c {
                 if let Err(e) = draw(&el, c) {
                     leptos::logging::warn!("gradient through time: {e}");
                 }
@@ -170,10 +220,10 @@ pub fn GradThroughTime() -> impl IntoView {
             s
         })
     };
-    let table = move || chart.with(|c| c.as_ref().map_or_else(String::new, |(_, c)| c.table()));
+    let table = move || chart.with(|c| c.as_ref().map_or_else(String::new, |(_, c, _)| c.table()));
     let legend = move || {
         chart.with(|c| {
-            let (_, c) = c.as_ref()?;
+            let (_, c, _) = c.as_ref()?;
             let mut items = Vec::new();
             let colour = |c: (u8, u8, u8)| format!("rgb({},{},{})", c.0, c.1, c.2);
             if c.backward.is_some() {
@@ -232,13 +282,16 @@ pub fn GradThroughTime() -> impl IntoView {
     };
     let verdict = move || {
         chart.with(|c| {
-            let f = c.as_ref()?.1.factor?;
-            Some(if f < 1.0 {
+            let (_, c, sigma_step) = c.as_ref()?;
+            let f = c.factor?;
+            let when = sigma_step.map_or(String::new(), |s| format!(" (σ_max from step {s}: recomputed every few seconds at this size while training)"));
+            let text = if f < 1.0 {
                 format!("γ·σ_max = {} < 1: each step back multiplies the gradient by at most that much, so vanishing is guaranteed.",
                     format_sci(f))
             } else {
                 format!("γ·σ_max = {} ≥ 1: the bound allows growth, so it guarantees nothing; the measured curve decides.", format_sci(f))
-            })
+            };
+            Some(text + &when)
         })
     };
     view! {
@@ -249,6 +302,7 @@ pub fn GradThroughTime() -> impl IntoView {
                 <span class="gtt-ratio-value" data-testid="grad-ratio" data-value=ratio_value data-step=step>
                     {ratio_text}
                 </span>
+                <span class="muted gtt-step">{move || step().map(|s| format!("at step {s}"))}</span>
             </div>
             <canvas
                 node_ref=canvas
@@ -259,7 +313,10 @@ pub fn GradThroughTime() -> impl IntoView {
             <div class="gtt-legend">{legend}</div>
             <p class="gtt-verdict">{verdict}</p>
             <figcaption class="muted">{caption}</figcaption>
-            <div class="visually-hidden" data-testid="grad-through-time-data" inner_html=table></div>
+            <details class="view-data">
+                <summary>"the numbers"</summary>
+                <div class="view-data-table" data-testid="grad-through-time-data" inner_html=table></div>
+            </details>
         </figure>
     }
 }

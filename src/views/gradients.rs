@@ -131,6 +131,19 @@ pub fn envelope_in_view(env: &[Option<f64>], points: &[GradPoint], decades: f64)
     env.iter().map(|v| v.filter(|v| *v <= limit)).collect()
 }
 
+/// How stale σ_max(W) may get while a network of `hidden` units trains, in
+/// milliseconds: an SVD and a Schur decomposition cost about H³, which is
+/// nothing at H = 32 and most of a frame at H = 256. `None`: only recompute
+/// while training is stopped. Stopped, it is always recomputed.
+pub fn spectrum_refresh_ms(hidden: usize, running: bool) -> Option<f64> {
+    match (running, hidden) {
+        (false, _) => Some(0.0),
+        (true, 0..=64) => Some(0.0),
+        (true, 65..=160) => Some(2000.0),
+        _ => None,
+    }
+}
+
 /// The y range of the chart: whole decades covering the values, the
 /// envelope and (when something underflowed) the floor.
 pub fn y_range(points: &[GradPoint], env: &[Option<f64>], floor: f64) -> (f64, f64) {
@@ -385,6 +398,14 @@ mod tests {
             envelope_in_view(&env, &[GradPoint::Underflow], 3.0),
             vec![None; 3]
         );
+    }
+
+    #[test]
+    fn big_networks_refresh_their_spectrum_less_often_while_training() {
+        assert_eq!(spectrum_refresh_ms(256, false), Some(0.0));
+        assert_eq!(spectrum_refresh_ms(32, true), Some(0.0));
+        assert_eq!(spectrum_refresh_ms(128, true), Some(2000.0));
+        assert_eq!(spectrum_refresh_ms(256, true), None);
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! component decides which trace to show, how many columns fit, and when
 //! the Jacobian norms are worth computing.
 //!
-//! Redraws at most 5 times a second while training (the caption names the
+//! Redraws at most twice a second while training (the caption names the
 //! step shown); at once after a Step, a Reset or a pause.
 
 use super::graph_svg::{data_table, graph_svg, step_details, GraphOptions};
@@ -22,7 +22,7 @@ const COL_PX: f64 = 78.0;
 /// Jacobian chains cost about T·H³; above this they are computed only while
 /// training is stopped, and above `MAX_COST` not at all.
 const LIVE_COST: f64 = 4e6;
-const MAX_COST: f64 = 2e9;
+const MAX_COST: f64 = 6e7;
 
 #[derive(Clone)]
 struct Shown {
@@ -36,7 +36,7 @@ struct Shown {
 #[component]
 pub fn UnrolledGraph() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let latest = throttled_trace(lab, 200.0);
+    let latest = throttled_trace(lab, 500.0);
     let cursor = RwSignal::new(Cursor::default());
     let shown = RwSignal::new(None::<Shown>);
     let hover = RwSignal::new(None::<String>);
@@ -55,8 +55,10 @@ pub fn UnrolledGraph() -> impl IntoView {
     on_cleanup(move || resize.remove());
 
     let backward = Memo::new(move |_| cursor.with(|c| c.phase() == Some(Phase::Backward)));
+    // Measured once the graph is in the page, then only on resize: reading
+    // a layout size after every redraw would force a layout each time.
+    request_animation_frame(measure);
     Effect::new(move |_| {
-        measure();
         let Some(trace) = latest.get() else {
             shown.set(None);
             return;
@@ -171,7 +173,7 @@ pub fn UnrolledGraph() -> impl IntoView {
                 "Example 1 of the batch at training step {}{}. Click a node to highlight its step.",
                 s.trace.step,
                 if running {
-                    " (live: follows the newest step, redrawn 5× a second)"
+                    " (live: follows the newest step, redrawn twice a second)"
                 } else {
                     ""
                 }
@@ -228,7 +230,10 @@ pub fn UnrolledGraph() -> impl IntoView {
             </p>
             <figcaption class="muted">{caption}</figcaption>
             <StepThrough cursor=cursor len=len details=details/>
-            <div class="visually-hidden" data-testid="unrolled-graph-data" inner_html=table></div>
+            <details class="view-data">
+                <summary>"the numbers"</summary>
+                <div class="view-data-table" data-testid="unrolled-graph-data" inner_html=table></div>
+            </details>
         </figure>
     }
 }
