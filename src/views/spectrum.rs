@@ -148,6 +148,14 @@ pub fn plane_extent(radii: impl IntoIterator<Item = f64>) -> f64 {
     (r * 1.12).min(1e6)
 }
 
+/// An eigenvalue pinned to the square window of half-width `r`: one far
+/// outside (a diverging run) sits on the window's edge instead of
+/// overflowing the pixel arithmetic.
+pub fn pin((re, im): (f64, f64), r: f64) -> (f64, f64) {
+    let c = |v: f64| if v.is_finite() { v.clamp(-r, r) } else { 0.0 };
+    (c(re), c(im))
+}
+
 /// `n` points on the circle of radius `r` (closed: the last equals the first).
 pub fn circle(r: f64, n: usize) -> Vec<(f64, f64)> {
     (0..=n)
@@ -504,9 +512,9 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &SpectrumData) -> Result<(),
         if d.step > 0 {
             plane
                 .draw_series(
-                    s.eigenvalues.iter().map(|&(re, im)| {
-                        Circle::new((re, im), f.px(4.0), rgb(C_INIT).stroke_width(f.px(1.5)))
-                    }),
+                    s.eigenvalues
+                        .iter()
+                        .map(|&z| Circle::new(pin(z, r), f.px(4.0), rgb(C_INIT).stroke_width(f.px(1.5)))),
                 )
                 .map_err(err)?;
         }
@@ -516,7 +524,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &SpectrumData) -> Result<(),
             .draw_series(
                 s.eigenvalues
                     .iter()
-                    .map(|&(re, im)| Circle::new((re, im), f.px(3.5), rgb(C_NOW).filled())),
+                    .map(|&z| Circle::new(pin(z, r), f.px(3.5), rgb(C_NOW).filled())),
             )
             .map_err(err)?;
     }
@@ -537,7 +545,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &SpectrumData) -> Result<(),
         .margin(f.px(6.0))
         .margin_left(f.px(10.0))
         .x_label_area_size(f.px(40.0))
-        .y_label_area_size(f.px(44.0))
+        .y_label_area_size(f.px(58.0))
         .build_cartesian_2d(0f64..n as f64, 0f64..top)
         .map_err(err)?;
     bars.configure_mesh()
@@ -612,6 +620,8 @@ mod tests {
         assert!((plane_extent([0.5]) - 1.12).abs() < 1e-12);
         assert!((plane_extent([0.5, 4.0]) - 4.48).abs() < 1e-12);
         assert!((plane_extent([f64::NAN, 0.1]) - 1.12).abs() < 1e-12);
+        assert_eq!(pin((1e30, -0.5), 4.0), (4.0, -0.5));
+        assert_eq!(pin((f64::NAN, -1e9), 4.0), (0.0, -4.0));
         let c = circle(2.0, 8);
         assert_eq!(c.len(), 9);
         assert!(c.iter().all(|(x, y)| (x.hypot(*y) - 2.0).abs() < 1e-12));
