@@ -205,3 +205,30 @@ test('each of these views draws something', async () => {
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });
+
+test('after a blow-up every one of these views still draws, with no panic', async () => {
+  const { page, context, problems } = await open(
+    '#model=rnn&activation=relu&init-recurrent=orthogonal&spectral-radius=3&clip-mode=none&learning-rate=10&optimizer=sgd&seq-len=50',
+  );
+  await page.getByTestId('play').click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=status]')?.dataset.state === 'diverged',
+    null,
+    { timeout: 15_000 },
+  );
+  for (const id of ['gate-heatmap', 'param-grads', 'spectrum', 'activation-plot']) {
+    const px = await ink(page.getByTestId(id).locator('canvas').first());
+    assert.ok(px.n > 0, `${id} still draws after the blow-up`);
+  }
+  // The spectrum says how far the radius grew from its initial 3.
+  const rho = Number(
+    await page.getByTestId('spectrum-data').locator('tr[data-when="initial"] td').nth(2).textContent(),
+  );
+  assert.ok(Math.abs(rho - 3) < 1e-3, `initial ρ = ${rho}`);
+  assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(
+    problems.console.filter((m) => /panic|unreachable/i.test(m)),
+    [],
+  );
+  await context.close();
+});
