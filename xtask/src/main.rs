@@ -67,12 +67,21 @@ fn print_help() {
 
 type Result<T = (), E = String> = std::result::Result<T, E>;
 
-/// The workspace root (the parent of this crate's directory).
+/// The workspace root: the nearest folder up from the current one that holds
+/// `xtask/Cargo.toml` (as `cargo xtask` runs from anywhere inside the
+/// project), else the parent of this crate's folder.
 fn project_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    let here = env::current_dir().ok();
+    here.iter()
+        .flat_map(|d| d.ancestors())
+        .find(|d| d.join("xtask/Cargo.toml").is_file() && d.join("Trunk.toml").is_file())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| {
+            Path::new(env!("CARGO_MANIFEST_DIR"))
+                .parent()
+                .expect("xtask lives in the workspace")
+                .to_path_buf()
+        })
 }
 
 fn serve(extra: &[String]) -> Result {
