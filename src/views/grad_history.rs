@@ -91,7 +91,7 @@ pub fn GradHistoryView() -> impl IntoView {
             let gradient = format!("background: linear-gradient(to right, {})", stops.join(", "));
             // At most ~6 labels, evenly spaced decades.
             let n = (s.hi - s.lo) as usize;
-            let every = n.div_ceil(6).max(1);
+            let every = n.div_ceil(5).max(1);
             let labels = s
                 .decades()
                 .into_iter()

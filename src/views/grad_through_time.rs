@@ -209,13 +209,13 @@ pub fn GradThroughTime() -> impl IntoView {
                 if running { " (live, redrawn a few times a second)" } else { "" }
             );
             if t.cell != CellKind::Rnn {
-                s.push_str("The dashed bound (γ·σ_max(W))^(T−t) is the plain RNN's; it is not drawn for gated cells, whose cell-state path has no W-and-squash factor. ");
+                s.push_str("The bound (γ·σ_max(W))^(T−t) is the plain RNN's and is not drawn here: LSTM and GRU pass the gradient back through their gates, not through W and φ′ alone. ");
             }
             if t.directions.len() > 1 {
                 s.push_str("The backward direction's gradient flows the other way: from t = 1 towards T. ");
             }
             if t.outputs.len() == t.seq_len && t.seq_len > 1 {
-                s.push_str("Every step has its own loss here, which props up the early steps' gradient. ");
+                s.push_str("Every step has an output here, so ‖∂L/∂h_t‖ also holds what step t's own output adds. ");
             }
             s
         })
@@ -299,7 +299,11 @@ pub fn GradThroughTime() -> impl IntoView {
             <h2>"Gradient through time"</h2>
             <div class="gtt-ratio">
                 <span class="gtt-ratio-label">"‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ ="</span>
-                <span class="gtt-ratio-value" data-testid="grad-ratio" data-value=ratio_value data-step=step>
+                <span
+                    class=move || {
+                        if ratio_text().chars().count() > 10 { "gtt-ratio-value gtt-long" } else { "gtt-ratio-value" }
+                    }
+                    data-testid="grad-ratio" data-value=ratio_value data-step=step>
                     {ratio_text}
                 </span>
                 <span class="muted gtt-step">{move || step().map(|s| format!("at step {s}"))}</span>

@@ -833,7 +833,11 @@ pub fn step_details(trace: &Trace, cursor: Cursor, step_norms: Option<&[f64]>) -
                 }
             }
             Some(StepDetails {
-                title: format!("Backward pass{bi}: t = {t}, moving from t = {len} towards t = 1"),
+                title: if t == len {
+                    format!("Backward pass{bi}: starts at t = T = {len}, heads for t = 1")
+                } else {
+                    format!("Backward pass{bi}: t = {t}, on its way from t = {len} to t = 1")
+                },
                 headline: format!("‖∂L/∂h{}‖ = {}", subscript(t), grad_text(d, t0)),
                 lines,
             })
