@@ -262,10 +262,15 @@ pub fn ActivationPlot() -> impl IntoView {
     let caption = move || {
         data.with(|d| match d {
             Some(d) => format!(
-                "Top: the function and its slope. Bottom: where the {} pre-activations of step {}{} fall.",
+                "Top: the function and its slope. Bottom: where the {} pre-activations of step {}{} fall{}.",
                 d.groups.iter().map(|g| g.values.len()).sum::<usize>(),
                 d.step,
-                if d.step == 0 { " (untrained)" } else { "" }
+                if d.step == 0 { " (untrained)" } else { "" },
+                if d.groups.len() > 1 {
+                    " (bars coloured like the function they go into; dashed: where tanh saturates)"
+                } else {
+                    ""
+                }
             ),
             None => "No trace yet.".into(),
         })
@@ -316,9 +321,9 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ActivationData) -> Result<(
     let funcs = d.functions();
     let (y_lo, y_hi) = funcs.iter().fold((0.0f64, 1.0f64), |(lo, hi), a| match a {
         Activation::Tanh => (lo.min(-1.0), hi.max(1.0)),
-        Activation::Relu | Activation::LeakyRelu | Activation::Identity => {
-            (lo.min(-0.5), hi.max(d.hi.min(4.0)))
-        }
+        // Unbounded: show the whole line, so it never looks flattened.
+        Activation::Relu | Activation::LeakyRelu => (lo.min(-0.5), hi.max(d.hi)),
+        Activation::Identity => (lo.min(d.lo), hi.max(d.hi)),
         Activation::Sigmoid => (lo, hi),
     });
     let pad = 0.08 * (y_hi - y_lo);
@@ -376,7 +381,11 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ActivationData) -> Result<(
             .draw_series(std::iter::once(
                 EmptyElement::at(corner)
                     + Text::new(
-                        format!("● max {}' = {}", short(*a), fmt(m)),
+                        format!(
+                            "● max {}' = {}",
+                            if funcs.len() > 1 { short(*a) } else { "φ" },
+                            fmt(m)
+                        ),
                         (pxi(&f, 6.0), pxi(&f, 4.0 + 19.0 * k as f64)),
                         font(&f, 15.0).color(&rgb(dc)),
                     ),
