@@ -96,7 +96,7 @@ pub fn GradHistoryView() -> impl IntoView {
                 .decades()
                 .into_iter()
                 .enumerate()
-                .filter(|(i, _)| *i == n || (i % every == 0 && n - i >= every.div_ceil(2)))
+                .filter(|(i, _)| *i == n || (i % every == 0 && n - i >= every))
                 .map(|(i, d)| {
                     let left = format!("left: {:.1}%", 100.0 * i as f64 / n.max(1) as f64);
                     view! { <span style=left>{decade_label(d)}</span> }
@@ -140,7 +140,7 @@ pub fn GradHistoryView() -> impl IntoView {
             </div>
             {legend}
             <figcaption class="muted">
-                "Colour: ‖∂L/∂h_t‖ on a log scale (decades). Rows are samples of the live run taken a few times a second, oldest at the top; once "
+                "Colour: ‖∂L/∂h_t‖ on a log scale (decades), for example 1 of each sampled step's batch. Rows are samples of the live run taken a few times a second, oldest at the top; once "
                 {CAP}
                 " rows are full every other row is dropped, so the map always reaches back to the start. Cleared on Reset."
             </figcaption>

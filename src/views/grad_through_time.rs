@@ -263,7 +263,11 @@ pub fn GradThroughTime() -> impl IntoView {
                 .chain(c.backward.iter().flatten())
                 .any(|p| *p == GradPoint::Zero)
             {
-                items.push(("gtt-cross", "#000".to_string(), "exactly 0".to_string()));
+                items.push((
+                    "gtt-cross",
+                    "#000".to_string(),
+                    "exactly 0 (drawn at the foot of the axis)".to_string(),
+                ));
             }
             Some(
                 items
@@ -447,7 +451,7 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, d: &GradChart) -> Result<(), String
         chart
             .draw_series(
                 zero.iter()
-                    .map(|&x| Cross::new((x, floor_y), px(6.0), BLACK.stroke_width(px(2.0)))),
+                    .map(|&x| Cross::new((x, d.y.0.log10()), px(6.0), BLACK.stroke_width(px(2.0)))),
             )
             .map_err(err)?;
     }

@@ -111,8 +111,8 @@ pub fn format_tick(y: f64) -> String {
     let d = y.log10();
     if (d - d.round()).abs() < 1e-9 {
         let d = d.round() as i32;
-        if (0..=3).contains(&d) {
-            return format!("{}", 10i64.pow(d as u32));
+        if (-2..=3).contains(&d) {
+            return format!("{}", 10f64.powi(d));
         }
         return crate::views::colour::decade_label(d);
     }
@@ -158,7 +158,10 @@ pub fn y_range(points: &[GradPoint], env: &[Option<f64>], floor: f64) -> (f64, f
     for p in points {
         match p {
             GradPoint::Value(v) => include(*v),
-            GradPoint::Underflow | GradPoint::Zero => include(floor),
+            // Underflow is drawn at the floor, to show how far down it went;
+            // an exact zero has no place on a log axis and sits at its foot.
+            GradPoint::Underflow => include(floor),
+            GradPoint::Zero => {}
         }
     }
     for v in env.iter().flatten() {
@@ -386,6 +389,9 @@ mod tests {
     fn ticks_and_envelope_clipping() {
         assert_eq!(format_tick(1e-8), "1e-8");
         assert_eq!(format_tick(100.0), "100");
+        assert_eq!(format_tick(0.1), "0.1");
+        assert_eq!(format_tick(1e-2), "0.01");
+        assert_eq!(format_tick(1e-3), "1e-3");
         assert_eq!(format_tick(1e5), "1e5");
         assert_eq!(format_tick(0.5), "0.5");
         let pts = [GradPoint::Value(1e-3), GradPoint::Value(1.0)];
@@ -414,6 +420,8 @@ mod tests {
         assert_eq!(y_range(&pts, &[Some(2.0)], 1e-38), (1e-5, 10.0));
         let (lo, _) = y_range(&[GradPoint::Underflow, GradPoint::Value(1.0)], &[], 1.2e-38);
         assert!(lo <= 1.2e-38 && lo > 1e-40);
+        let (lo, _) = y_range(&[GradPoint::Zero, GradPoint::Value(1e-3)], &[], 1.2e-38);
+        assert_eq!(lo, 1e-3, "a true zero does not stretch the axis to the floor");
         assert_eq!(y_range(&[], &[], 1e-38), (1e-3, 1.0));
         let (lo, hi) = y_range(&[GradPoint::Value(1.0)], &[], 1e-38);
         assert!(hi > lo);
