@@ -74,6 +74,7 @@ impl GradChart {
             Some(GradPoint::Value(v)) => format_sci(*v),
             Some(GradPoint::Underflow) => "below f32 floor".into(),
             Some(GradPoint::Zero) => "0".into(),
+            Some(GradPoint::NonFinite) => "∞ or NaN".into(),
             None => "—".into(),
         };
         for t in 0..self.len {
@@ -269,6 +270,17 @@ pub fn GradThroughTime() -> impl IntoView {
                     "exactly 0 (drawn at the foot of the axis)".to_string(),
                 ));
             }
+            if c.forward
+                .iter()
+                .chain(c.backward.iter().flatten())
+                .any(|p| *p == GradPoint::NonFinite)
+            {
+                items.push((
+                    "gtt-tri",
+                    colour(OKABE_ITO[1]),
+                    "∞ or NaN: the gradient blew up (top of the axis)".to_string(),
+                ));
+            }
             Some(
                 items
                     .into_iter()
@@ -452,6 +464,16 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, d: &GradChart) -> Result<(), String
             .draw_series(
                 zero.iter()
                     .map(|&x| Cross::new((x, d.y.0.log10()), px(6.0), BLACK.stroke_width(px(2.0)))),
+            )
+            .map_err(err)?;
+    }
+    let blown = marks(GradPoint::NonFinite);
+    if !blown.is_empty() {
+        chart
+            .draw_series(
+                blown
+                    .iter()
+                    .map(|&x| TriangleMarker::new((x, d.y.1.log10()), px(8.0), vermillion.filled())),
             )
             .map_err(err)?;
     }

@@ -13,6 +13,8 @@ pub enum GradPoint {
     Underflow,
     /// Exactly zero (no path from the loss, or every unit dead).
     Zero,
+    /// ∞ or NaN: the gradient blew up.
+    NonFinite,
 }
 
 impl GradPoint {
@@ -32,6 +34,8 @@ pub fn grad_points(d: &DirectionTrace) -> Vec<GradPoint> {
         .map(|(t, &g)| {
             if g > 0.0 && g.is_finite() {
                 GradPoint::Value(g)
+            } else if !g.is_finite() {
+                GradPoint::NonFinite
             } else if d.underflowed(t) {
                 GradPoint::Underflow
             } else {
@@ -161,7 +165,7 @@ pub fn y_range(points: &[GradPoint], env: &[Option<f64>], floor: f64) -> (f64, f
             // Underflow is drawn at the floor, to show how far down it went;
             // an exact zero has no place on a log axis and sits at its foot.
             GradPoint::Underflow => include(floor),
-            GradPoint::Zero => {}
+            GradPoint::Zero | GradPoint::NonFinite => {}
         }
     }
     for v in env.iter().flatten() {
@@ -265,6 +269,7 @@ pub fn history_rgba(h: &GradHistory, scale: &crate::views::colour::LogScale) -> 
                 Some(GradPoint::Value(v)) => scale.colour(*v),
                 Some(GradPoint::Underflow) => UNDERFLOW,
                 Some(GradPoint::Zero) | None => (255, 255, 255),
+                Some(GradPoint::NonFinite) => (213, 94, 0),
             };
             out.extend_from_slice(&[r, g, b, 255]);
         }
@@ -290,6 +295,7 @@ pub fn history_table(h: &GradHistory) -> String {
         Some(GradPoint::Value(v)) => format_sci(*v),
         Some(GradPoint::Underflow) => "below f32 floor".into(),
         Some(GradPoint::Zero) => "0".into(),
+        Some(GradPoint::NonFinite) => "∞ or NaN".into(),
         None => "—".into(),
     };
     for r in h.rows() {
@@ -340,6 +346,8 @@ mod tests {
         );
         let dead = dir(vec![0.0, 1.0], vec![0, 0]);
         assert_eq!(grad_points(&dead)[0], GradPoint::Zero);
+        let blown = dir(vec![f64::INFINITY, f64::NAN], vec![0, 0]);
+        assert_eq!(grad_points(&blown), vec![GradPoint::NonFinite; 2]);
     }
 
     #[test]

@@ -92,6 +92,7 @@ fn describe(v: &[f64]) -> String {
 /// ‖∂L/∂h_t‖ as text: a number, "below f32 floor" or "0".
 pub fn grad_text(d: &DirectionTrace, t0: usize) -> String {
     match d.grad_h.get(t0) {
+        Some(&g) if !g.is_finite() => "∞ or NaN".into(),
         Some(&g) if g > 0.0 => format_sci(g),
         Some(_) if d.underflowed(t0) => "below f32 floor".into(),
         Some(_) => "0".into(),
