@@ -118,7 +118,7 @@ pub fn GradHistoryView() -> impl IntoView {
     };
     view! {
         <figure class="view grad-history">
-            <h2>"Gradient history: does the vanishing persist?"</h2>
+            <h2>"Gradient history: does it last, or recover?"</h2>
             <div class="gh-plot">
                 <div class="gh-yaxis">
                     <span>{move || first_step().map(|s| format!("step {s}"))}</span>

@@ -98,7 +98,9 @@ pub fn format_sci(x: f64) -> String {
         return "0".into();
     }
     if (1e-2..1e4).contains(&x.abs()) {
-        let s = format!("{x:.3}");
+        // Three significant digits.
+        let decimals = (2 - x.abs().log10().floor() as i32).max(0) as usize;
+        let s = format!("{x:.decimals$}");
         let s = if s.contains('.') {
             s.trim_end_matches('0').trim_end_matches('.').to_string()
         } else {
@@ -387,6 +389,10 @@ mod tests {
     fn numbers_print_for_people_and_parsers() {
         assert_eq!(format_sci(0.4213), "0.421");
         assert_eq!(format_sci(1.0), "1");
+        assert_eq!(format_sci(510.014), "510");
+        assert_eq!(format_sci(5.1014), "5.1");
+        assert_eq!(format_sci(0.04213), "0.0421");
+        assert_eq!(format_sci(0.01), "0.01");
         assert_eq!(format_sci(3.14159e-7), "3.1e-7");
         assert_eq!(format_sci(2.0e12), "2.0e12");
         assert_eq!(format_sci(0.0), "0");

@@ -779,7 +779,10 @@ pub fn step_details(trace: &Trace, cursor: Cursor, step_norms: Option<&[f64]>) -
                 }
             }
             Some(StepDetails {
-                title: format!("Forward pass{bi}: t = {t} of {len}"),
+                title: format!(
+                    "Forward pass{bi}: t = {t} of {len}  ·  training step {}",
+                    trace.step
+                ),
                 headline: format!("‖h{}‖ = {}", subscript(t), format_sci(norm(h))),
                 lines,
             })
@@ -835,9 +838,15 @@ pub fn step_details(trace: &Trace, cursor: Cursor, step_norms: Option<&[f64]>) -
             }
             Some(StepDetails {
                 title: if t == len {
-                    format!("Backward pass{bi}: starts at t = T = {len}, heads for t = 1")
+                    format!(
+                        "Backward pass{bi}: starts at t = T = {len}, heads for t = 1  ·  training step {}",
+                        trace.step
+                    )
                 } else {
-                    format!("Backward pass{bi}: t = {t}, on its way from t = {len} to t = 1")
+                    format!(
+                        "Backward pass{bi}: t = {t}, on its way from t = {len} to t = 1  ·  training step {}",
+                        trace.step
+                    )
                 },
                 headline: format!("‖∂L/∂h{}‖ = {}", subscript(t), grad_text(d, t0)),
                 lines,
