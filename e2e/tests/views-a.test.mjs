@@ -173,12 +173,16 @@ test('each view draws something and its data table matches the trace', async () 
   await firstNode.focus();
   assert.match(await page.locator('.ug-hover').innerText(), /h₁ .*‖·‖ = /);
 
-  // Gradient through time: a drawn chart at the canvas' CSS size.
+  // Gradient through time: a drawn chart (charts draw once on screen).
+  await page.getByTestId('grad-through-time').scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
   const gtt = await ink(page, 'grad-through-time');
   assert.ok(gtt.n > 1000, `grad-through-time has ink (${gtt.n} px)`);
   assert.equal((await rows(page, 'grad-through-time-data')).length, 40);
 
   // History: one pixel per (sample, time step), coloured.
+  await page.getByTestId('grad-history').scrollIntoViewIfNeeded();
+  await page.waitForTimeout(300);
   const hist = await ink(page, 'grad-history');
   assert.equal(hist.w, 40, 'one column per time step');
   assert.ok(hist.h >= 2, `several samples (${hist.h})`);

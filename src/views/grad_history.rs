@@ -8,6 +8,7 @@
 use super::canvas::put_rgba;
 use super::colour::{decade_label, viridis, LogScale, UNDERFLOW};
 use super::gradients::{grad_points, history_rgba, history_scale, history_table, GradHistory};
+use super::onscreen::Redraw;
 use super::throttle::throttled_trace;
 use crate::lab::Lab;
 use leptos::prelude::*;
@@ -48,10 +49,21 @@ pub fn GradHistoryView() -> impl IntoView {
         version.track();
         history.with_value(history_scale)
     });
+    // Drawn only on screen: see `onscreen::Redraw`. The rows above keep
+    // accumulating either way.
+    let redraw = Redraw::new();
     Effect::new(move |_| {
         version.track();
+        redraw.changed();
+    });
+    Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
-        let Some(scale) = scale.get() else { return };
+        if !redraw.due(&el) {
+            return;
+        }
+        let Some(scale) = scale.get_untracked() else {
+            return;
+        };
         let (w, h, px) = history.with_value(|hist| history_rgba(hist, &scale));
         if w > 0 && h > 0 {
             if let Err(e) = put_rgba(&el, w, h, &px) {

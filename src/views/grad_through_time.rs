@@ -10,6 +10,7 @@ use super::gradients::{
     envelope, envelope_in_view, format_sci, format_tick, grad_points, ratio_readout, spectrum_refresh_ms,
     y_range, GradPoint,
 };
+use super::onscreen::Redraw;
 use super::throttle::throttled_trace;
 use crate::lab::{Lab, RunState};
 use leptos::prelude::*;
@@ -126,9 +127,8 @@ pub fn GradThroughTime() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let latest = throttled_trace(lab, 250.0);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let resized = RwSignal::new(0u32);
-    let handle = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
-    on_cleanup(move || handle.remove());
+    // Drawn only on screen (and after a resize): see `onscreen::Redraw`.
+    let redraw = Redraw::new();
 
     // Spectra only (no trace: no Jacobian chain): one SVD and one Schur
     // decomposition, redone per redraw for small nets and less often for big
@@ -178,9 +178,15 @@ pub fn GradThroughTime() -> impl IntoView {
         GradChart::prepare(&trace, gamma, sigma).map(|c| (trace, c, sigma_step))
     });
     Effect::new(move |_| {
-        resized.track();
+        chart.track();
+        redraw.changed();
+    });
+    Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
-        chart.with(|c| {
+        if !redraw.due(&el) {
+            return;
+        }
+        chart.with_untracked(|c| {
             if let Some((_, c, _)) = c {
                 if let Err(e) = draw(&el, c) {
                     leptos::logging::warn!("gradient through time: {e}");

@@ -8,6 +8,7 @@
 //! step shown); at once after a Step, a Reset or a pause.
 
 use super::graph_svg::{data_table, graph_svg, step_details, GraphOptions};
+use super::onscreen::Redraw;
 use super::step_through::{bind_keys, StepThrough};
 use super::throttle::throttled_trace;
 use super::timeline::{Cursor, Phase};
@@ -146,6 +147,21 @@ pub fn UnrolledGraph() -> impl IntoView {
             })
         })
     };
+    // The SVG is rebuilt only on screen (see `onscreen::Redraw`): it is the
+    // most expensive thing these views put in the page.
+    let redraw = Redraw::new();
+    Effect::new(move |_| {
+        shown.track();
+        cursor.track();
+        width.track();
+        redraw.changed();
+    });
+    Effect::new(move |_| {
+        let Some(el) = host.get() else { return };
+        if redraw.due(&el) {
+            el.set_inner_html(&untrack(svg));
+        }
+    });
     let table = move || {
         shown.with(|s| {
             s.as_ref().map_or_else(String::new, |s| {
@@ -223,7 +239,6 @@ pub fn UnrolledGraph() -> impl IntoView {
                 on:mouseover=move |ev: web_sys::MouseEvent| node_info(&ev)
                 on:focusin=move |ev: web_sys::FocusEvent| node_info(&ev)
                 on:click=click
-                inner_html=svg
             ></div>
             <p class="ug-hover" aria-live="polite">
                 {move || hover.get().unwrap_or_else(|| "Hover or focus (Tab) a node to read its numbers here.".into())}
