@@ -308,7 +308,7 @@ pub fn ActivationPlot() -> impl IntoView {
                 {legend}
                 <li><i class="swatch bar" style="background: rgba(230,159,0,0.35)"></i>"saturated zone (φ' ≈ 0)"</li>
             </ul>
-            <table class="visually-hidden" data-testid="activation-plot-data" inner_html=move || table.get()></table>
+            <div class="visually-hidden"><table data-testid="activation-plot-data" inner_html=move || table.get()></table></div>
         </div>
     }
 }

@@ -293,7 +293,7 @@ pub fn GateHeatmap() -> impl IntoView {
                 "Colour: viridis, dark = low, yellow = high; each heatmap's range is beside its name. \
                  Saturated: σ within 0.05 of 0 or 1, tanh beyond ±0.95 (the slope is then nearly 0)."
             </p>
-            <table class="visually-hidden" data-testid="gate-heatmap-data" inner_html=table></table>
+            <div class="visually-hidden"><table data-testid="gate-heatmap-data" inner_html=table></table></div>
         </div>
     }
 }

@@ -477,7 +477,7 @@ pub fn MlpGrads() -> impl IntoView {
                 <li><i class="swatch dashed" style=format!("border-color: {}", css(C_INIT))></i>"at initialisation"</li>
                 <li>"▼ at the bottom: below f32's smallest number (flushed to 0)"</li>
             </ul>
-            <table class="visually-hidden" data-testid="mlp-grads-data" inner_html=table></table>
+            <div class="visually-hidden"><table data-testid="mlp-grads-data" inner_html=table></table></div>
         </div>
     }
 }

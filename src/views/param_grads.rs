@@ -318,7 +318,7 @@ pub fn ParamGrads() -> impl IntoView {
                 <li><i class="swatch dashed" style=format!("border-color: {}", css(C_GLOBAL))></i>"‖g‖ before clipping"</li>
                 <li><i class="swatch dashed" style=format!("border-color: {}", css(C_THRESHOLD))></i>"clip threshold; ▲ clipping fired"</li>
             </ul>
-            <table class="visually-hidden" data-testid="param-grads-data" inner_html=move || table.get()></table>
+            <div class="visually-hidden"><table data-testid="param-grads-data" inner_html=move || table.get()></table></div>
         </div>
     }
 }

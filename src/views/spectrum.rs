@@ -450,7 +450,7 @@ pub fn SpectrumView() -> impl IntoView {
                     <li><i class="swatch dashed" style=format!("border-color: {}", css(C_GAMMA))></i>"1/γ circle and line"</li>
                 </Show>
             </ul>
-            <table class="visually-hidden" data-testid="spectrum-data" inner_html=table></table>
+            <div class="visually-hidden"><table data-testid="spectrum-data" inner_html=table></table></div>
         </div>
     }
 }
