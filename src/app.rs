@@ -2,7 +2,7 @@
 //! the right. Sized to fit a 1280×720 projector without scrolling the
 //! controls, readable from the back of a room.
 
-use crate::components::controls::{Buttons, Controls};
+use crate::components::controls::{Buttons, Controls, LessonNote, Lessons};
 use crate::components::loss_chart::LossChart;
 use crate::components::notice::NoticeBox;
 use crate::components::status::Status;
@@ -25,11 +25,13 @@ pub fn App() -> impl IntoView {
                     <p class="tagline">"Train a recurrent net. Watch its gradients."</p>
                 </header>
                 <Buttons/>
+                <Lessons/>
                 <Controls/>
             </aside>
             <main class="stage">
                 <NoticeBox/>
                 <Status/>
+                <LessonNote/>
                 <section class="task">
                     <h2>{task_title}</h2>
                     <p>{task_text}</p>

@@ -21,6 +21,7 @@
 
 use crate::state::budget::{FramePlanner, Plan};
 use crate::state::history::{LossHistory, RateMeter};
+use crate::state::presets::Preset;
 use crate::state::settings::Settings;
 use crate::state::url::{self, Notice};
 use leptos::prelude::*;
@@ -84,6 +85,8 @@ pub struct Lab {
     pub task_info: RwSignal<Option<Arc<TaskInfo>>>,
     pub notices: RwSignal<Vec<Notice>>,
     pub epoch: RwSignal<u64>,
+    /// The lesson last picked from the menu, until a control changes.
+    pub lesson: RwSignal<Option<&'static Preset>>,
     experiment: StoredValue<Option<Experiment>, LocalStorage>,
     planner: StoredValue<FramePlanner, LocalStorage>,
     meter: StoredValue<RateMeter, LocalStorage>,
@@ -106,6 +109,7 @@ impl Lab {
             task_info: RwSignal::new(None),
             notices: RwSignal::new(Vec::new()),
             epoch: RwSignal::new(0),
+            lesson: RwSignal::new(None),
             experiment: StoredValue::new_local(None),
             planner: StoredValue::new_local(FramePlanner::default()),
             meter: StoredValue::new_local(RateMeter::default()),
@@ -135,6 +139,23 @@ impl Lab {
         browser::replace_hash(&url::write(&self.settings.get_untracked()));
     }
 
+    /// Opens a lesson: its settings, a fresh network, the address bar updated.
+    pub fn open_preset(self, preset: &'static Preset) {
+        let settings = preset.settings();
+        if let Err(e) = Experiment::new(settings.experiment_config()) {
+            self.notices.set(vec![Notice {
+                key: String::new(),
+                message: format!("the lesson could not be opened: {e}"),
+            }]);
+            return;
+        }
+        self.notices.set(Vec::new());
+        self.settings.set(settings);
+        self.reset(false);
+        self.lesson.set(Some(preset));
+        browser::replace_hash(&url::write(&self.settings.get_untracked()));
+    }
+
     /// Applies a change made with a control. Learning rate, clipping and
     /// optimiser take effect at the next step; anything else rebuilds the
     /// model with the same seed (and keeps running if it was). A change the
@@ -153,6 +174,7 @@ impl Lab {
         if next == old {
             return;
         }
+        self.lesson.set(None);
         if old.needs_reset(&next) {
             match Experiment::new(next.experiment_config()) {
                 Ok(_) => {

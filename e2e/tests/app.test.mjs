@@ -20,7 +20,7 @@ after(async () => {
 });
 
 const CONTROLS = [
-  'play', 'pause', 'step', 'reset', 'model', 'task', 'seq-len', 'hidden', 'activation',
+  'preset', 'play', 'pause', 'step', 'reset', 'model', 'task', 'seq-len', 'hidden', 'activation',
   'init-input', 'init-recurrent', 'spectral-radius', 'clip-mode', 'clip-threshold', 'optimizer',
   'learning-rate', 'batch-size', 'seed', 'status', 'step-count', 'loss', 'loss-chart',
 ];
@@ -211,6 +211,33 @@ test('a blow-up ends in the diverged state and the page still answers', async ()
   await page.getByTestId('step').click();
   assert.equal(await stepCount(page), 1);
   assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('lessons open in one click: exploding diverges, the clipped twin does not', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(server.url);
+  await ready(page);
+  await page.getByTestId('preset').selectOption('exploding');
+  assert.match(page.url(), /spectral-radius=3&clip-mode=none/);
+  assert.match(await page.getByTestId('lesson').textContent(), /Exploding/);
+  await page.getByTestId('play').click();
+  await page.waitForFunction(
+    () => document.querySelector('[data-testid=status]').dataset.state === 'diverged',
+    null,
+    { timeout: 20_000 },
+  );
+  await page.getByTestId('preset').selectOption('clipped');
+  assert.equal(await state(page), 'idle');
+  assert.match(page.url(), /spectral-radius=3&clip-mode=norm&clip-threshold=1/);
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) >= 100);
+  assert.equal(await state(page), 'running');
+  // Touching a control ends the lesson note: the settings are no longer the lesson.
+  await page.getByTestId('hidden').fill('16');
+  assert.equal(await page.getByTestId('lesson').count(), 0);
+  assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.console, []);
   await context.close();
 });
 

@@ -2,6 +2,7 @@
 //! Each control's `data-testid` is its URL key (see `state::url::FIELDS`).
 
 use crate::lab::{Lab, RunState};
+use crate::state::presets::{Preset, PRESETS};
 use crate::state::settings::{
     activation_label, format_number, init_label, optimizer_label, optimizers, task_label, ClipMode, Model,
     Settings, BATCH_SIZES, CLIP_THRESHOLDS, HIDDEN, LEARNING_RATES, SEQ_LEN, SPECTRAL_RADII,
@@ -163,6 +164,47 @@ fn field<T: Send + Sync + 'static>(
     f: impl Fn(&Settings) -> T + Send + Sync + 'static,
 ) -> Signal<T> {
     Signal::derive(move || lab.settings.with(&f))
+}
+
+/// The lesson menu.
+#[component]
+pub fn Lessons() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let options = {
+        let mut o = vec![(String::new(), "Choose a lesson…".to_string())];
+        o.extend(PRESETS.iter().map(|p| (p.id.to_string(), p.title.to_string())));
+        o
+    };
+    view! {
+        <Choice
+            label="Lesson"
+            key="preset"
+            options=options
+            value=Signal::derive(move || lab.lesson.get().map_or(String::new(), |p| p.id.to_string()))
+            on_pick=Callback::new(move |id: String| {
+                if let Some(p) = Preset::find(&id) {
+                    lab.open_preset(p);
+                }
+            })
+        />
+    }
+}
+
+/// The picked lesson's title and what the class should see, for the stage.
+#[component]
+pub fn LessonNote() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    move || {
+        lab.lesson.get().map(|p| {
+            view! {
+                <p class="expect" data-testid="lesson">
+                    <strong>{p.title}</strong>
+                    " — "
+                    {p.expect}
+                </p>
+            }
+        })
+    }
 }
 
 #[component]

@@ -2,5 +2,6 @@
 
 pub mod budget;
 pub mod history;
+pub mod presets;
 pub mod settings;
 pub mod url;
