@@ -132,6 +132,9 @@ test('stepping backward moves the highlighted time step towards t = 1', async ()
   assert.equal(await cursor(), 7);
   for (let i = 0; i < 10; i++) await page.keyboard.press('ArrowLeft');
   assert.equal(await cursor(), 1);
+  // Clicking a node highlights its step.
+  await graph.locator('.ug-node[data-row="h"][data-t="3"]').click();
+  assert.equal(await cursor(), 3);
   // Forward stepping starts again at t = 1 and moves towards T.
   await page.getByTestId('step-forward').click();
   assert.equal(await graph.getAttribute('data-phase'), 'forward');
@@ -178,6 +181,8 @@ test('each view draws something and its data table matches the trace', async () 
   await page.waitForTimeout(300);
   const gtt = await ink(page, 'grad-through-time');
   assert.ok(gtt.n > 1000, `grad-through-time has ink (${gtt.n} px)`);
+  const css = await page.getByTestId('grad-through-time').evaluate((c) => c.clientWidth * devicePixelRatio);
+  assert.equal(gtt.w, Math.round(css), 'backing store at devicePixelRatio');
   assert.equal((await rows(page, 'grad-through-time-data')).length, 40);
 
   // History: one pixel per (sample, time step), coloured.
