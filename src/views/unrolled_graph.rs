@@ -130,7 +130,9 @@ pub fn UnrolledGraph() -> impl IntoView {
     });
     bind_keys(lab, cursor, len);
 
-    let max_cols = move || (((width.get() - 114.0) / COL_PX).floor() as usize).clamp(5, 25);
+    // At most 13 columns: on a wide screen the graph grows (larger text for
+    // the back of the room) rather than adding columns (more DOM per redraw).
+    let max_cols = move || (((width.get() - 114.0) / COL_PX).floor() as usize).clamp(5, 13);
     let svg = move || {
         let cols = max_cols();
         let c = cursor.get();
