@@ -9,9 +9,10 @@
 //!
 //! [`GatesData::prepare`] (plain, tested) decides what to draw.
 
-use crate::lab::Lab;
+use crate::lab::{Lab, RunState};
 use crate::views::canvas::put_rgba;
 use crate::views::heatmap::{heatmap_rgba, viridis_css_gradient};
+use crate::views::onscreen::Redraw;
 use crate::views::stats::{escape, fmt, fraction, pct};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
@@ -226,9 +227,24 @@ pub fn GateHeatmap() -> impl IntoView {
     let highlight = RwSignal::new(false);
     let data = RwSignal::new(None::<GatesData>);
     let trace = throttled_trace(lab, 200.0);
+    // Prepared (and so drawn) only while the view is on screen, or once
+    // when the lab stops, so its table is current.
+    let view_ref = NodeRef::<leptos::html::Div>::new();
+    let compute = Redraw::new();
     Effect::new(move |_| {
-        let d = direction.get();
-        let next = trace.with(|t| t.as_ref().and_then(|t| GatesData::prepare(t, d)));
+        trace.track();
+        direction.track();
+        lab.run.track();
+        compute.changed();
+    });
+    Effect::new(move |_| {
+        let Some(el) = view_ref.get() else { return };
+        let running = lab.run.get_untracked() == RunState::Running;
+        if !compute.due_or(&el, !running) {
+            return;
+        }
+        let d = direction.get_untracked();
+        let next = trace.with_untracked(|t| t.as_ref().and_then(|t| GatesData::prepare(t, d)));
         data.set(next);
     });
     let keys = move || {
@@ -255,7 +271,7 @@ pub fn GateHeatmap() -> impl IntoView {
     let bidirectional = move || data.with(|d| d.as_ref().is_some_and(|d| d.directions > 1));
     let table = move || data.with(|d| d.as_ref().map(GatesData::table_html).unwrap_or_default());
     view! {
-        <div class="view gate-view" data-testid="gate-heatmap">
+        <div class="view gate-view" data-testid="gate-heatmap" node_ref=view_ref>
             <h2>"Gate activations"</h2>
             <div class="view-controls">
                 <label>
@@ -301,51 +317,55 @@ pub fn GateHeatmap() -> impl IntoView {
 #[component]
 fn GatePanelView(data: RwSignal<Option<GatesData>>, highlight: RwSignal<bool>, key: String) -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let k = key.clone();
-    let panel = Memo::new(move |_| {
-        data.with(|d| {
-            d.as_ref()
-                .and_then(|d| d.panels.iter().find(|p| p.key == k).cloned())
+    // Reads this panel of the view's data in place (no copy of the values).
+    let k = StoredValue::new(key.clone());
+    let with = move |f: &mut dyn FnMut(&GatePanel)| {
+        k.with_value(|k| {
+            data.with(|d| {
+                if let Some(p) = d.as_ref().and_then(|d| d.panels.iter().find(|p| &p.key == k)) {
+                    f(p)
+                }
+            })
         })
-    });
+    };
+    let text = move |f: fn(&GatePanel) -> String| {
+        let mut out = String::new();
+        with(&mut |p| out = f(p));
+        out
+    };
     Effect::new(move |_| {
         let hl = highlight.get();
         let Some(el) = canvas.get() else { return };
-        panel.with(|p| {
-            if let Some(p) = p {
-                let (w, h) = (p.steps() as u32, p.units() as u32);
-                if let Err(e) = put_rgba(&el, w, h, &p.rgba(hl)) {
-                    leptos::logging::warn!("gate heatmap: {e}");
-                }
+        with(&mut |p| {
+            let (w, h) = (p.steps() as u32, p.units() as u32);
+            if let Err(e) = put_rgba(&el, w, h, &p.rgba(hl)) {
+                leptos::logging::warn!("gate heatmap: {e}");
             }
         });
     });
-    let title = move || panel.with(|p| p.as_ref().map(|p| p.title.clone()).unwrap_or_default());
-    let lo = move || panel.with(|p| p.as_ref().map(|p| fmt(p.lo)).unwrap_or_default());
-    let hi = move || panel.with(|p| p.as_ref().map(|p| fmt(p.hi)).unwrap_or_default());
+    let title = move || text(|p| p.title.clone());
+    let lo = move || text(|p| fmt(p.lo));
+    let hi = move || text(|p| fmt(p.hi));
     let sat = move || {
-        panel.with(|p| {
-            p.as_ref()
-                .and_then(|p| {
-                    p.saturated
-                        .map(|f| format!("{}: {}", p.squash.saturation_words(), pct(f)))
-                })
+        text(|p| {
+            p.saturated
+                .map(|f| format!("{}: {}", p.squash.saturation_words(), pct(f)))
                 .unwrap_or_default()
         })
     };
-    let height = move || panel.with(|p| p.as_ref().map_or(48, |p| (p.units() * 2).clamp(32, 64)));
+    let height = move || {
+        let mut h = 48;
+        with(&mut |p| h = (p.units() * 2).clamp(32, 64));
+        h
+    };
     let label = move || {
-        panel.with(|p| {
-            p.as_ref()
-                .map(|p| {
-                    format!(
-                        "Heatmap of {}: {} units × {} time steps",
-                        p.title,
-                        p.units(),
-                        p.steps()
-                    )
-                })
-                .unwrap_or_default()
+        text(|p| {
+            format!(
+                "Heatmap of {}: {} units × {} time steps",
+                p.title,
+                p.units(),
+                p.steps()
+            )
         })
     };
     view! {
