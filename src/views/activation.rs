@@ -208,7 +208,23 @@ fn colours(k: usize) -> ((u8, u8, u8), (u8, u8, u8)) {
 pub fn ActivationPlot() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let trace = throttled_trace(lab, 300.0);
-    let data = Memo::new(move |_| trace.with(|t| t.as_ref().and_then(|t| ActivationData::prepare(t))));
+    // Prepared only while the view is on screen, or once when the lab stops
+    // (so the data table is current).
+    let data = RwSignal::new(None::<ActivationData>);
+    let view_ref = NodeRef::<leptos::html::Div>::new();
+    let compute = Redraw::new();
+    Effect::new(move |_| {
+        trace.track();
+        lab.run.track();
+        compute.changed();
+    });
+    Effect::new(move |_| {
+        let Some(el) = view_ref.get() else { return };
+        let running = lab.run.get_untracked() == RunState::Running;
+        if compute.due_or(&el, !running) {
+            data.set(trace.with_untracked(|t| t.as_ref().and_then(|t| ActivationData::prepare(t))));
+        }
+    });
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let redraw = Redraw::new();
     let table = RwSignal::new(String::new());
@@ -294,7 +310,7 @@ pub fn ActivationPlot() -> impl IntoView {
         })
     };
     view! {
-        <div class="view activation-view" data-testid="activation-plot">
+        <div class="view activation-view" data-testid="activation-plot" node_ref=view_ref>
             <h2>"Activation and its derivative"</h2>
             <p class="view-caption">{caption}</p>
             <div class="big-numbers">{readouts}</div>
