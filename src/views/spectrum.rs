@@ -141,11 +141,15 @@ impl Verdict {
     }
 }
 
+/// The widest complex-plane window drawn (a diverged run's eigenvalues
+/// beyond it are pinned to its edge).
+pub const MAX_EXTENT: f64 = 1e6;
+
 /// Half-width of the square complex-plane window: room for every
 /// eigenvalue, the unit circle and the 1/γ circle, plus a margin.
 pub fn plane_extent(radii: impl IntoIterator<Item = f64>) -> f64 {
     let r = radii.into_iter().filter(|r| r.is_finite()).fold(1.0, f64::max);
-    (r * 1.12).min(1e6)
+    (r * 1.12).min(MAX_EXTENT)
 }
 
 /// An eigenvalue pinned to the square window of half-width `r`: one far
@@ -379,7 +383,22 @@ pub fn SpectrumView() -> impl IntoView {
             Some(d) if d.step == 0 => {
                 format!("{}: at initialisation (step 0), before any training.", d.words)
             }
-            Some(d) => format!("{}: initial (grey rings) → step {} (blue dots).", d.words, d.step),
+            Some(d) => {
+                let off = d
+                    .now
+                    .as_ref()
+                    .is_some_and(|s| s.spectral_radius * 1.12 > MAX_EXTENT);
+                format!(
+                    "{}: initial (grey rings) → step {} (blue dots).{}",
+                    d.words,
+                    d.step,
+                    if off {
+                        " Eigenvalues beyond the window sit on its edge."
+                    } else {
+                        ""
+                    }
+                )
+            }
             None => "No model yet.".into(),
         })
     };
