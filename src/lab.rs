@@ -90,6 +90,8 @@ pub struct Lab {
     experiment: StoredValue<Option<Experiment>, LocalStorage>,
     planner: StoredValue<FramePlanner, LocalStorage>,
     meter: StoredValue<RateMeter, LocalStorage>,
+    /// When the previous training frame began (ms), for the adaptive budget.
+    last_frame: StoredValue<Option<f64>, LocalStorage>,
     /// Generation of the animation-frame loop: a frame callback from an
     /// older loop sees a newer number and quietly ends.
     loop_gen: StoredValue<u64, LocalStorage>,
@@ -113,6 +115,7 @@ impl Lab {
             experiment: StoredValue::new_local(None),
             planner: StoredValue::new_local(FramePlanner::default()),
             meter: StoredValue::new_local(RateMeter::default()),
+            last_frame: StoredValue::new_local(None),
             loop_gen: StoredValue::new_local(0),
         };
         provide_context(lab);
@@ -370,6 +373,7 @@ impl Lab {
         });
         let Some(generation) = generation else { return };
         self.meter.update_value(RateMeter::clear);
+        self.last_frame.set_value(None);
         browser::request_frame(move || self.frame(generation));
     }
 
@@ -385,6 +389,10 @@ impl Lab {
             return;
         }
         let start = browser::now_ms();
+        if let Some(previous) = self.last_frame.try_get_value().flatten() {
+            self.planner.update_value(|p| p.frame_interval(start - previous));
+        }
+        self.last_frame.set_value(Some(start));
         let mut steps = 0u32;
         let mut losses = Vec::new();
         let mut latest: Option<StepReport> = None;
