@@ -75,15 +75,17 @@ test('Play makes the step count grow and the loss fall on the default task', asy
   await page.waitForTimeout(1000);
   const early = await stepCount(page);
   assert.ok(early > 0, `steps after 1 s: ${early}`);
-  // Train until the loss is well under the untrained one (at most 20 s).
+  // Train until the loss is under half the baseline of the adding problem
+  // (1/6, what always answering the mean scores): the net has learned
+  // something, not just the mean (at most 40 s).
   await page.waitForFunction(
     (b) => {
       const l = Number(document.querySelector('[data-testid=loss]').textContent);
       const s = Number(document.querySelector('[data-testid=step-count]').textContent);
-      return s > 300 && l < b / 3;
+      return s > 300 && l < b && l < 1 / 12;
     },
     before,
-    { timeout: 20_000 },
+    { timeout: 40_000 },
   );
   const later = await stepCount(page);
   assert.ok(later > early, `${later} > ${early}`);

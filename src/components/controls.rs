@@ -125,6 +125,9 @@ fn Slider(
     max: usize,
     #[prop(into)] value: Signal<usize>,
     on_pick: Callback<usize>,
+    /// Greyed out when the setting does not apply.
+    #[prop(optional, into)]
+    disabled: Signal<bool>,
 ) -> impl IntoView {
     let shown = RwSignal::new(None::<usize>);
     view! {
@@ -138,6 +141,7 @@ fn Slider(
                     min=move || min.get()
                     max=max
                     step="1"
+                    disabled=move || disabled.get()
                     prop:value=move || value.get()
                     on:input=move |ev| shown.set(event_target_value(&ev).parse().ok())
                     on:change=move |ev| {
@@ -246,6 +250,8 @@ pub fn Controls() -> impl IntoView {
                     max=*SEQ_LEN.end()
                     value=field(lab, |s| s.seq_len)
                     on_pick=edit(lab, |s, v| s.seq_len = v)
+                    // The fill-in-the-blank sentences have their own lengths.
+                    disabled=field(lab, |s| s.task == TaskKind::FillBlank)
                 />
                 <Slider
                     label="Hidden units"
