@@ -124,8 +124,10 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
         canvas.set_width(w);
         canvas.set_height(h);
     }
-    let px = |x: f64| (x * dpr).round() as u32;
-    let font = |size: f64| ("sans-serif", size * dpr).into_font();
+    // Lengths and type follow the page's root font size (17 px at 1280 wide).
+    let em = root_font_px() / 17.0;
+    let px = |x: f64| (x * dpr * em).round() as u32;
+    let font = |size: f64| ("sans-serif", size * dpr * em).into_font();
     let err = |e: &dyn std::fmt::Display| e.to_string();
 
     let root = CanvasBackend::with_canvas_object(canvas.clone())
@@ -207,6 +209,20 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
     }
     root.present().map_err(|e| err(&e))?;
     Ok(())
+}
+
+/// The computed font size of `<html>`, in CSS pixels.
+fn root_font_px() -> f64 {
+    web_sys::window()
+        .and_then(|w| {
+            let root = w.document()?.document_element()?;
+            let style = w.get_computed_style(&root).ok()??;
+            style.get_property_value("font-size").ok()
+        })
+        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        .filter(|v| v.is_finite() && *v > 0.0)
+        .unwrap_or(17.0)
+        .clamp(8.0, 48.0)
 }
 
 /// `0.002500` → `0.0025` (a reference value, not a measurement).
