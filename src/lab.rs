@@ -126,35 +126,38 @@ impl Lab {
     /// (Re)reads the settings from the address bar.
     pub fn load_from_url(self) {
         let (settings, mut notices) = url::parse(&browser::location_hash());
-        let settings = match Experiment::new(settings.experiment_config()) {
-            Ok(_) => settings,
+        let (settings, experiment) = match settings.build() {
+            Ok(e) => (settings, Some(e)),
             Err(e) => {
                 notices.push(Notice {
                     key: String::new(),
                     message: format!("the link's settings were refused ({e}); opened the default lesson"),
                 });
-                Settings::default()
+                (Settings::default(), None)
             }
         };
         self.notices.set(notices);
         self.settings.set(settings);
-        self.reset(false);
+        self.rebuild(experiment, false);
         browser::replace_hash(&url::write(&self.settings.get_untracked()));
     }
 
     /// Opens a lesson: its settings, a fresh network, the address bar updated.
     pub fn open_preset(self, preset: &'static Preset) {
         let settings = preset.settings();
-        if let Err(e) = Experiment::new(settings.experiment_config()) {
-            self.notices.set(vec![Notice {
-                key: String::new(),
-                message: format!("the lesson could not be opened: {e}"),
-            }]);
-            return;
-        }
+        let experiment = match settings.build() {
+            Ok(e) => e,
+            Err(e) => {
+                self.notices.set(vec![Notice {
+                    key: String::new(),
+                    message: format!("the lesson could not be opened: {e}"),
+                }]);
+                return;
+            }
+        };
         self.notices.set(Vec::new());
         self.settings.set(settings);
-        self.reset(false);
+        self.rebuild(Some(experiment), false);
         self.lesson.set(Some(preset));
         browser::replace_hash(&url::write(&self.settings.get_untracked()));
     }
@@ -179,11 +182,11 @@ impl Lab {
         }
         self.lesson.set(None);
         if old.needs_reset(&next) {
-            match Experiment::new(next.experiment_config()) {
-                Ok(_) => {
+            match next.build() {
+                Ok(experiment) => {
                     self.settings.set(next);
                     let running = self.run.get_untracked() == RunState::Running;
-                    self.reset(running);
+                    self.rebuild(Some(experiment), running);
                 }
                 Err(e) => notices.push(Notice {
                     key: String::new(),
@@ -210,9 +213,14 @@ impl Lab {
     /// Rebuilds the model from the settings (same seed, same weights) and
     /// shows the untrained network; keeps training if `keep_running`.
     pub fn reset(self, keep_running: bool) {
+        self.rebuild(None, keep_running);
+    }
+
+    /// [`Lab::reset`] with the experiment already built from the settings.
+    fn rebuild(self, built: Option<Experiment>, keep_running: bool) {
         self.stop_loop();
         let settings = self.settings.get_untracked();
-        let mut experiment = match Experiment::new(settings.experiment_config()) {
+        let mut experiment = match built.map_or_else(|| settings.build(), Ok) {
             Ok(e) => e,
             Err(e) => {
                 // Settings are checked before they are stored; this is a last

@@ -216,6 +216,27 @@ test('a blow-up ends in the diverged state and the page still answers', async ()
   await context.close();
 });
 
+test('a model too big to train live is refused with a notice, and the page stays as it was', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(`${server.url}#model=bilstm&seq-len=200&hidden=256&batch-size=256`);
+  await ready(page);
+  assert.match(await page.getByTestId('notice').textContent(), /GFLOP/);
+  assert.equal(await page.getByTestId('model').inputValue(), 'rnn');
+  await page.getByTestId('notice').getByRole('button').click();
+  // From the controls: the last straw is undone.
+  await page.getByTestId('model').selectOption('bilstm');
+  await page.getByTestId('seq-len').fill('200');
+  await page.getByTestId('batch-size').selectOption('256');
+  await page.getByTestId('hidden').fill('256');
+  assert.match(await page.getByTestId('notice').textContent(), /GFLOP/);
+  assert.equal(await page.getByTestId('hidden').inputValue(), '32');
+  assert.match(page.url(), /hidden=32/);
+  await page.getByTestId('step').click();
+  assert.equal(await stepCount(page), 1);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
 test('lessons open in one click: exploding diverges, the clipped twin does not', async () => {
   const { page, context, problems } = await openPage(browser, server.url);
   await page.goto(server.url);

@@ -92,7 +92,10 @@ fn Choice(
                 data-testid=key
                 name=key
                 prop:value=move || value.get()
-                on:change=move |ev| on_pick.run(event_target_value(&ev))
+                on:change=move |ev| {
+                    on_pick.run(event_target_value(&ev));
+                    show_current(&ev, value.get_untracked());
+                }
             >
                 {move || {
                     let current = value.get();
@@ -149,11 +152,23 @@ fn Slider(
                         if let Ok(v) = event_target_value(&ev).parse() {
                             on_pick.run(v);
                         }
+                        show_current(&ev, value.get_untracked().to_string());
                     }
                 />
                 <output>{move || shown.get().unwrap_or_else(|| value.get())}</output>
             </span>
         </label>
+    }
+}
+
+/// After a change the lab refused (or adjusted), puts the control back to the
+/// value actually in use: its reactive value did not change, so nothing else
+/// would.
+fn show_current(ev: &leptos::ev::Event, current: String) {
+    if event_target_value(ev) != current {
+        if let Some(target) = ev.target() {
+            let _ = js_sys::Reflect::set(&target, &"value".into(), &current.into());
+        }
     }
 }
 
@@ -415,11 +430,11 @@ fn Seed() -> impl IntoView {
                     inputmode="numeric"
                     prop:value=move || seed.get().to_string()
                     on:change=move |ev| {
-                        match event_target_value(&ev).trim().parse::<u64>() {
-                            Ok(v) => lab.change(|s| s.seed = v),
-                            // Not a seed: show the current one again.
-                            Err(_) => lab.settings.update(|_| {}),
+                        if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() {
+                            lab.change(|s| s.seed = v);
                         }
+                        // Not a seed: show the current one again.
+                        show_current(&ev, seed.get_untracked().to_string());
                     }
                 />
                 <button

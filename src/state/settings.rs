@@ -3,8 +3,8 @@
 //! tested with `cargo test`.
 
 use rnn_core::experiment::MAX_BATCH;
-use rnn_core::tasks::TaskKind;
-use rnn_core::{Activation, CellKind, Clip, ExperimentConfig, Init, OptimizerKind, TrainConfig};
+use rnn_core::tasks::{Task, TaskKind};
+use rnn_core::{Activation, CellKind, Clip, Experiment, ExperimentConfig, Init, OptimizerKind, TrainConfig};
 use std::ops::RangeInclusive;
 
 /// Sequence lengths the page offers (the engine accepts more, but beyond
@@ -20,6 +20,15 @@ pub const LEARNING_RATE: RangeInclusive<f64> = 1e-6..=10.0;
 pub const CLIP_THRESHOLD: RangeInclusive<f64> = 1e-4..=1000.0;
 /// Spectral radii accepted from a link.
 pub const SPECTRAL_RADIUS: RangeInclusive<f64> = 0.0..=10.0;
+
+/// The most matrix-product work per training step the page accepts. The
+/// page trains on the main thread, at least one step per frame, so this
+/// bounds how long a click can wait: about 0.3 s in Chromium here (~15
+/// GFLOP/s). It admits the engine's largest benchmark shape (LSTM, hidden
+/// 128, length 200, batch 32: 2.6 GFLOP).
+pub const PAGE_MAX_FLOPS: f64 = 5e9;
+/// Training speed assumed when telling a user how long a step would take.
+const BROWSER_FLOPS_PER_SEC: f64 = 15e9;
 
 /// Values the menus offer; a value from a link that is not among them is
 /// added to its menu so the page always shows what it runs.
@@ -189,6 +198,27 @@ impl Settings {
         c
     }
 
+    /// The experiment, if the engine accepts it and one step stays within
+    /// [`PAGE_MAX_FLOPS`]; otherwise what to turn down.
+    pub fn build(&self) -> Result<Experiment, String> {
+        let config = self.experiment_config();
+        let task = Task::new(config.task.clone()).map_err(|e| e.to_string())?;
+        let work = config
+            .net_config(&task)
+            .flops_per_step(task.info().seq_len, config.batch_size);
+        if work > PAGE_MAX_FLOPS {
+            return Err(format!(
+                "one training step would take {:.1} GFLOP, about {:.1} s in the browser, and freeze \
+                 the page meanwhile (limit {:.0} GFLOP): use a smaller hidden size, sequence length \
+                 or batch",
+                work / 1e9,
+                work / BROWSER_FLOPS_PER_SEC,
+                PAGE_MAX_FLOPS / 1e9
+            ));
+        }
+        Experiment::new(config).map_err(|e| e.to_string())
+    }
+
     /// Whether going from `self` to `next` must rebuild the model (anything
     /// but learning rate, clipping and optimiser does).
     pub fn needs_reset(&self, next: &Settings) -> bool {
@@ -336,6 +366,29 @@ mod tests {
                 Experiment::new(s.experiment_config()).unwrap_or_else(|e| panic!("{s:?}: {e}"));
             }
         }
+    }
+
+    #[test]
+    fn the_page_refuses_steps_that_would_freeze_it() {
+        // The engine's largest benchmark shape fits…
+        let lstm = Settings {
+            model: Model::new(CellKind::Lstm, false),
+            hidden: 128,
+            seq_len: 200,
+            batch_size: 32,
+            ..Settings::default()
+        };
+        assert!(lstm.build().is_ok());
+        // …the largest menu values together do not, and the message says why.
+        let huge = Settings {
+            model: Model::new(CellKind::Lstm, true),
+            hidden: *HIDDEN.end(),
+            seq_len: *SEQ_LEN.end(),
+            batch_size: *BATCH.end(),
+            ..Settings::default()
+        };
+        let e = huge.build().err().expect("refused");
+        assert!(e.contains("GFLOP") && e.contains("hidden size"), "{e}");
     }
 
     #[test]
