@@ -28,7 +28,10 @@ try {
   const downloads = [];
   page.on('response', async (r) => {
     const body = await r.body().catch(() => null);
-    if (body) downloads.push({ url: r.url(), raw: body.length, gz: gzipSync(body, { level: 9 }).length });
+    // Once per URL (Chromium asks for the favicon twice).
+    if (body && !downloads.some((d) => d.url === r.url())) {
+      downloads.push({ url: r.url(), raw: body.length, gz: gzipSync(body, { level: 9 }).length });
+    }
   });
   await page.goto(server.url);
   await ready(page);
