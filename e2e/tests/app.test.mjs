@@ -216,6 +216,32 @@ test('a blow-up ends in the diverged state and the page still answers', async ()
   await context.close();
 });
 
+test('every model trains on every task from the menus', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(server.url);
+  await ready(page);
+  const models = await page.getByTestId('model').locator('option').evaluateAll((o) => o.map((x) => x.value));
+  const tasks = await page.getByTestId('task').locator('option').evaluateAll((o) => o.map((x) => x.value));
+  assert.deepEqual(models, ['rnn', 'lstm', 'gru', 'birnn', 'bilstm', 'bigru']);
+  assert.equal(tasks.length, 6);
+  for (const task of tasks) {
+    await page.getByTestId('task').selectOption(task);
+    for (const model of models) {
+      await page.getByTestId('model').selectOption(model);
+      assert.equal(await stepCount(page), 0, `${model} on ${task} starts afresh`);
+      await page.getByTestId('step').click();
+      await page.getByTestId('step').click();
+      assert.equal(await stepCount(page), 2, `${model} on ${task}`);
+      assert.ok(Number.isFinite(await loss(page)), `${model} on ${task}: loss`);
+      assert.ok(page.url().includes(`model=${model}&task=${task}`));
+    }
+  }
+  assert.equal(await page.getByTestId('notice').count(), 0);
+  assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.console, []);
+  await context.close();
+});
+
 test('a model too big to train live is refused with a notice, and the page stays as it was', async () => {
   const { page, context, problems } = await openPage(browser, server.url);
   await page.goto(`${server.url}#model=bilstm&seq-len=200&hidden=256&batch-size=256`);
