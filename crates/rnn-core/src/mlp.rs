@@ -34,12 +34,12 @@
 use crate::activation::Activation;
 use crate::init::Init;
 use crate::loss::{loss_and_grad, LossKind, Targets};
-use crate::optim::{clip_gradients, ClipReport, Optimizer};
+use crate::optim::ClipReport;
 use crate::param::{Param, Params, SavedParam};
 use crate::real::{flush_subnormals, norm_f64, Real};
 use crate::rng::Rng;
 use crate::trace::ParamNorm;
-use crate::train::{Divergence, StepError, TrainConfig};
+use crate::train::{GuardedUpdate, StepError, TrainConfig};
 use crate::Error;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
@@ -908,9 +908,8 @@ pub struct MlpStepReport {
 pub struct MlpTrainer<T: Real> {
     pub net: Mlp<T>,
     pub config: TrainConfig,
-    optimizer: Optimizer<T>,
+    update: GuardedUpdate<T>,
     steps_done: u64,
-    snapshot: Vec<DMatrix<T>>,
 }
 
 impl<T: Real> MlpTrainer<T> {
@@ -918,10 +917,9 @@ impl<T: Real> MlpTrainer<T> {
         config.validate()?;
         Ok(MlpTrainer {
             net,
-            optimizer: Optimizer::new(config.optimizer),
+            update: GuardedUpdate::new(config.optimizer),
             config,
             steps_done: 0,
-            snapshot: Vec::new(),
         })
     }
 
@@ -933,9 +931,7 @@ impl<T: Real> MlpTrainer<T> {
     /// optimiser kind starts with fresh state; the weights are kept.
     pub fn set_config(&mut self, config: TrainConfig) -> Result<(), Error> {
         config.validate()?;
-        if config.optimizer != self.config.optimizer {
-            self.optimizer = Optimizer::new(config.optimizer);
-        }
+        self.update.set_optimizer(config.optimizer);
         self.config = config;
         Ok(())
     }
@@ -954,52 +950,10 @@ impl<T: Real> MlpTrainer<T> {
         let next = self.steps_done + 1;
         let loss = self.net.forward(inputs, targets).map_err(StepError::Invalid)?;
         self.net.backward();
-        let mut bad_grad = None;
-        self.net.visit(&mut |p| {
-            if bad_grad.is_none() && p.grad.iter().any(|g| !g.is_finite()) {
-                bad_grad = Some(p.name.clone());
-            }
-        });
-        let clip = clip_gradients(&mut self.net, self.config.clip);
-        if !loss.is_finite() || bad_grad.is_some() {
-            return Err(StepError::Diverged(Divergence {
-                step: next,
-                parameter: bad_grad.unwrap_or_else(|| "loss".into()),
-                loss,
-                grad_norm: clip.norm_before,
-            }));
-        }
-        let mut i = 0;
-        let snapshot = &mut self.snapshot;
-        self.net.visit(&mut |p| {
-            if snapshot.len() <= i {
-                snapshot.push(p.value.clone());
-            } else {
-                snapshot[i].copy_from(&p.value);
-            }
-            i += 1;
-        });
-        self.optimizer.step(&mut self.net, self.config.learning_rate);
-        let mut bad_value = None;
-        self.net.visit(&mut |p| {
-            if bad_value.is_none() && p.value.iter().any(|v| !v.is_finite()) {
-                bad_value = Some(p.name.clone());
-            }
-        });
-        if let Some(parameter) = bad_value {
-            let mut i = 0;
-            let snapshot = &self.snapshot;
-            self.net.visit_mut(&mut |p| {
-                p.value.copy_from(&snapshot[i]);
-                i += 1;
-            });
-            return Err(StepError::Diverged(Divergence {
-                step: next,
-                parameter,
-                loss,
-                grad_norm: clip.norm_before,
-            }));
-        }
+        let clip = self
+            .update
+            .apply(&mut self.net, &self.config, loss, next)
+            .map_err(StepError::Diverged)?;
         self.net.update_running_stats();
         self.steps_done = next;
         let trace = trace_example.map(|e| {

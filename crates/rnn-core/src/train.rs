@@ -84,14 +84,99 @@ pub struct StepReport {
     pub trace: Option<Trace>,
 }
 
+/// The part of a training step every model shares: check the gradients,
+/// clip them, update, and undo an update that overflowed. Holds the
+/// optimiser's state and a reusable copy of the weights.
+#[derive(Clone, Debug)]
+pub struct GuardedUpdate<T: Real> {
+    optimizer: Optimizer<T>,
+    snapshot: Vec<DMatrix<T>>,
+}
+
+impl<T: Real> GuardedUpdate<T> {
+    pub fn new(kind: OptimizerKind) -> Self {
+        GuardedUpdate {
+            optimizer: Optimizer::new(kind),
+            snapshot: Vec::new(),
+        }
+    }
+
+    /// A new optimiser kind starts with fresh state.
+    pub fn set_optimizer(&mut self, kind: OptimizerKind) {
+        if kind != self.optimizer.kind {
+            self.optimizer = Optimizer::new(kind);
+        }
+    }
+
+    /// Given a model whose gradients for `loss` are filled in, clips and
+    /// applies them as step `step`. A NaN or infinite loss, gradient or
+    /// updated weight is reported as divergence, naming the first such
+    /// parameter, with the weights left as they were.
+    pub fn apply(
+        &mut self,
+        model: &mut dyn Params<T>,
+        config: &TrainConfig,
+        loss: f64,
+        step: u64,
+    ) -> Result<ClipReport, Divergence> {
+        let mut bad_grad = None;
+        model.visit(&mut |p| {
+            if bad_grad.is_none() && p.grad.iter().any(|g| !g.is_finite()) {
+                bad_grad = Some(p.name.clone());
+            }
+        });
+        let clip = clip_gradients(model, config.clip);
+        if !loss.is_finite() || bad_grad.is_some() {
+            return Err(Divergence {
+                step,
+                parameter: bad_grad.unwrap_or_else(|| "loss".into()),
+                loss,
+                grad_norm: clip.norm_before,
+            });
+        }
+        // Keep the weights so an update that overflows can be undone.
+        let mut i = 0;
+        let snapshot = &mut self.snapshot;
+        model.visit(&mut |p| {
+            if snapshot.len() <= i {
+                snapshot.push(p.value.clone());
+            } else {
+                snapshot[i].copy_from(&p.value);
+            }
+            i += 1;
+        });
+        self.optimizer.step(model, config.learning_rate);
+        let mut bad_value = None;
+        model.visit(&mut |p| {
+            if bad_value.is_none() && p.value.iter().any(|v| !v.is_finite()) {
+                bad_value = Some(p.name.clone());
+            }
+        });
+        if let Some(parameter) = bad_value {
+            let mut i = 0;
+            let snapshot = &self.snapshot;
+            model.visit_mut(&mut |p| {
+                p.value.copy_from(&snapshot[i]);
+                i += 1;
+            });
+            return Err(Divergence {
+                step,
+                parameter,
+                loss,
+                grad_norm: clip.norm_before,
+            });
+        }
+        Ok(clip)
+    }
+}
+
 /// A network with its optimiser.
 #[derive(Clone, Debug)]
 pub struct Trainer<T: Real> {
     pub net: RecurrentNet<T>,
     pub config: TrainConfig,
-    optimizer: Optimizer<T>,
+    update: GuardedUpdate<T>,
     steps_done: u64,
-    snapshot: Vec<DMatrix<T>>,
 }
 
 impl<T: Real> Trainer<T> {
@@ -99,10 +184,9 @@ impl<T: Real> Trainer<T> {
         config.validate()?;
         Ok(Trainer {
             net,
-            optimizer: Optimizer::new(config.optimizer),
+            update: GuardedUpdate::new(config.optimizer),
             config,
             steps_done: 0,
-            snapshot: Vec::new(),
         })
     }
 
@@ -114,9 +198,7 @@ impl<T: Real> Trainer<T> {
     /// optimiser kind starts with fresh state; the weights are kept.
     pub fn set_config(&mut self, config: TrainConfig) -> Result<(), Error> {
         config.validate()?;
-        if config.optimizer != self.config.optimizer {
-            self.optimizer = Optimizer::new(config.optimizer);
-        }
+        self.update.set_optimizer(config.optimizer);
         self.config = config;
         Ok(())
     }
@@ -127,53 +209,10 @@ impl<T: Real> Trainer<T> {
         let next = self.steps_done + 1;
         let loss = self.net.forward(batch).map_err(StepError::Invalid)?;
         self.net.backward(trace_example);
-        let mut bad_grad = None;
-        self.net.visit(&mut |p| {
-            if bad_grad.is_none() && p.grad.iter().any(|g| !g.is_finite()) {
-                bad_grad = Some(p.name.clone());
-            }
-        });
-        let clip = clip_gradients(&mut self.net, self.config.clip);
-        if !loss.is_finite() || bad_grad.is_some() {
-            return Err(StepError::Diverged(Divergence {
-                step: next,
-                parameter: bad_grad.unwrap_or_else(|| "loss".into()),
-                loss,
-                grad_norm: clip.norm_before,
-            }));
-        }
-        // Keep the weights so an update that overflows can be undone.
-        let mut i = 0;
-        let snapshot = &mut self.snapshot;
-        self.net.visit(&mut |p| {
-            if snapshot.len() <= i {
-                snapshot.push(p.value.clone());
-            } else {
-                snapshot[i].copy_from(&p.value);
-            }
-            i += 1;
-        });
-        self.optimizer.step(&mut self.net, self.config.learning_rate);
-        let mut bad_value = None;
-        self.net.visit(&mut |p| {
-            if bad_value.is_none() && p.value.iter().any(|v| !v.is_finite()) {
-                bad_value = Some(p.name.clone());
-            }
-        });
-        if let Some(parameter) = bad_value {
-            let mut i = 0;
-            let snapshot = &self.snapshot;
-            self.net.visit_mut(&mut |p| {
-                p.value.copy_from(&snapshot[i]);
-                i += 1;
-            });
-            return Err(StepError::Diverged(Divergence {
-                step: next,
-                parameter,
-                loss,
-                grad_norm: clip.norm_before,
-            }));
-        }
+        let clip = self
+            .update
+            .apply(&mut self.net, &self.config, loss, next)
+            .map_err(StepError::Diverged)?;
         self.steps_done = next;
         let trace = trace_example.map(|_| {
             let mut t = self.net.trace(next);
