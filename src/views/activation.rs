@@ -11,7 +11,7 @@
 use crate::lab::{Lab, RunState};
 use crate::views::chart::{css, err, font, pxi, rgb, root, AXIS, GRID};
 use crate::views::gates::Squash;
-use crate::views::onscreen::{table_due, Redraw};
+use crate::views::onscreen::{draw_canvas_when_due, table_due, Redraw};
 use crate::views::stats::{escape, fmt, pct, Histogram};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
@@ -240,19 +240,7 @@ pub fn ActivationPlot() -> impl IntoView {
         });
         redraw.changed();
     });
-    Effect::new(move |_| {
-        let Some(el) = canvas.get() else { return };
-        if !redraw.due(&el) {
-            return;
-        }
-        data.with_untracked(|d| {
-            if let Some(d) = d {
-                if let Err(e) = draw(&el, d) {
-                    leptos::logging::warn!("activation plot: {e}");
-                }
-            }
-        });
-    });
+    draw_canvas_when_due(canvas, redraw, data, draw, "activation plot");
     let readouts = move || {
         data.with(|d| {
             d.as_ref().map_or(Vec::new(), |d| {

@@ -11,7 +11,7 @@
 //! parts ([`MlpSettings`], [`LayerRow`], [`MlpData`]) apart and tested.
 
 use crate::views::chart::{css, err, font, rgb, root, AXIS, GRID};
-use crate::views::onscreen::Redraw;
+use crate::views::onscreen::{draw_canvas_when_due, Redraw};
 use crate::views::stats::{fmt, log_range};
 use leptos::prelude::*;
 use rnn_core::mlp::MlpTrace;
@@ -310,19 +310,7 @@ pub fn MlpGrads() -> impl IntoView {
         data.track();
         redraw.changed();
     });
-    Effect::new(move |_| {
-        let Some(el) = canvas.get() else { return };
-        if !redraw.due(&el) {
-            return;
-        }
-        data.with_untracked(|d| {
-            if let Some(d) = d {
-                if let Err(e) = draw(&el, d) {
-                    leptos::logging::warn!("mlp-grads: {e}");
-                }
-            }
-        });
-    });
+    draw_canvas_when_due(canvas, redraw, data, draw, "mlp-grads");
 
     let select = move |label: &'static str,
                        options: Vec<(String, String)>,

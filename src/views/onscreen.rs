@@ -113,6 +113,31 @@ pub fn table_due(last: f64, now: f64, running: bool) -> bool {
     !running || now - last >= TABLE_MS || now < last
 }
 
+/// The redraw effect of a canvas view: draws `data` with `draw` whenever
+/// `redraw` says it is due (the data changed and the canvas is on screen),
+/// and logs a drawing error under `what` instead of breaking the page.
+pub fn draw_canvas_when_due<D: Send + Sync + 'static>(
+    canvas: NodeRef<leptos::html::Canvas>,
+    redraw: Redraw,
+    data: RwSignal<Option<D>>,
+    draw: fn(&web_sys::HtmlCanvasElement, &D) -> Result<(), String>,
+    what: &'static str,
+) {
+    Effect::new(move |_| {
+        let Some(el) = canvas.get() else { return };
+        if !redraw.due(&el) {
+            return;
+        }
+        data.with_untracked(|d| {
+            if let Some(d) = d {
+                if let Err(e) = draw(&el, d) {
+                    leptos::logging::warn!("{what}: {e}");
+                }
+            }
+        });
+    });
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

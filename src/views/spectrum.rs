@@ -12,7 +12,7 @@
 
 use crate::lab::{Lab, RunState};
 use crate::views::chart::{css, err, font, rgb, root, AXIS, GRID};
-use crate::views::onscreen::Redraw;
+use crate::views::onscreen::{draw_canvas_when_due, Redraw};
 use crate::views::stats::{escape, fmt};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
@@ -323,19 +323,7 @@ pub fn SpectrumView() -> impl IntoView {
         data.track();
         redraw.changed();
     });
-    Effect::new(move |_| {
-        let Some(el) = canvas.get() else { return };
-        if !redraw.due(&el) {
-            return;
-        }
-        data.with_untracked(|d| {
-            if let Some(d) = d {
-                if let Err(e) = draw(&el, d) {
-                    leptos::logging::warn!("spectrum: {e}");
-                }
-            }
-        });
-    });
+    draw_canvas_when_due(canvas, redraw, data, draw, "spectrum");
     let options = move || {
         let (cell, bidi) = lab.settings.with(|s| (s.model.cell, s.model.bidirectional));
         let dirs = if bidi { 2 } else { 1 };
