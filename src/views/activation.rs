@@ -9,7 +9,7 @@
 //! tested natively.
 
 use crate::lab::{Lab, RunState};
-use crate::views::chart::{css, err, font, pxi, rgb, root, AXIS, GRID};
+use crate::views::chart::{css, err, font, house_style, pxi, rgb, root};
 use crate::views::gates::Squash;
 use crate::views::onscreen::{draw_canvas_when_due, table_due, Redraw};
 use crate::views::stats::{escape, fmt, pct, Histogram};
@@ -338,17 +338,11 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ActivationData) -> Result<(
         .y_label_area_size(f.px(52.0))
         .build_cartesian_2d(d.lo..d.hi, (y_lo - pad)..(y_hi + pad))
         .map_err(err)?;
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh(), &f)
         .y_desc("φ(a), φ'(a)")
-        .label_style(font(&f, 14.0))
-        .axis_desc_style(font(&f, 15.0))
         .x_labels(0)
         .y_labels(5)
         .y_label_formatter(&|y| fmt(*y))
-        .bold_line_style(GRID.stroke_width(f.px(1.0)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(f.px(1.0)))
         .draw()
         .map_err(err)?;
     for (k, a) in funcs.iter().enumerate() {
@@ -415,18 +409,13 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ActivationData) -> Result<(
         .y_label_area_size(f.px(52.0))
         .build_cartesian_2d(d.lo..d.hi, 0f64..top_share)
         .map_err(err)?;
-    hist.configure_mesh()
+    house_style(&mut hist.configure_mesh(), &f)
         .x_desc("pre-activation a")
         .y_desc("share")
-        .label_style(font(&f, 14.0))
-        .axis_desc_style(font(&f, 15.0))
         .x_labels(7)
         .y_labels(3)
         .x_label_formatter(&|x| fmt(*x))
         .y_label_formatter(&|y| pct(*y))
-        .bold_line_style(GRID.stroke_width(f.px(1.0)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(f.px(1.0)))
         .draw()
         .map_err(err)?;
     // The saturated zone of the first function (σ for gated cells).

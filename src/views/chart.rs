@@ -4,6 +4,8 @@
 //! strings.
 
 use crate::views::canvas::{fit, Fit};
+use plotters::chart::MeshStyle;
+use plotters::coord::ranged1d::ValueFormatter;
 use plotters::coord::Shift;
 use plotters::prelude::*;
 use plotters_canvas::CanvasBackend;
@@ -58,3 +60,22 @@ pub const OKABE_ITO: [(u8, u8, u8); 7] = [
 /// Grid and axis greys shared by the charts.
 pub const GRID: RGBColor = RGBColor(222, 222, 222);
 pub const AXIS: RGBColor = RGBColor(90, 90, 90);
+
+/// The views' common mesh look: 14 px tick labels and 15 px axis titles, a
+/// light grid without minor lines, grey axes. Callers add their own axis
+/// titles, label counts and formatters.
+pub fn house_style<'m, 'a, 'b, X, Y, XT, YT, DB>(
+    mesh: &'m mut MeshStyle<'a, 'b, X, Y, DB>,
+    f: &Fit,
+) -> &'m mut MeshStyle<'a, 'b, X, Y, DB>
+where
+    X: Ranged<ValueType = XT> + ValueFormatter<XT>,
+    Y: Ranged<ValueType = YT> + ValueFormatter<YT>,
+    DB: DrawingBackend,
+{
+    mesh.label_style(font(f, 14.0))
+        .axis_desc_style(font(f, 15.0))
+        .bold_line_style(GRID.stroke_width(f.px(1.0)))
+        .light_line_style(TRANSPARENT)
+        .axis_style(AXIS.stroke_width(f.px(1.0)))
+}

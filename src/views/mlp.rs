@@ -10,7 +10,7 @@
 //! The network is the engine's `Mlp`/`MlpTrainer`; this file keeps the pure
 //! parts ([`MlpSettings`], [`LayerRow`], [`MlpData`]) apart and tested.
 
-use crate::views::chart::{css, err, font, rgb, root, AXIS, GRID};
+use crate::views::chart::{css, err, house_style, rgb, root};
 use crate::views::onscreen::{draw_canvas_when_due, Redraw};
 use crate::views::stats::{fmt, log_range};
 use leptos::prelude::*;
@@ -482,19 +482,13 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &MlpData) -> Result<(), Stri
         .y_label_area_size(f.px(70.0))
         .build_cartesian_2d(0.5f64..n as f64 + 0.5, (y_min..y_max).log_scale())
         .map_err(err)?;
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh(), &f)
         .x_desc("layer l (1 = input side, L = output side)")
         .y_desc("‖∂L/∂h_l‖ (log scale)")
-        .label_style(font(&f, 14.0))
-        .axis_desc_style(font(&f, 15.0))
         .x_labels(n.min(10))
         .y_labels(6)
         .x_label_formatter(&|x| format!("{}", x.round() as i64))
         .y_label_formatter(&|y| fmt(*y))
-        .bold_line_style(GRID.stroke_width(f.px(1.0)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(f.px(1.0)))
         .draw()
         .map_err(err)?;
     let at = |r: &LayerRow| {

@@ -11,7 +11,7 @@
 
 use crate::lab::{Lab, RunState};
 use crate::state::settings::ClipMode;
-use crate::views::chart::{css, err, font, pxi, rgb, root, AXIS, GRID, OKABE_ITO};
+use crate::views::chart::{css, err, font, house_style, pxi, rgb, root, OKABE_ITO};
 use crate::views::onscreen::{table_due, Redraw};
 use crate::views::stats::{escape, fmt, log_range};
 use crate::views::throttle::{Decision, Throttle};
@@ -344,19 +344,13 @@ pub fn draw(
         .y_label_area_size(f.px(70.0))
         .build_cartesian_2d(x_min..x_max, (y_min..y_max).log_scale())
         .map_err(err)?;
-    chart
-        .configure_mesh()
+    house_style(&mut chart.configure_mesh(), &f)
         .x_desc("training step")
         .y_desc("gradient norm (log scale)")
-        .label_style(font(&f, 14.0))
-        .axis_desc_style(font(&f, 15.0))
         .x_labels(5)
         .y_labels(6)
         .x_label_formatter(&|x| format!("{x:.0}"))
         .y_label_formatter(&|y| fmt(*y))
-        .bold_line_style(GRID.stroke_width(f.px(1.0)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(f.px(1.0)))
         .draw()
         .map_err(err)?;
     let clamp = |y: f64| {

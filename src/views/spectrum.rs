@@ -11,7 +11,7 @@
 //! The pure parts ([`Verdict`], [`plane_extent`], [`circle`]) are tested.
 
 use crate::lab::{Lab, RunState};
-use crate::views::chart::{css, err, font, rgb, root, AXIS, GRID};
+use crate::views::chart::{css, err, house_style, rgb, root};
 use crate::views::onscreen::{draw_canvas_when_due, Redraw};
 use crate::views::stats::{escape, fmt};
 use crate::views::throttle::throttled_trace;
@@ -484,19 +484,13 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &SpectrumData) -> Result<(),
         .y_label_area_size(f.px(40.0))
         .build_cartesian_2d(-r..r, -r..r)
         .map_err(err)?;
-    plane
-        .configure_mesh()
+    house_style(&mut plane.configure_mesh(), &f)
         .x_desc("Re λ")
         .y_desc("Im λ")
-        .label_style(font(&f, 14.0))
-        .axis_desc_style(font(&f, 15.0))
         .x_labels(5)
         .y_labels(5)
         .x_label_formatter(&|x| fmt(*x))
         .y_label_formatter(&|y| fmt(*y))
-        .bold_line_style(GRID.stroke_width(f.px(1.0)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(f.px(1.0)))
         .draw()
         .map_err(err)?;
     plane
@@ -555,19 +549,14 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &SpectrumData) -> Result<(),
         .y_label_area_size(f.px(58.0))
         .build_cartesian_2d(0f64..n as f64, 0f64..top)
         .map_err(err)?;
-    bars.configure_mesh()
+    house_style(&mut bars.configure_mesh(), &f)
         .x_desc("k, largest first")
         .y_desc("singular value σ_k")
-        .label_style(font(&f, 14.0))
-        .axis_desc_style(font(&f, 15.0))
         .x_labels(4)
         .y_labels(5)
         .x_label_formatter(&|x| format!("{}", *x as usize + 1))
         .y_label_formatter(&|y| fmt(*y))
         .disable_x_mesh()
-        .bold_line_style(GRID.stroke_width(f.px(1.0)))
-        .light_line_style(TRANSPARENT)
-        .axis_style(AXIS.stroke_width(f.px(1.0)))
         .draw()
         .map_err(err)?;
     let gap = if n > 40 { 0.0 } else { 0.15 };
