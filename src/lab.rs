@@ -170,6 +170,12 @@ impl Lab {
         let old = self.settings.get_untracked();
         let mut next = old.clone();
         edit(&mut next);
+        self.commit(old, next);
+    }
+
+    /// The body of [`Lab::change`], kept out of the generic function so the
+    /// dozen controls share one copy of it in the download.
+    fn commit(self, old: Settings, mut next: Settings) {
         let mut notices = Vec::new();
         if let Some(message) = next.reconcile() {
             notices.push(Notice {

@@ -2,6 +2,7 @@
 //! Each control's `data-testid` is its URL key (see `state::url::FIELDS`).
 
 use crate::lab::{Lab, RunState};
+use crate::number::parse_f64;
 use crate::state::presets::{Preset, PRESETS};
 use crate::state::settings::{
     activation_label, format_number, init_label, optimizer_label, optimizers, task_label, ClipMode, Model,
@@ -333,7 +334,7 @@ pub fn Controls() -> impl IntoView {
                     })
                     value=field(lab, |s| s.spectral_radius.map_or("none".to_string(), |r| r.to_string()))
                     on_pick=edit(lab, |s, v: String| {
-                        s.spectral_radius = v.parse().ok().filter(|r: &f64| r.is_finite());
+                        s.spectral_radius = parse_f64(&v);
                     })
                 />
             </fieldset>
@@ -358,7 +359,7 @@ pub fn Controls() -> impl IntoView {
                     })
                     value=field(lab, |s| s.clip_threshold.to_string())
                     on_pick=edit(lab, |s, v: String| {
-                        if let Ok(t) = v.parse() {
+                        if let Some(t) = parse_f64(&v) {
                             s.clip_threshold = t;
                         }
                     })
@@ -382,7 +383,7 @@ pub fn Controls() -> impl IntoView {
                     })
                     value=field(lab, |s| s.learning_rate.to_string())
                     on_pick=edit(lab, |s, v: String| {
-                        if let Ok(r) = v.parse() {
+                        if let Some(r) = parse_f64(&v) {
                             s.learning_rate = r;
                         }
                     })

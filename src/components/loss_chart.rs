@@ -127,7 +127,8 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
     // Lengths and type follow the page's root font size (17 px at 1280 wide).
     let em = root_font_px() / 17.0;
     let px = |x: f64| (x * dpr * em).round() as u32;
-    let font = |size: f64| ("sans-serif", size * dpr * em).into_font();
+    // A named family, not "sans-serif": see `views::chart::font`.
+    let font = |size: f64| (FontFamily::SansSerif, size * dpr * em).into_font();
     let err = |e: &dyn std::fmt::Display| e.to_string();
 
     let root = CanvasBackend::with_canvas_object(canvas.clone())
@@ -219,7 +220,7 @@ fn root_font_px() -> f64 {
             let style = w.get_computed_style(&root).ok()??;
             style.get_property_value("font-size").ok()
         })
-        .and_then(|v| v.trim_end_matches("px").parse::<f64>().ok())
+        .and_then(|v| crate::number::parse_f64(v.trim_end_matches("px")))
         .filter(|v| v.is_finite() && *v > 0.0)
         .unwrap_or(17.0)
         .clamp(8.0, 48.0)

@@ -12,6 +12,7 @@
 use super::settings::{
     ClipMode, Model, Settings, BATCH, CLIP_THRESHOLD, HIDDEN, LEARNING_RATE, SEQ_LEN, SPECTRAL_RADIUS,
 };
+use crate::number::parse_f64;
 use rnn_core::tasks::TaskKind;
 use rnn_core::{Activation, Init, OptimizerKind};
 use std::fmt::Display;
@@ -45,8 +46,10 @@ fn parse_in<T: std::str::FromStr + PartialOrd + Display>(
 }
 
 fn parse_float_in(v: &str, range: &RangeInclusive<f64>) -> Result<f64, String> {
-    // f64's FromStr accepts "inf" and "NaN": a range check rejects both.
-    parse_in(v, range)
+    match parse_f64(v) {
+        Some(x) if range.contains(&x) => Ok(x),
+        _ => Err(format!("a number from {} to {}", range.start(), range.end())),
+    }
 }
 
 fn one_of<T: Copy>(v: &str, all: &[T], name: fn(T) -> &'static str) -> Result<T, String> {
