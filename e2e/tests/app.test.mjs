@@ -35,7 +35,7 @@ test('the page loads with every hook, no console error and no outside request', 
   assert.equal(await state(page), 'idle');
   assert.equal(await stepCount(page), 0);
   assert.ok(Number.isFinite(await loss(page)), 'the untrained loss is shown');
-  assert.equal(await page.getByTestId('notice').count(), 0, 'no notice for a plain link');
+  assert.ok(await page.getByTestId('notice').isHidden(), 'no notice for a plain link');
   // The settings are written into the URL at once.
   assert.match(page.url(), /#model=rnn&task=adding&seq-len=20/);
   // The chart is drawn (not a blank canvas) and sized for HiDPI.
@@ -140,7 +140,7 @@ test('a control change shows up in the URL and survives a reload', async () => {
   assert.equal(await page.getByTestId('hidden').inputValue(), '48');
   assert.equal(await page.getByTestId('seed').inputValue(), '4242');
   assert.equal(await loss(page), lossBefore, 'same link, same untrained loss');
-  assert.equal(await page.getByTestId('notice').count(), 0);
+  assert.ok(await page.getByTestId('notice').isHidden());
   assert.deepEqual(problems.console, []);
   await context.close();
 });
@@ -199,6 +199,7 @@ test('a blow-up ends in the diverged state and the page still answers', async ()
     null,
     { timeout: 20_000 },
   );
+  assert.ok(await page.getByTestId('diverged').isVisible(), 'the diverged message shows');
   const message = await page.getByTestId('diverged').textContent();
   assert.match(message, /diverged at step \d+: gradient norm reached/);
   assert.match(message, /clipping/);
@@ -209,7 +210,7 @@ test('a blow-up ends in the diverged state and the page still answers', async ()
   await page.getByTestId('reset').click();
   assert.equal(await state(page), 'idle');
   assert.equal(await stepCount(page), 0);
-  assert.equal(await page.getByTestId('diverged').count(), 0);
+  assert.ok(await page.getByTestId('diverged').isHidden(), 'the diverged message is gone after Reset');
   await page.getByTestId('step').click();
   assert.equal(await stepCount(page), 1);
   assert.deepEqual(problems.pageErrors, []);
@@ -236,7 +237,7 @@ test('every model trains on every task from the menus', async () => {
       assert.ok(page.url().includes(`model=${model}&task=${task}`));
     }
   }
-  assert.equal(await page.getByTestId('notice').count(), 0);
+  assert.ok(await page.getByTestId('notice').isHidden());
   assert.deepEqual(problems.pageErrors, []);
   assert.deepEqual(problems.console, []);
   await context.close();

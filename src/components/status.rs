@@ -55,61 +55,71 @@ pub fn Status() -> impl IntoView {
     }
 }
 
-/// Shown only after a blow-up: where, how big, and the remedy.
+/// Shown only after a blow-up: where, how big, and the remedy. Always in
+/// the page and hidden otherwise (cheaper to download than a conditional
+/// subtree); its text is only ever the current divergence's.
 #[component]
 fn Diverged() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let clipping_off = move || lab.settings.with(|s| s.clip_mode == ClipMode::None);
+    let headline = move || {
+        lab.divergence.with(|d| {
+            d.as_ref().map_or_else(String::new, |d| {
+                format!(
+                    "diverged at step {}: gradient norm reached {}",
+                    d.step,
+                    format_norm(d.grad_norm)
+                )
+            })
+        })
+    };
+    let detail = move || {
+        lab.divergence.with(|d| {
+            d.as_ref().map_or_else(String::new, |d| {
+                let what = if d.parameter == "loss" {
+                    "the loss".to_string()
+                } else {
+                    format!("the gradient of {}", d.parameter)
+                };
+                format!(" ({what} became NaN or infinite). The gradient exploded.")
+            })
+        })
+    };
+    let remedy = move || {
+        if clipping_off() {
+            "Try: turn on gradient clipping (by norm, v = 1), or lower the learning rate, then Reset."
+        } else {
+            "Try: a lower clip threshold or learning rate, or a smaller spectral radius, then Reset."
+        }
+    };
     view! {
-        {move || {
-            lab.divergence
-                .get()
-                .map(|d| {
-                    let what = if d.parameter == "loss" {
-                        "the loss".to_string()
-                    } else {
-                        format!("the gradient of {}", d.parameter)
-                    };
-                    view! {
-                        <div class="diverged" role="alert" data-testid="diverged">
-                            <p>
-                                <strong>
-                                    {format!(
-                                        "diverged at step {}: gradient norm reached {}",
-                                        d.step,
-                                        format_norm(d.grad_norm),
-                                    )}
-                                </strong>
-                                {format!(" ({what} became NaN or infinite). The gradient exploded.")}
-                            </p>
-                            <p>
-                                {move || {
-                                    if clipping_off() {
-                                        "Try: turn on gradient clipping (by norm, v = 1), or lower the learning rate, then Reset."
-                                    } else {
-                                        "Try: a lower clip threshold or learning rate, or a smaller spectral radius, then Reset."
-                                    }
-                                }}
-                            </p>
-                            <div class="buttons">
-                                <button
-                                    class="primary"
-                                    on:click=move |_| {
-                                        lab.change(|s| {
-                                            s.clip_mode = crate::state::settings::ClipMode::Norm;
-                                            s.clip_threshold = 1.0;
-                                        });
-                                        lab.reset(false);
-                                    }
-                                >
-                                    "Clip by norm at 1 and reset"
-                                </button>
-                                <button on:click=move |_| lab.reset(false)>"↺ Reset"</button>
-                            </div>
-                        </div>
+        <div
+            class="diverged"
+            role="alert"
+            data-testid="diverged"
+            hidden=move || lab.divergence.with(Option::is_none)
+        >
+            <p>
+                <strong>{headline}</strong>
+                {detail}
+            </p>
+            <p>{remedy}</p>
+            <div class="buttons">
+                <button
+                    class="primary"
+                    on:click=move |_| {
+                        lab.change(|s| {
+                            s.clip_mode = ClipMode::Norm;
+                            s.clip_threshold = 1.0;
+                        });
+                        lab.reset(false);
                     }
-                })
-        }}
+                >
+                    "Clip by norm at 1 and reset"
+                </button>
+                <button on:click=move |_| lab.reset(false)>"↺ Reset"</button>
+            </div>
+        </div>
     }
 }
 

@@ -243,7 +243,7 @@ pub fn ActivationPlot() -> impl IntoView {
     draw_canvas_when_due(canvas, redraw, data, draw, "activation plot");
     let readouts = move || {
         data.with(|d| {
-            d.as_ref().map_or(Vec::new(), |d| {
+            d.as_ref().map_or(String::new(), |d| {
                 d.groups
                     .iter()
                     .map(|g| {
@@ -252,14 +252,14 @@ pub fn ActivationPlot() -> impl IntoView {
                             Activation::Identity => "never saturates".to_string(),
                             a => format!("saturated: |a| > {}", fmt(saturation_edge(a).unwrap_or(0.0))),
                         };
-                        view! {
-                            <div class="big-number">
-                                <span class="value">{pct(g.saturated)}</span>
-                                <span class="what">{format!("{}: {zone}", g.label)}</span>
-                            </div>
-                        }
+                        format!(
+                            "<div class=\"big-number\"><span class=\"value\">{}</span><span class=\"what\">{}: {}</span></div>",
+                            pct(g.saturated),
+                            escape(&g.label),
+                            escape(&zone)
+                        )
                     })
-                    .collect_view()
+                    .collect::<String>()
             })
         })
     };
@@ -281,19 +281,22 @@ pub fn ActivationPlot() -> impl IntoView {
     };
     let legend = move || {
         data.with(|d| {
-            d.as_ref().map_or(Vec::new(), |d| {
+            d.as_ref().map_or(String::new(), |d| {
                 d.functions()
                     .into_iter()
                     .enumerate()
                     .map(|(k, a)| {
                         let (c, dc) = colours(k);
                         let name = a.name();
-                        view! {
-                            <li><i class="swatch" style=format!("border-color: {}", css(c))></i>{format!("φ = {name}")}</li>
-                            <li><i class="swatch dashed" style=format!("border-color: {}", css(dc))></i>{format!("φ' ({name}), max {}", fmt(a.max_derivative()))}</li>
-                        }
+                        format!(
+                            "<li><i class=\"swatch\" style=\"border-color: {}\"></i>φ = {name}</li>\
+                             <li><i class=\"swatch dashed\" style=\"border-color: {}\"></i>φ' ({name}), max {}</li>",
+                            css(c),
+                            css(dc),
+                            fmt(a.max_derivative())
+                        )
                     })
-                    .collect_view()
+                    .collect::<String>()
             })
         })
     };
@@ -301,17 +304,16 @@ pub fn ActivationPlot() -> impl IntoView {
         <div class="view activation-view" data-testid="activation-plot" node_ref=view_ref>
             <h2>"Activation and its derivative"</h2>
             <p class="view-caption">{caption}</p>
-            <div class="big-numbers">{readouts}</div>
+            <div class="big-numbers" inner_html=readouts></div>
             <canvas
                 node_ref=canvas
                 class="chart activation-chart"
                 role="img"
                 aria-label="The activation function and its derivative with the maximum slope marked, and a histogram of the pre-activations"
             ></canvas>
-            <ul class="legend">
-                {legend}
-                <li><i class="swatch bar" style="background: rgba(230,159,0,0.35)"></i>"saturated zone (φ' ≈ 0)"</li>
-            </ul>
+            <ul class="legend" inner_html=move || {
+                legend() + "<li><i class=\"swatch bar\" style=\"background: rgba(230,159,0,0.35)\"></i>saturated zone (φ' ≈ 0)</li>"
+            }></ul>
             <div class="visually-hidden"><table data-testid="activation-plot-data" inner_html=move || table.get()></table></div>
         </div>
     }

@@ -17,6 +17,7 @@ use crate::views::stats::{escape, fmt, fraction, pct};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
 use rnn_core::{Activation, CellKind, Trace};
+use wasm_bindgen::JsCast;
 
 /// How a series was squashed, which fixes its colour range and what counts
 /// as saturated.
@@ -124,6 +125,32 @@ impl GatePanel {
 
     pub fn units(&self) -> usize {
         self.values.first().map_or(0, Vec::len)
+    }
+
+    /// The panel's head and an empty canvas as HTML: the whole set of panels
+    /// is replaced at once (a string costs far less download than a keyed
+    /// list of reactive components), then each canvas is painted.
+    pub fn html(&self) -> String {
+        let sat = self
+            .saturated
+            .map(|f| format!("{}: {}", self.squash.saturation_words(), pct(f)))
+            .unwrap_or_default();
+        let title = escape(&self.title);
+        format!(
+            "<div class=\"gate-panel\" data-gate=\"{key}\"><div class=\"gate-head\">\
+             <span class=\"gate-title\">{title}</span><span class=\"gate-range\">{lo}\
+             <i class=\"gate-bar\" style=\"background: {bar}\"></i>{hi}</span>\
+             <span class=\"gate-sat\">{sat}</span></div>\
+             <canvas class=\"heatmap\" role=\"img\" style=\"height: {height}px\" \
+             aria-label=\"Heatmap of {title}: {units} units × {steps} time steps\"></canvas></div>",
+            key = escape(&self.key),
+            lo = fmt(self.lo),
+            hi = fmt(self.hi),
+            bar = viridis_css_gradient(),
+            height = (self.units() * 2).clamp(32, 64),
+            units = self.units(),
+            steps = self.steps(),
+        )
     }
 
     /// The RGBA image: one row per unit, one column per time step.
@@ -247,12 +274,30 @@ pub fn GateHeatmap() -> impl IntoView {
         let next = trace.with_untracked(|t| t.as_ref().and_then(|t| GatesData::prepare(t, d)));
         data.set(next);
     });
-    let keys = move || {
+    // The panels: rebuilt as HTML, then painted, whenever the data or the
+    // highlight changes (at most a few times a second, see `throttled_trace`).
+    let panels_ref = NodeRef::<leptos::html::Div>::new();
+    Effect::new(move |_| {
+        let hl = highlight.get();
+        let Some(host) = panels_ref.get() else { return };
         data.with(|d| {
-            d.as_ref()
-                .map_or(Vec::new(), |d| d.panels.iter().map(|p| p.key.clone()).collect())
-        })
-    };
+            let panels = d.as_ref().map_or(&[][..], |d| &d.panels[..]);
+            host.set_inner_html(&panels.iter().map(GatePanel::html).collect::<String>());
+            let mut node = host.first_element_child();
+            for p in panels {
+                let Some(panel) = node else { break };
+                let canvas = panel
+                    .last_element_child()
+                    .and_then(|c| c.dyn_into::<web_sys::HtmlCanvasElement>().ok());
+                if let Some(canvas) = canvas {
+                    if let Err(e) = put_rgba(&canvas, p.steps() as u32, p.units() as u32, &p.rgba(hl)) {
+                        leptos::logging::warn!("gate heatmap: {e}");
+                    }
+                }
+                node = panel.next_element_sibling();
+            }
+        });
+    });
     let caption = move || {
         data.with(|d| match d {
             Some(d) => {
@@ -282,24 +327,19 @@ pub fn GateHeatmap() -> impl IntoView {
                     />
                     " paint saturated cells white"
                 </label>
-                <Show when=bidirectional>
-                    <label>
-                        "direction "
-                        <select on:change=move |ev| {
-                            direction.set(event_target_value(&ev).parse().unwrap_or(0))
-                        }>
-                            <option value="0" selected=move || direction.get() == 0>"forward"</option>
-                            <option value="1" selected=move || direction.get() == 1>"backward"</option>
-                        </select>
-                    </label>
-                </Show>
+                <label hidden=move || !bidirectional()>
+                    "direction "
+                    <select
+                        prop:value=move || direction.get().to_string()
+                        on:change=move |ev| direction.set(event_target_value(&ev).parse().unwrap_or(0))
+                    >
+                        <option value="0">"forward"</option>
+                        <option value="1">"backward"</option>
+                    </select>
+                </label>
             </div>
             <p class="view-caption">{caption}</p>
-            <div class="gate-panels">
-                <For each=keys key=|k| k.clone() let:key>
-                    <GatePanelView data highlight key/>
-                </For>
-            </div>
+            <div class="gate-panels" node_ref=panels_ref></div>
             <div class="time-axis">
                 <span>"← t = 1"</span>
                 <span>"time step"</span>
@@ -310,82 +350,6 @@ pub fn GateHeatmap() -> impl IntoView {
                  Saturated: σ within 0.05 of 0 or 1, tanh beyond ±0.95 (the slope is then nearly 0)."
             </p>
             <div class="visually-hidden"><table data-testid="gate-heatmap-data" inner_html=table></table></div>
-        </div>
-    }
-}
-
-#[component]
-fn GatePanelView(data: RwSignal<Option<GatesData>>, highlight: RwSignal<bool>, key: String) -> impl IntoView {
-    let canvas = NodeRef::<leptos::html::Canvas>::new();
-    // Reads this panel of the view's data in place (no copy of the values).
-    let k = StoredValue::new(key.clone());
-    let with = move |f: &mut dyn FnMut(&GatePanel)| {
-        k.with_value(|k| {
-            data.with(|d| {
-                if let Some(p) = d.as_ref().and_then(|d| d.panels.iter().find(|p| &p.key == k)) {
-                    f(p)
-                }
-            })
-        })
-    };
-    let text = move |f: fn(&GatePanel) -> String| {
-        let mut out = String::new();
-        with(&mut |p| out = f(p));
-        out
-    };
-    Effect::new(move |_| {
-        let hl = highlight.get();
-        let Some(el) = canvas.get() else { return };
-        with(&mut |p| {
-            let (w, h) = (p.steps() as u32, p.units() as u32);
-            if let Err(e) = put_rgba(&el, w, h, &p.rgba(hl)) {
-                leptos::logging::warn!("gate heatmap: {e}");
-            }
-        });
-    });
-    let title = move || text(|p| p.title.clone());
-    let lo = move || text(|p| fmt(p.lo));
-    let hi = move || text(|p| fmt(p.hi));
-    let sat = move || {
-        text(|p| {
-            p.saturated
-                .map(|f| format!("{}: {}", p.squash.saturation_words(), pct(f)))
-                .unwrap_or_default()
-        })
-    };
-    let height = move || {
-        let mut h = 48;
-        with(&mut |p| h = (p.units() * 2).clamp(32, 64));
-        h
-    };
-    let label = move || {
-        text(|p| {
-            format!(
-                "Heatmap of {}: {} units × {} time steps",
-                p.title,
-                p.units(),
-                p.steps()
-            )
-        })
-    };
-    view! {
-        <div class="gate-panel" data-gate=key>
-            <div class="gate-head">
-                <span class="gate-title">{title}</span>
-                <span class="gate-range">
-                    {lo}
-                    <i class="gate-bar" style=format!("background: {}", viridis_css_gradient())></i>
-                    {hi}
-                </span>
-                <span class="gate-sat">{sat}</span>
-            </div>
-            <canvas
-                node_ref=canvas
-                class="heatmap"
-                role="img"
-                aria-label=label
-                style=move || format!("height: {}px", height())
-            ></canvas>
         </div>
     }
 }

@@ -93,40 +93,39 @@ pub fn GradHistoryView() -> impl IntoView {
         history.with_value(history_table)
     };
     let legend = move || {
-        scale.get().map(|s: LogScale| {
-            let stops: Vec<String> = (0..=10)
-                .map(|i| {
-                    let c = viridis(i as f64 / 10.0);
-                    format!("rgb({},{},{}) {}%", c.0, c.1, c.2, i * 10)
-                })
-                .collect();
-            let gradient = format!("background: linear-gradient(to right, {})", stops.join(", "));
-            // At most ~6 labels, evenly spaced decades.
-            let n = (s.hi - s.lo) as usize;
-            let every = n.div_ceil(5).max(1);
-            let labels = s
-                .decades()
-                .into_iter()
-                .enumerate()
-                .filter(|(i, _)| *i == n || (i % every == 0 && n - i >= every))
-                .map(|(i, d)| {
-                    let left = format!("left: {:.1}%", 100.0 * i as f64 / n.max(1) as f64);
-                    view! { <span style=left>{decade_label(d)}</span> }
-                })
-                .collect_view();
-            view! {
-                <div class="gh-legend">
-                    <div class="gh-bar" style=gradient></div>
-                    <div class="gh-ticks">{labels}</div>
-                    <div class="gh-under">
-                        <span class="gh-swatch" style=format!("background: rgb({},{},{})", UNDERFLOW.0, UNDERFLOW.1, UNDERFLOW.2)></span>
-                        " below f32 floor"
-                        <span class="gh-swatch gh-zero"></span>
-                        " exactly 0"
-                    </div>
-                </div>
-            }
-        })
+        scale
+            .get()
+            .map(|s: LogScale| {
+                let stops: Vec<String> = (0..=10)
+                    .map(|i| {
+                        let c = viridis(i as f64 / 10.0);
+                        format!("rgb({},{},{}) {}%", c.0, c.1, c.2, i * 10)
+                    })
+                    .collect();
+                let gradient = format!("background: linear-gradient(to right, {})", stops.join(", "));
+                // At most ~6 labels, evenly spaced decades.
+                let n = (s.hi - s.lo) as usize;
+                let every = n.div_ceil(5).max(1);
+                let labels: String = s
+                    .decades()
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(i, _)| *i == n || (i % every == 0 && n - i >= every))
+                    .map(|(i, d)| {
+                        let left = 100.0 * i as f64 / n.max(1) as f64;
+                        format!("<span style=\"left: {left:.1}%\">{}</span>", decade_label(d))
+                    })
+                    .collect();
+                // One string, not a tree of reactive nodes: it is rebuilt whole.
+                format!(
+                    "<div class=\"gh-legend\"><div class=\"gh-bar\" style=\"{gradient}\"></div>\
+                 <div class=\"gh-ticks\">{labels}</div><div class=\"gh-under\">\
+                 <span class=\"gh-swatch\" style=\"background: rgb({},{},{})\"></span> below f32 floor \
+                 <span class=\"gh-swatch gh-zero\"></span> exactly 0</div></div>",
+                    UNDERFLOW.0, UNDERFLOW.1, UNDERFLOW.2
+                )
+            })
+            .unwrap_or_default()
     };
     view! {
         <figure class="view grad-history">
@@ -150,7 +149,7 @@ pub fn GradHistoryView() -> impl IntoView {
                 <span>"time step t →"</span>
                 <span>{move || format!("t = {}", width())}</span>
             </div>
-            {legend}
+            <div inner_html=legend></div>
             <figcaption class="muted">
                 "Colour: ‖∂L/∂h_t‖ on a log scale (decades), for example 1 of each sampled step's batch. Rows are samples of the live run taken a few times a second, oldest at the top; once "
                 {CAP}

@@ -11,6 +11,7 @@ use super::gradients::{
     y_range, GradPoint,
 };
 use super::onscreen::Redraw;
+use super::stats::escape;
 use super::throttle::throttled_trace;
 use crate::lab::{Lab, RunState};
 use leptos::prelude::*;
@@ -291,16 +292,15 @@ pub fn GradThroughTime() -> impl IntoView {
                 items
                     .into_iter()
                     .map(|(class, colour, text)| {
-                        view! {
-                            <span class="gtt-key">
-                                <span class=class style=format!("--c: {colour}")></span>
-                                {text}
-                            </span>
-                        }
+                        format!(
+                            "<span class=\"gtt-key\"><span class=\"{class}\" style=\"--c: {colour}\"></span>{}</span>",
+                            escape(&text)
+                        )
                     })
-                    .collect_view(),
+                    .collect::<String>(),
             )
         })
+        .unwrap_or_default()
     };
     let verdict = move || {
         chart.with(|c| {
@@ -336,7 +336,7 @@ pub fn GradThroughTime() -> impl IntoView {
                 role="img"
                 aria-label="Norm of the gradient with respect to the hidden state at each time step, log scale"
             ></canvas>
-            <div class="gtt-legend">{legend}</div>
+            <div class="gtt-legend" inner_html=legend></div>
             <p class="gtt-verdict">{verdict}</p>
             <figcaption class="muted">{caption}</figcaption>
             <details class="view-data">

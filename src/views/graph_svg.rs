@@ -10,6 +10,7 @@
 
 use super::colour::{diverging, hex, Rgb};
 use super::gradients::format_sci;
+use super::stats::escape;
 use super::timeline::{columns, Column, Cursor, Phase};
 use rnn_core::{Activation, CellKind, DirectionTrace, Trace};
 use std::fmt::Write;
@@ -693,6 +694,23 @@ pub struct StepDetails {
     /// The number to show in large type.
     pub headline: String,
     pub lines: Vec<String>,
+}
+
+impl StepDetails {
+    /// The read-out as HTML (one string rather than a tree of reactive
+    /// nodes: it is replaced whole at every move of the cursor).
+    pub fn html(&self) -> String {
+        let lines: String = self
+            .lines
+            .iter()
+            .map(|l| format!("<li>{}</li>", escape(l)))
+            .collect();
+        format!(
+            "<div><p class=\"step-title\">{}</p><p class=\"step-headline\">{}</p><ul>{lines}</ul></div>",
+            escape(&self.title),
+            escape(&self.headline)
+        )
+    }
 }
 
 fn cell_formula(cell: CellKind, act: Activation, t: usize) -> String {

@@ -12,7 +12,7 @@
 
 use crate::views::chart::{css, err, house_style, rgb, root};
 use crate::views::onscreen::{draw_canvas_when_due, Redraw};
-use crate::views::stats::{fmt, log_range};
+use crate::views::stats::{fmt, log_range, options_html};
 use leptos::prelude::*;
 use rnn_core::mlp::MlpTrace;
 use rnn_core::{
@@ -319,15 +319,11 @@ pub fn MlpGrads() -> impl IntoView {
         view! {
             <label>
                 {label}" "
-                <select on:change=move |ev| set.run(event_target_value(&ev))>
-                    {options
-                        .into_iter()
-                        .map(|(value, text)| {
-                            let v = value.clone();
-                            view! { <option value=value selected=move || current.get() == v>{text}</option> }
-                        })
-                        .collect_view()}
-                </select>
+                <select
+                    inner_html=options_html(&options, &current.get_untracked())
+                    prop:value=move || current.get()
+                    on:change=move |ev| set.run(event_target_value(&ev))
+                ></select>
             </label>
         }
     };

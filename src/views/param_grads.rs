@@ -288,19 +288,25 @@ pub fn ParamGrads() -> impl IntoView {
             ));
         });
     });
-    let legend_view = move || {
-        legend
+    // One string, not a tree of reactive nodes: it is rebuilt whole.
+    let legend_html = move || {
+        let swatch = |name: &str, c: (u8, u8, u8), dashed: bool| {
+            let class = if dashed { "swatch dashed" } else { "swatch" };
+            format!(
+                "<li><i class=\"{class}\" style=\"border-color: {}\"></i>{}</li>",
+                css(c),
+                escape(name)
+            )
+        };
+        let mut html: String = legend
             .get()
             .into_iter()
-            .map(|(name, c, dashed)| {
-                view! {
-                    <li>
-                        <i class=if dashed { "swatch dashed" } else { "swatch" } style=format!("border-color: {}", css(c))></i>
-                        {name}
-                    </li>
-                }
-            })
-            .collect_view()
+            .map(|(name, c, dashed)| swatch(&name, c, dashed))
+            .collect();
+        html += &swatch("‖g‖ after clipping (all)", C_GLOBAL, false);
+        html += &swatch("‖g‖ before clipping", C_GLOBAL, true);
+        html += &swatch("clip threshold; ▲ clipping fired", C_THRESHOLD, true);
+        html
     };
     view! {
         <div class="view param-view" data-testid="param-grads">
@@ -312,12 +318,7 @@ pub fn ParamGrads() -> impl IntoView {
                 role="img"
                 aria-label="Gradient norm of each parameter after clipping against training step, log scale, with the clip threshold"
             ></canvas>
-            <ul class="legend">
-                {legend_view}
-                <li><i class="swatch" style=format!("border-color: {}", css(C_GLOBAL))></i>"‖g‖ after clipping (all)"</li>
-                <li><i class="swatch dashed" style=format!("border-color: {}", css(C_GLOBAL))></i>"‖g‖ before clipping"</li>
-                <li><i class="swatch dashed" style=format!("border-color: {}", css(C_THRESHOLD))></i>"clip threshold; ▲ clipping fired"</li>
-            </ul>
+            <ul class="legend" inner_html=legend_html></ul>
             <div class="visually-hidden"><table data-testid="param-grads-data" inner_html=move || table.get()></table></div>
         </div>
     }

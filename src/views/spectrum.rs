@@ -337,10 +337,16 @@ pub fn SpectrumView() -> impl IntoView {
             })
             .map(|b| {
                 let (name, words) = block_name(cell, bidi, b);
-                let value = format!("{}:{}", b.direction, b.gate);
-                view! { <option value=value selected=b == current>{format!("{name} — {words}")}</option> }
+                let selected = if b == current { " selected" } else { "" };
+                format!(
+                    "<option value=\"{}:{}\"{selected}>{} — {}</option>",
+                    b.direction,
+                    b.gate,
+                    escape(&name),
+                    escape(&words)
+                )
             })
-            .collect_view()
+            .collect::<String>()
     };
     let gated = move || lab.settings.with(|s| s.model.cell != CellKind::Rnn);
     let on_pick = move |ev: leptos::ev::Event| {
@@ -428,35 +434,58 @@ pub fn SpectrumView() -> impl IntoView {
             })
         })
     };
+    // Caption, big numbers and verdict as one string (far less download
+    // than a reactive node each).
+    let readout = move || {
+        let big = |value: Option<String>, what: &str| {
+            format!(
+                "<div class=\"big-number\"><span class=\"value\">{}</span><span class=\"what\">{what}</span></div>",
+                escape(&value.unwrap_or_default())
+            )
+        };
+        let mut html = format!(
+            "<p class=\"view-caption\">{}</p><div class=\"big-numbers\">{}{}</div><p class=\"view-caption\">{}</p>",
+            escape(&heading()),
+            big(number(|s| s.spectral_radius)(), "spectral radius ρ = max |λ|"),
+            big(number(|s| s.sigma_max)(), "σ_max = ‖W‖₂"),
+            escape(&gamma_text().unwrap_or_default()),
+        );
+        if let Some((class, text)) = verdict() {
+            html += &format!("<p class=\"{class}\">{}</p>", escape(&text));
+        }
+        html
+    };
+    // The legend as one string; the 1/γ circle is only drawn when γ ≠ 1.
+    let legend = move || {
+        let mut html = format!(
+            "<li><i class=\"swatch dot\" style=\"background: {}\"></i>eigenvalue now</li>\
+             <li><i class=\"swatch dot\" style=\"border: 2px solid {}; background: none\"></i>at initialisation</li>\
+             <li><i class=\"swatch\" style=\"border-color: #333\"></i>unit circle |λ| = 1</li>",
+            css(C_NOW),
+            css(C_INIT)
+        );
+        if data.with(|d| d.as_ref().is_some_and(|d| (d.gamma - 1.0).abs() > 1e-9)) {
+            html += &format!(
+                "<li><i class=\"swatch dashed\" style=\"border-color: {}\"></i>1/γ circle and line</li>",
+                css(C_GAMMA)
+            );
+        }
+        html
+    };
     view! {
         <div class="view spectrum-view" data-testid="spectrum" node_ref=view_ref>
             <h2>"Spectrum of the recurrent matrix"</h2>
-            <Show when=gated>
-                <div class="view-controls">
-                    <label>"block " <select on:change=on_pick>{options}</select></label>
-                </div>
-            </Show>
-            <p class="view-caption">{heading}</p>
-            <div class="big-numbers">
-                <div class="big-number"><span class="value">{number(|s| s.spectral_radius)}</span><span class="what">"spectral radius ρ = max |λ|"</span></div>
-                <div class="big-number"><span class="value">{number(|s| s.sigma_max)}</span><span class="what">"σ_max = ‖W‖₂"</span></div>
+            <div class="view-controls" hidden=move || !gated()>
+                <label>"block " <select on:change=on_pick inner_html=options></select></label>
             </div>
-            <p class="view-caption">{gamma_text}</p>
-            {move || verdict().map(|(class, text)| view! { <p class=class>{text}</p> })}
+            <div class="contents" inner_html=readout></div>
             <canvas
                 node_ref=canvas
                 class="chart spectrum-chart"
                 role="img"
                 aria-label="Eigenvalues in the complex plane with the unit circle and the 1/γ circle, and the singular values as bars"
             ></canvas>
-            <ul class="legend">
-                <li><i class="swatch dot" style=format!("background: {}", css(C_NOW))></i>"eigenvalue now"</li>
-                <li><i class="swatch dot" style=format!("border: 2px solid {}; background: none", css(C_INIT))></i>"at initialisation"</li>
-                <li><i class="swatch" style="border-color: #333"></i>"unit circle |λ| = 1"</li>
-                <Show when=move || data.with(|d| d.as_ref().is_some_and(|d| (d.gamma - 1.0).abs() > 1e-9))>
-                    <li><i class="swatch dashed" style=format!("border-color: {}", css(C_GAMMA))></i>"1/γ circle and line"</li>
-                </Show>
-            </ul>
+            <ul class="legend" inner_html=legend></ul>
             <div class="visually-hidden"><table data-testid="spectrum-data" inner_html=table></table></div>
         </div>
     }

@@ -58,6 +58,10 @@ pub fn bind_keys(lab: Lab, cursor: RwSignal<Cursor>, len: Signal<usize>) {
     on_cleanup(move || handle.remove());
 }
 
+/// What the read-out says before a step is highlighted.
+const IDLE: &str = "<p class=\"muted\">Step through the forward pass (t = 1 → T), then the backward pass \
+    (t = T → 1) to watch the gradient shrink or grow one step at a time.</p>";
+
 /// The buttons and the read-out of the highlighted step.
 #[component]
 pub fn StepThrough(
@@ -100,28 +104,11 @@ pub fn StepThrough(
                 </button>
                 <span class="muted keys">"keys: ← → step · space play/pause"</span>
             </div>
-            <div class="step-details" aria-live="polite">
-                {move || match details.get() {
-                    None => {
-                        view! {
-                            <p class="muted">
-                                "Step through the forward pass (t = 1 → T), then the backward pass (t = T → 1) to watch the gradient shrink or grow one step at a time."
-                            </p>
-                        }
-                            .into_any()
-                    }
-                    Some(d) => {
-                        view! {
-                            <div>
-                                <p class="step-title">{d.title}</p>
-                                <p class="step-headline">{d.headline}</p>
-                                <ul>{d.lines.into_iter().map(|l| view! { <li>{l}</li> }).collect_view()}</ul>
-                            </div>
-                        }
-                            .into_any()
-                    }
-                }}
-            </div>
+            <div
+                class="step-details"
+                aria-live="polite"
+                inner_html=move || details.with(|d| d.as_ref().map_or_else(|| IDLE.to_string(), StepDetails::html))
+            ></div>
         </div>
     }
 }
