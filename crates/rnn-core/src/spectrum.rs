@@ -33,7 +33,10 @@ pub fn spectrum(name: &str, w: &DMatrix<f64>) -> Option<Spectrum> {
     }
     let svd = SVD::try_new(w.clone(), false, false, EPS, MAX_ITER)?;
     let mut singular_values: Vec<f64> = svd.singular_values.iter().copied().collect();
-    singular_values.sort_by(|a, b| b.total_cmp(a));
+    // Ascending then reversed, with the same comparator as the app's menus,
+    // so the WebAssembly build carries one sort routine instead of two.
+    singular_values.sort_unstable_by(f64::total_cmp);
+    singular_values.reverse();
     let eig = Schur::try_new(w.clone(), EPS, MAX_ITER)?.complex_eigenvalues();
     let eigenvalues: Vec<(f64, f64)> = eig.iter().map(|c| (c.re, c.im)).collect();
     let spectral_radius = eigenvalues
