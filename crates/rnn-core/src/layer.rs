@@ -88,9 +88,12 @@ struct Workspace<T: Real> {
     dh: DMatrix<T>,
     carry: DMatrix<T>,
     dc: DMatrix<T>,
-    /// B × B Gram matrices of δ_p and h_{p−1} (trace only).
+    /// B × B Gram matrices of δ_p and h_{p−1}, and B × G·H, B × H
+    /// transposes of them (trace only).
     gram_d: DMatrix<T>,
     gram_h: DMatrix<T>,
+    d_t: DMatrix<T>,
+    h_t: DMatrix<T>,
 }
 
 fn resize<T: Real>(m: &mut DMatrix<T>, r: usize, c: usize) {
@@ -526,16 +529,22 @@ impl<T: Real> Layer<T> {
 
     /// ‖δ_p h_{p−1}ᵀ‖_F, step p's term of ∂L/∂W, for the trace. Its square is
     /// Σ_{b,b'} (δ_b·δ_b')(h_b·h_b'): two B × B Gram matrices instead of a
-    /// G·H × H outer product.
+    /// G·H × H outer product, each through a transposed copy so that it runs
+    /// on the blocked kernel (`gemm_tr` is a plain loop: it made a traced
+    /// step half again as long).
     fn grad_w_norm(&mut self, p: usize) -> f64 {
         let ws = &mut self.ws;
         let batch = ws.batch;
-        let d = delta_w(self.kind, &ws.delta_x, &ws.delta_h);
+        let d = block(delta_w(self.kind, &ws.delta_x, &ws.delta_h), p, batch);
+        let h = block(&ws.hs, p, batch);
         resize(&mut ws.gram_d, batch, batch);
         resize(&mut ws.gram_h, batch, batch);
-        let (d, h) = (block(d, p, batch), block(&ws.hs, p, batch));
-        ws.gram_d.gemm_tr(T::one(), &d, &d, T::zero());
-        ws.gram_h.gemm_tr(T::one(), &h, &h, T::zero());
+        resize(&mut ws.d_t, batch, d.nrows());
+        resize(&mut ws.h_t, batch, h.nrows());
+        d.transpose_to(&mut ws.d_t);
+        h.transpose_to(&mut ws.h_t);
+        ws.gram_d.gemm(T::one(), &ws.d_t, &d, T::zero());
+        ws.gram_h.gemm(T::one(), &ws.h_t, &h, T::zero());
         ws.gram_d
             .iter()
             .zip(ws.gram_h.iter())

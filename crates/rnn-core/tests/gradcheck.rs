@@ -206,3 +206,29 @@ fn truncation_at_or_beyond_length_is_full_bptt_and_shorter_cuts_the_far_past() {
     assert!(g[..6].iter().all(|&x| x == 0.0), "{g:?}");
     assert!(g[6] > 0.0 && g[7] > 0.0);
 }
+
+/// The trace's ‖(∂L/∂W)_t‖, step t's term of ∂L/∂W. With h_0 = 0 the first
+/// step's term is zero, so over two steps ∂L/∂W is the second step's term.
+#[test]
+fn per_step_weight_gradient_norms_add_up_over_two_steps() {
+    for cell in CellKind::ALL {
+        let cfg = config(
+            cell,
+            Activation::Tanh,
+            Structure::ManyToMany,
+            LossKind::Mse,
+            false,
+        );
+        let batch = random_batch(&cfg, 2, 3, &mut Rng::new(6));
+        let mut net = RecurrentNet::<f64>::new(cfg).unwrap();
+        net.forward(&batch).unwrap();
+        net.backward(Some(1));
+        let steps = net.trace(0).directions[0].grad_w_step.clone();
+        let whole = net.get_grad("W").unwrap().norm();
+        assert_eq!(steps[0], 0.0, "{cell:?}");
+        assert!(
+            (steps[1] - whole).abs() <= 1e-12 * whole,
+            "{cell:?}: {steps:?} vs {whole}"
+        );
+    }
+}
