@@ -88,12 +88,13 @@ struct Workspace<T: Real> {
     dh: DMatrix<T>,
     carry: DMatrix<T>,
     dc: DMatrix<T>,
-    /// B × B Gram matrices of δ_p and h_{p−1}, and B × G·H, B × H
-    /// transposes of them (trace only).
+    /// B × B Gram matrices of δ_p and h_{p−1}, B × G·H and B × H transposes
+    /// of them, or their G·H × H outer product (trace only).
     gram_d: DMatrix<T>,
     gram_h: DMatrix<T>,
     d_t: DMatrix<T>,
     h_t: DMatrix<T>,
+    outer: DMatrix<T>,
 }
 
 fn resize<T: Real>(m: &mut DMatrix<T>, r: usize, c: usize) {
@@ -527,22 +528,30 @@ impl<T: Real> Layer<T> {
         }
     }
 
-    /// ‖δ_p h_{p−1}ᵀ‖_F, step p's term of ∂L/∂W, for the trace. Its square is
-    /// Σ_{b,b'} (δ_b·δ_b')(h_b·h_b'): two B × B Gram matrices instead of a
-    /// G·H × H outer product, each through a transposed copy so that it runs
-    /// on the blocked kernel (`gemm_tr` is a plain loop: it made a traced
-    /// step half again as long).
+    /// ‖δ_p h_{p−1}ᵀ‖_F, step p's term of ∂L/∂W, for the trace, the cheaper
+    /// of two ways. Its square is Σ_{b,b'} (δ_b·δ_b')(h_b·h_b'): two B × B
+    /// Gram matrices, 2·B²·(G·H + H) flops, instead of the G·H × H outer
+    /// product, 2·G·H·H·B — cheaper unless the batch outgrows the hidden
+    /// size. Either runs on the blocked kernel (through transposed copies:
+    /// nalgebra's `gemm_tr` is a plain loop, which made a traced step half
+    /// again as long).
     fn grad_w_norm(&mut self, p: usize) -> f64 {
         let ws = &mut self.ws;
         let batch = ws.batch;
         let d = block(delta_w(self.kind, &ws.delta_x, &ws.delta_h), p, batch);
         let h = block(&ws.hs, p, batch);
+        let (gh, hd) = (d.nrows(), h.nrows());
+        resize(&mut ws.h_t, batch, hd);
+        h.transpose_to(&mut ws.h_t);
+        if batch * (gh + hd) > gh * hd {
+            resize(&mut ws.outer, gh, hd);
+            ws.outer.gemm(T::one(), &d, &ws.h_t, T::zero());
+            return norm_f64(ws.outer.iter().copied());
+        }
         resize(&mut ws.gram_d, batch, batch);
         resize(&mut ws.gram_h, batch, batch);
-        resize(&mut ws.d_t, batch, d.nrows());
-        resize(&mut ws.h_t, batch, h.nrows());
+        resize(&mut ws.d_t, batch, gh);
         d.transpose_to(&mut ws.d_t);
-        h.transpose_to(&mut ws.h_t);
         ws.gram_d.gemm(T::one(), &ws.d_t, &d, T::zero());
         ws.gram_h.gemm(T::one(), &ws.h_t, &h, T::zero());
         ws.gram_d
