@@ -23,21 +23,32 @@ use crate::batch::Structure;
 use crate::net::NetConfig;
 use std::ops::Range;
 
-/// The work one unit aims at, in floating-point operations (a multiply-add
-/// counts two). Why 4 MFLOP: Chromium runs the engine at about 17 GFLOP/s,
-/// so a unit takes about 0.25 ms there — small against the at most 8 ms a
-/// frame gives to training (the frame overshoots its budget by at most one
-/// unit), yet large enough that splitting costs little natively (the
-/// products stay big enough for the blocked kernel; see the divan bench).
-/// A unit never holds less than one time step, so a time step bigger than
-/// this (hidden 256, batch 256) is a unit of its own.
+/// The work one unit aims at, in floating-point operations of the blocked
+/// product kernel (a multiply-add counts two; other work is converted at
+/// the costs below). Why 4 MFLOP: Chromium runs big products at about
+/// 17-20 GFLOP/s, so a unit takes about 0.2 ms there — small against the at
+/// most 8 ms a frame gives to training (a frame overshoots its budget by at
+/// most one unit), yet large enough that cutting costs nothing measurable
+/// natively (see the divan bench). A unit never holds less than one time
+/// step, so a time step bigger than this (hidden 256, batch 256) is a unit
+/// of its own.
 pub const UNIT_FLOPS: f64 = 4e6;
 
-/// What an elementwise gate value costs next to a multiply-add, in the same
-/// units: a σ or tanh (an `exp`) and its bookkeeping. It keeps units of
-/// small hidden sizes, where the products are cheap but the gates are not,
-/// from growing long.
-const PER_VALUE: f64 = 10.0;
+// What other work costs, in the same flops, measured natively against the
+// product kernel (~77 flop/ns here) with one time step per unit: without
+// them a unit of small hidden size, where the products are cheap but the
+// gates are not, ran 5-20 times longer than its estimate.
+
+/// A gate value in a time step: a σ or tanh and the products around it,
+/// forward or backward (~6.5 ns).
+const PER_GATE_VALUE: f64 = 500.0;
+/// A time step of the loop itself: the small product calls, the norms and
+/// flushing, whatever the sizes (~2 µs).
+const PER_STEP: f64 = 150e3;
+/// A pre-activation written with its bias (~1.3 ns: memory bound).
+const PER_INPUT_VALUE: f64 = 100.0;
+/// An output value of the loss: the softmax's `exp` (~5 ns).
+const PER_OUTPUT_VALUE: f64 = 400.0;
 
 /// The sizes that decide the cut.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -136,15 +147,15 @@ impl BackwardUnit {
     }
 }
 
-/// One step of U·x + b: 2·G·H·I·B, plus the bias.
+/// One step of U·x + b: 2·G·H·I·B, plus writing the pre-activations.
 fn input_step(s: &Shape) -> f64 {
-    s.gate_values() * (2.0 * s.input as f64 + 1.0)
+    s.gate_values() * (2.0 * s.input as f64 + PER_INPUT_VALUE)
 }
 
 /// One step of W·h and the gates (forward), or of the gates' derivatives
 /// and Wᵀ·δ (backward): 2·G·H·H·B plus the elementwise work.
 fn recurrent_step(s: &Shape) -> f64 {
-    s.gate_values() * (2.0 * s.hidden as f64 + PER_VALUE)
+    s.gate_values() * (2.0 * s.hidden as f64 + PER_GATE_VALUE) + PER_STEP
 }
 
 /// One step of δ·xᵀ and δ·hᵀ: 2·G·H·(I + H)·B, plus ∂L/∂b.
@@ -156,7 +167,7 @@ fn gradient_step(s: &Shape) -> f64 {
 /// readout (∂L/∂V and Vᵀ·∂L/∂y) costs twice this.
 fn readout_step(s: &Shape) -> f64 {
     let o = (s.output * s.batch) as f64;
-    o * (2.0 * (s.directions * s.hidden) as f64 + PER_VALUE)
+    o * (2.0 * (s.directions * s.hidden) as f64 + PER_OUTPUT_VALUE)
 }
 
 /// `0..len` cut into as few spans as keep each at most `unit / per_item`

@@ -146,8 +146,9 @@ fn every_cell_and_structure_gives_the_same_bits_however_paused() {
             for structure in [Structure::ManyToOne, Structure::ManyToMany] {
                 for truncation in [None, Some(3)] {
                     let cfg = config(cell, bidirectional, structure, truncation);
-                    // Every step a unit; spans of a few steps; the default.
-                    for unit_flops in [1.0, 3000.0, UNIT_FLOPS] {
+                    // Every step a unit; spans of a few steps for the
+                    // products, then for the time loops too; the default.
+                    for unit_flops in [1.0, 2e4, 5e5, UNIT_FLOPS] {
                         same_run_however_paused(cfg.clone(), 9, unit_flops);
                     }
                 }
@@ -344,8 +345,8 @@ fn units_cover_every_step_once_and_stay_near_the_target() {
             .collect();
         assert_tiles(&readout, outputs, false, &what);
         assert_tiles(&readout_grad, outputs, false, &what);
-        // The products of all the units are the step's (see
-        // `NetConfig::flops_per_step`), give or take the elementwise work.
+        // The units' products are the step's (see `NetConfig::flops_per_step`),
+        // the rest of their estimate being elementwise work and overheads.
         let net = NetConfig {
             cell,
             bidirectional: bi,
@@ -358,13 +359,11 @@ fn units_cover_every_step_once_and_stay_near_the_target() {
             + plan.backward.iter().map(|u| u.flops(&shape)).sum::<f64>();
         let products = net.flops_per_step(seq_len, batch);
         assert!(total >= products, "{what}: {total:.3e} < {products:.3e}");
-        if hidden >= 32 {
-            assert!(total < 1.2 * products, "{what}: {total:.3e} vs {products:.3e}");
-        }
-        // The page's heavy model: a unit is one time step, about 4 MFLOP.
+        // The page's heavy model: a time step is a unit of its own.
         if (cell, hidden, seq_len, batch) == (CellKind::Lstm, 128, 200, 32) {
-            assert!(largest < 1.2 * UNIT_FLOPS, "{largest:.2e}");
-            assert!(plan.len() > 500, "{}", plan.len());
+            let one_step = ForwardUnit::Steps { dir: 0, steps: 0..1 }.flops(&shape);
+            assert!(largest <= one_step, "{largest:.2e} vs {one_step:.2e}");
+            assert!(plan.len() > 600, "{}", plan.len());
         }
     }
 }
