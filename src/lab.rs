@@ -3,9 +3,18 @@
 //! controls call, and the animation-frame training loop.
 //!
 //! The model itself is not reactive: it lives in a [`StoredValue`] and is
-//! touched only by the loop and the actions. Once per animation frame the
-//! loop publishes a [`Snapshot`] (the latest step's numbers and trace), which
-//! is what the status line, the loss chart and the views redraw from.
+//! touched only by the loop and the actions. The loop advances training a
+//! few work units at a time (see `state::budget`), so one step may span
+//! several frames; after a frame in which steps finished it publishes a
+//! [`Snapshot`] (the latest step's numbers and trace), which is what the
+//! status line, the loss chart and the views redraw from. A half-done step
+//! is never shown: the snapshot, step count and weights change only when a
+//! step completes.
+//!
+//! A step under way survives Pause (Play or Step finishes it); Reset, a new
+//! seed, model or lesson drops it with the old network. Learning rate,
+//! clipping and optimiser changes reach it: the update, a step's last unit,
+//! reads them.
 //!
 //! ## For the views (src/views/)
 //! `let lab = expect_context::<Lab>();` then read
@@ -19,7 +28,7 @@
 //!   (costs an eigen-decomposition: call it from a view's redraw, not per
 //!   step), `lab.with_experiment(|e| …)` for anything else read-only.
 
-use crate::state::budget::{FramePlanner, Plan};
+use crate::state::budget::FramePlanner;
 use crate::state::history::{LossHistory, RateMeter};
 use crate::state::presets::Preset;
 use crate::state::settings::Settings;
@@ -92,6 +101,9 @@ pub struct Lab {
     meter: StoredValue<RateMeter, LocalStorage>,
     /// When the previous training frame began (ms), for the adaptive budget.
     last_frame: StoredValue<Option<f64>, LocalStorage>,
+    /// Steps the Step button asked for that are not finished yet (a big
+    /// model's step takes several frames).
+    queued: StoredValue<u32, LocalStorage>,
     /// Generation of the animation-frame loop: a frame callback from an
     /// older loop sees a newer number and quietly ends.
     loop_gen: StoredValue<u64, LocalStorage>,
@@ -116,6 +128,7 @@ impl Lab {
             planner: StoredValue::new_local(FramePlanner::default()),
             meter: StoredValue::new_local(RateMeter::default()),
             last_frame: StoredValue::new_local(None),
+            queued: StoredValue::new_local(0),
             loop_gen: StoredValue::new_local(0),
         };
         provide_context(lab);
@@ -163,7 +176,8 @@ impl Lab {
     }
 
     /// Applies a change made with a control. Learning rate, clipping and
-    /// optimiser take effect at the next step; anything else rebuilds the
+    /// optimiser take effect at the next update (a step under way is
+    /// updated with them); anything else rebuilds the
     /// model with the same seed (and keeps running if it was). A change the
     /// engine refuses is undone with a notice.
     pub fn change(self, edit: impl FnOnce(&mut Settings)) {
@@ -225,6 +239,7 @@ impl Lab {
     /// [`Lab::reset`] with the experiment already built from the settings.
     fn rebuild(self, built: Option<Experiment>, keep_running: bool) {
         self.stop_loop();
+        self.queued.set_value(0);
         let settings = self.settings.get_untracked();
         let mut experiment = match built.map_or_else(|| settings.build(), Ok) {
             Ok(e) => e,
@@ -269,12 +284,15 @@ impl Lab {
         match self.run.get_untracked() {
             RunState::Running | RunState::Diverged => {}
             RunState::Idle | RunState::Paused => {
+                self.queued.set_value(0);
                 self.run.set(RunState::Running);
                 self.start_loop();
             }
         }
     }
 
+    /// Stops training between two work units; a step under way is kept and
+    /// finished by Play or Step.
     pub fn pause(self) {
         if self.run.get_untracked() == RunState::Running {
             self.stop_loop();
@@ -282,34 +300,22 @@ impl Lab {
         }
     }
 
-    /// One training step, with its trace; pauses a running loop.
+    /// One training step, with its trace; pauses a running loop. A step left
+    /// under way by Pause is the one finished (with a trace if the loop
+    /// began it with one, as it does a step that spans frames). What fits in
+    /// a frame's budget runs at once, so a small model's step is done when
+    /// the click returns; a big model's goes on over the next frames, the
+    /// page answering meanwhile.
     pub fn step(self) {
         if self.run.get_untracked() == RunState::Diverged {
             return;
         }
         self.stop_loop();
         self.run.set(RunState::Paused);
-        let start = browser::now_ms();
-        let result = self
-            .experiment
-            .try_update_value(|e| e.as_mut().map(|e| e.step(true)))
-            .flatten();
-        let mut losses = Vec::new();
-        let mut latest = None;
-        let diverged = match result {
-            Some(Ok(report)) => {
-                losses.push((report.step, report.loss));
-                latest = Some(report);
-                None
-            }
-            Some(Err(StepError::Diverged(d))) => Some(d),
-            Some(Err(StepError::Invalid(e))) => {
-                self.invalid(e);
-                return;
-            }
-            None => None,
-        };
-        self.publish(start, losses, latest, diverged);
+        self.queued.update_value(|q| *q += 1);
+        if self.train(browser::now_ms()) {
+            self.start_loop();
+        }
     }
 
     /// Reads the experiment (for views that need more than the snapshot).
@@ -329,6 +335,7 @@ impl Lab {
 
     fn invalid(self, e: rnn_core::Error) {
         self.stop_loop();
+        self.queued.set_value(0);
         self.run.set(RunState::Paused);
         self.notices.update(|n| {
             n.push(Notice {
@@ -338,8 +345,9 @@ impl Lab {
         });
     }
 
-    /// Moves one frame's results into the signals: the only place the loop
-    /// touches reactive state, so the page redraws once per frame.
+    /// Moves one frame's finished steps into the signals: the only place the
+    /// loop touches reactive state, so the page redraws at most once per
+    /// frame, and only when a step finished.
     fn publish(
         self,
         now: f64,
@@ -347,6 +355,9 @@ impl Lab {
         latest: Option<StepReport>,
         diverged: Option<Divergence>,
     ) {
+        if losses.is_empty() && latest.is_none() && diverged.is_none() {
+            return;
+        }
         if !losses.is_empty() {
             self.history.update(|h| {
                 for (step, loss) in losses {
@@ -375,6 +386,7 @@ impl Lab {
         }
         if let Some(d) = diverged {
             self.stop_loop();
+            self.queued.set_value(0);
             self.divergence.set(Some(d));
             self.run.set(RunState::Diverged);
         }
@@ -395,11 +407,16 @@ impl Lab {
         self.loop_gen.try_update_value(|g| *g += 1);
     }
 
-    /// One animation frame of training: as many steps as fit in the budget
-    /// (see `state::budget`), then one publish, then the next frame.
+    /// Whether the loop has work: training, or steps the Step button asked
+    /// for.
+    fn wants_work(self) -> bool {
+        self.run.get_untracked() == RunState::Running || self.queued.try_get_value().unwrap_or(0) > 0
+    }
+
+    /// One animation frame: the frame's share of training, then the next
+    /// frame if there is more to do.
     fn frame(self, generation: u64) {
-        if self.loop_gen.try_get_value() != Some(generation) || self.run.get_untracked() != RunState::Running
-        {
+        if self.loop_gen.try_get_value() != Some(generation) || !self.wants_work() {
             return;
         }
         let start = browser::now_ms();
@@ -407,49 +424,90 @@ impl Lab {
             self.planner.update_value(|p| p.frame_interval(start - previous));
         }
         self.last_frame.set_value(Some(start));
-        let mut steps = 0u32;
+        if self.train(start) {
+            browser::request_frame(move || self.frame(generation));
+        }
+    }
+
+    /// Runs work units until the frame's budget is used (at least one; see
+    /// `state::budget`), beginning steps while training runs or the Step
+    /// button has asked for them, then publishes the steps that finished.
+    /// Returns whether there is more to do in the next frame.
+    fn train(self, start: f64) -> bool {
+        let running = self.run.get_untracked() == RunState::Running;
+        let Some(mut planner) = self.planner.try_get_value() else {
+            return false;
+        };
+        let mut queued = self.queued.try_get_value().unwrap_or(0);
+        let mut units = 0u32;
+        let mut last = start;
         let mut losses = Vec::new();
         let mut latest: Option<StepReport> = None;
         let mut traced = None;
         let mut diverged = None;
-        let mut last_end = start;
-        loop {
-            let plan = self.planner.with_value(|p| p.next(last_end - start, steps));
-            let Plan::Step { trace } = plan else { break };
-            let result = self
-                .experiment
-                .try_update_value(|e| e.as_mut().map(|e| e.step(trace)))
-                .flatten();
-            let end = browser::now_ms();
-            self.planner.update_value(|p| p.record(end - last_end));
-            last_end = end;
-            steps += 1;
-            match result {
-                Some(Ok(mut report)) => {
-                    losses.push((report.step, report.loss));
-                    if let Some(t) = report.trace.take() {
-                        traced = Some(t);
+        let mut refused = None;
+        self.experiment.try_update_value(|e| {
+            let Some(e) = e.as_mut() else { return };
+            loop {
+                if !e.step_in_progress() {
+                    let wanted = running || queued > 0;
+                    if !wanted || (units > 0 && !planner.more(last - start, units)) {
+                        break;
                     }
-                    latest = Some(report);
+                    // The Step button's step always shows its trace.
+                    let trace = !running || planner.trace_next_step(last - start);
+                    if let Err(err) = e.begin_step(trace) {
+                        refused = Some(err);
+                        break;
+                    }
                 }
-                Some(Err(StepError::Diverged(d))) => {
-                    diverged = Some(d);
-                    break;
+                let mut more = || {
+                    let now = browser::now_ms();
+                    planner.record_unit(now - last);
+                    last = now;
+                    units += 1;
+                    planner.more(now - start, units)
+                };
+                let Some(result) = e.advance(&mut more) else { break };
+                // The last unit of a step reports instead of asking `more`.
+                let now = browser::now_ms();
+                planner.record_unit(now - last);
+                planner.step_done();
+                last = now;
+                units += 1;
+                if !running {
+                    queued = queued.saturating_sub(1);
                 }
-                Some(Err(StepError::Invalid(e))) => {
-                    self.invalid(e);
-                    return;
+                match result {
+                    Ok(mut report) => {
+                        losses.push((report.step, report.loss));
+                        if let Some(t) = report.trace.take() {
+                            traced = Some(t);
+                        }
+                        latest = Some(report);
+                    }
+                    Err(err) => {
+                        refused = Some(err);
+                        break;
+                    }
                 }
-                None => return,
             }
+        });
+        self.planner.try_set_value(planner);
+        self.queued.try_set_value(queued);
+        match refused {
+            Some(StepError::Invalid(e)) => {
+                self.invalid(e);
+                return false;
+            }
+            Some(StepError::Diverged(d)) => diverged = Some(d),
+            None => {}
         }
         if let Some(l) = latest.as_mut() {
             l.trace = traced;
         }
-        self.publish(last_end, losses, latest, diverged);
-        if self.run.get_untracked() == RunState::Running {
-            browser::request_frame(move || self.frame(generation));
-        }
+        self.publish(last, losses, latest, diverged);
+        self.wants_work() && self.run.get_untracked() != RunState::Diverged
     }
 }
 

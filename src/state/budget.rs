@@ -1,4 +1,4 @@
-//! How many training steps fit in one animation frame.
+//! How much training fits in one animation frame.
 //!
 //! Training runs on the main thread inside `requestAnimationFrame`, with a
 //! time budget per frame rather than in a web worker. Why: the views read the
@@ -8,9 +8,16 @@
 //! the spectrum views. At 60 Hz a frame is 16.7 ms; training takes at most
 //! [`FramePlanner::budget_ms`] of it (at most 8 ms), leaving the rest to
 //! the chart, the views and the browser, so the page keeps drawing at 60
-//! frames per second. At least one step is taken per frame, so a model whose
-//! single step is slower than the budget still trains (at one step a frame,
-//! with the page as responsive as that step allows).
+//! frames per second.
+//!
+//! The budget is spent in work units, not whole steps: the engine cuts each
+//! training step into units of about 0.25 ms (`rnn_core::schedule`), and a
+//! frame runs units until the budget is used, at least one per frame. A
+//! small model finishes many steps a frame; a big one (up to ~0.3 s a step)
+//! spreads each step over several frames, so the page answers a click
+//! within a frame whatever the model. The cut depends on the model's shape
+//! alone, never on timing, so how the units fall into frames never changes
+//! the numbers: a copied link reproduces a run exactly.
 //!
 //! The budget adapts to what else the page draws: after a frame that missed
 //! the display's refresh (an interval over 20 ms) it shrinks by 1 ms, after
@@ -18,9 +25,11 @@
 //! [`MAX_BUDGET_MS`]. Idle time never shrinks it, so with light views training
 //! keeps the full 8 ms; with heavy ones it gives way to the drawing.
 //!
-//! Only the last step of a frame records a trace (the views show one per
-//! frame), so the planner predicts which step will be the last from a running
-//! average of step times.
+//! The views show one trace per frame, so only the step that ends a frame
+//! needs to record one. Whether a step records is decided when it begins
+//! (recording happens during its backward pass): from a running average of
+//! a step's work, a step predicted to be the frame's last, or to span
+//! frames, records its trace.
 
 pub const MAX_BUDGET_MS: f64 = 8.0;
 pub const MIN_BUDGET_MS: f64 = 2.0;
@@ -30,50 +39,64 @@ const LATE_FRAME_MS: f64 = 20.0;
 #[derive(Clone, Debug)]
 pub struct FramePlanner {
     pub budget_ms: f64,
-    /// Exponential moving average of one step's duration.
+    /// Exponential moving average of one work unit's duration.
+    avg_unit_ms: Option<f64>,
+    /// Exponential moving average of one step's work: its units' durations
+    /// added up, over however many frames it took.
     avg_step_ms: Option<f64>,
-}
-
-/// What to do next within a frame.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Plan {
-    /// Take a step; record its trace if it is predicted to be the last.
-    Step {
-        trace: bool,
-    },
-    Stop,
+    /// Work done so far on the step under way.
+    step_ms: f64,
 }
 
 impl Default for FramePlanner {
     fn default() -> Self {
         FramePlanner {
             budget_ms: MAX_BUDGET_MS,
+            avg_unit_ms: None,
             avg_step_ms: None,
+            step_ms: 0.0,
         }
     }
 }
 
+/// Folds `sample` into a moving average that weighs the last few samples.
+fn average(avg: Option<f64>, sample: f64) -> f64 {
+    match avg {
+        None => sample,
+        Some(a) => 0.8 * a + 0.2 * sample,
+    }
+}
+
 impl FramePlanner {
-    /// `elapsed_ms` since the frame's training began, `steps` taken so far.
-    pub fn next(&self, elapsed_ms: f64, steps: u32) -> Plan {
-        let avg = self.avg_step_ms.unwrap_or(self.budget_ms);
-        if steps > 0 && elapsed_ms + avg > self.budget_ms {
-            return Plan::Stop;
-        }
-        // Trace this step if the one after it would not fit.
-        let trace = elapsed_ms + 2.0 * avg > self.budget_ms;
-        Plan::Step { trace }
+    /// Whether to run another unit, `elapsed_ms` since the frame's training
+    /// began with `units` run so far: always the first, then while the next
+    /// is predicted to fit.
+    pub fn more(&self, elapsed_ms: f64, units: u32) -> bool {
+        let avg = self.avg_unit_ms.unwrap_or(self.budget_ms);
+        units == 0 || elapsed_ms + avg <= self.budget_ms
     }
 
-    /// Feeds back how long a step took.
-    pub fn record(&mut self, step_ms: f64) {
-        if !step_ms.is_finite() || step_ms < 0.0 {
+    /// Whether a step begun `elapsed_ms` into the frame should record its
+    /// trace: when the step after it would not fit, it is the frame's last
+    /// (or it spans frames, which implies that).
+    pub fn trace_next_step(&self, elapsed_ms: f64) -> bool {
+        let avg = self.avg_step_ms.unwrap_or(self.budget_ms);
+        elapsed_ms + 2.0 * avg > self.budget_ms
+    }
+
+    /// Feeds back how long a unit took.
+    pub fn record_unit(&mut self, unit_ms: f64) {
+        if !unit_ms.is_finite() || unit_ms < 0.0 {
             return;
         }
-        self.avg_step_ms = Some(match self.avg_step_ms {
-            None => step_ms,
-            Some(a) => 0.8 * a + 0.2 * step_ms,
-        });
+        self.avg_unit_ms = Some(average(self.avg_unit_ms, unit_ms));
+        self.step_ms += unit_ms;
+    }
+
+    /// The step under way is done: its work feeds the step average.
+    pub fn step_done(&mut self) {
+        self.avg_step_ms = Some(average(self.avg_step_ms, self.step_ms));
+        self.step_ms = 0.0;
     }
 
     /// Feeds back the time since the previous frame began.
@@ -98,25 +121,114 @@ impl FramePlanner {
 mod tests {
     use super::*;
 
-    /// Simulates frames with a fixed step duration.
-    fn frame(p: &mut FramePlanner, step_ms: f64) -> (u32, u32) {
-        let (mut steps, mut traced, mut t) = (0, 0, 0.0);
-        while let Plan::Step { trace } = p.next(t, steps) {
-            t += step_ms;
-            p.record(step_ms);
-            steps += 1;
-            traced += trace as u32;
+    /// A model whose steps are `units_per_step` units of `unit_ms` each,
+    /// trained frame after frame the way the lab does it.
+    struct Sim {
+        units_per_step: u32,
+        unit_ms: f64,
+        /// Units left of the step under way, and whether it records.
+        left: Option<(u32, bool)>,
+    }
+
+    /// What one frame did.
+    #[derive(Debug, PartialEq)]
+    struct Frame {
+        ms: f64,
+        units: u32,
+        steps_done: u32,
+        traced_done: u32,
+        /// Whether the frame ended with a step under way, and if so
+        /// whether that step records its trace.
+        left_half_done: Option<bool>,
+    }
+
+    impl Sim {
+        fn new(units_per_step: u32, unit_ms: f64) -> Self {
+            Sim {
+                units_per_step,
+                unit_ms,
+                left: None,
+            }
         }
-        (steps, traced)
+
+        fn frame(&mut self, p: &mut FramePlanner) -> Frame {
+            let (mut t, mut units, mut steps_done, mut traced_done) = (0.0, 0, 0, 0);
+            loop {
+                if self.left.is_none() {
+                    if !p.more(t, units) {
+                        break;
+                    }
+                    self.left = Some((self.units_per_step, p.trace_next_step(t)));
+                }
+                let (left, trace) = self.left.as_mut().unwrap();
+                t += self.unit_ms;
+                units += 1;
+                p.record_unit(self.unit_ms);
+                *left -= 1;
+                if *left == 0 {
+                    p.step_done();
+                    steps_done += 1;
+                    traced_done += *trace as u32;
+                    self.left = None;
+                }
+                if !p.more(t, units) {
+                    break;
+                }
+            }
+            Frame {
+                ms: t,
+                units,
+                steps_done,
+                traced_done,
+                left_half_done: self.left.map(|(_, trace)| trace),
+            }
+        }
     }
 
     #[test]
-    fn fills_the_budget_and_traces_once() {
+    fn small_steps_fill_the_budget_and_the_last_one_traces() {
         let mut p = FramePlanner::default();
-        frame(&mut p, 0.5);
-        let (steps, traced) = frame(&mut p, 0.5);
-        assert_eq!(steps, 16);
-        assert_eq!(traced, 1);
+        let mut sim = Sim::new(4, 0.125);
+        sim.frame(&mut p);
+        for _ in 0..5 {
+            let f = sim.frame(&mut p);
+            assert!(f.ms <= MAX_BUDGET_MS, "{f:?}");
+            assert!(f.steps_done >= 14, "{f:?}");
+            // The frame's last finished step traced, or the step it left
+            // half done does and finishes early next frame.
+            assert!(f.traced_done >= 1 || f.left_half_done == Some(true), "{f:?}");
+            assert!(f.traced_done <= 2, "{f:?}");
+        }
+    }
+
+    #[test]
+    fn a_step_longer_than_a_frame_is_spread_over_frames_and_traces() {
+        let mut p = FramePlanner::default();
+        // 150 ms of work in 0.25 ms units: the heavy model.
+        let mut sim = Sim::new(600, 0.25);
+        let mut done = 0;
+        let mut frames = 0;
+        while done < 3 {
+            let f = sim.frame(&mut p);
+            frames += 1;
+            // Never longer than the budget: the page keeps answering.
+            assert!(f.ms <= MAX_BUDGET_MS, "{f:?}");
+            assert!(f.units >= 1);
+            done += f.steps_done;
+            assert_eq!(f.traced_done, f.steps_done, "every spanning step traces");
+        }
+        assert!(frames >= 3 * 150 / 8, "{frames} frames");
+        assert!(p.avg_step_ms().unwrap() > 100.0);
+    }
+
+    #[test]
+    fn always_one_unit_even_when_a_unit_is_slow() {
+        let mut p = FramePlanner::default();
+        let mut sim = Sim::new(2, 40.0);
+        for _ in 0..4 {
+            let f = sim.frame(&mut p);
+            assert_eq!(f.units, 1, "{f:?}");
+        }
     }
 
     #[test]
@@ -135,13 +247,5 @@ mod tests {
             p.frame_interval(if i % 10 == 0 { 50.0 } else { 16.7 });
         }
         assert!(p.budget_ms >= MAX_BUDGET_MS - 1.0);
-    }
-
-    #[test]
-    fn always_one_step_even_when_slow() {
-        let mut p = FramePlanner::default();
-        for _ in 0..3 {
-            assert_eq!(frame(&mut p, 40.0), (1, 1));
-        }
     }
 }

@@ -9,6 +9,7 @@ use divan::counter::ItemsCount;
 use divan::Bencher;
 use rnn_core::benchmark::{flops_per_step, setup, SHAPES};
 use rnn_core::CellKind;
+use std::time::Instant;
 
 fn main() {
     println!("MFLOP per training step (matrix products only):");
@@ -21,7 +22,35 @@ fn main() {
             );
         }
     }
+    unit_times();
     divan::main();
+}
+
+/// How long the work units of the heaviest shape take, traced as the page
+/// traces a step that spans frames: the page advances a step unit by unit,
+/// so the longest unit bounds how far a frame can overrun its budget.
+fn unit_times() {
+    let (mut trainer, batch) = setup(CellKind::Lstm, 128, 200);
+    trainer.step(&batch, Some(0)).unwrap();
+    let mut times = Vec::new();
+    trainer.begin_step(batch, Some(0)).unwrap();
+    loop {
+        let start = Instant::now();
+        let done = trainer.advance(&mut || false).is_some();
+        times.push(start.elapsed().as_secs_f64() * 1e3);
+        if done {
+            break;
+        }
+    }
+    let total: f64 = times.iter().sum();
+    times.sort_by(f64::total_cmp);
+    println!(
+        "Work units of one traced lstm H128 T200 step: {} units, median {:.3} ms, longest {:.3} ms, total {:.1} ms",
+        times.len(),
+        times[times.len() / 2],
+        times[times.len() - 1],
+        total
+    );
 }
 
 fn run(bencher: Bencher, cell: CellKind, (hidden, seq_len): (usize, usize)) {

@@ -22,7 +22,8 @@ pub const MAX_BATCH: usize = 512;
 /// WebAssembly is an abort, not a message.
 pub const MAX_WORKSPACE_SCALARS: f64 = 64.0 * 1024.0 * 1024.0;
 /// At most this much arithmetic per training step (about a second in the
-/// browser): one step cannot be split across animation frames.
+/// browser): a step is spread over animation frames, but a run should still
+/// show progress every second or so.
 pub const MAX_FLOPS_PER_STEP: f64 = 2e10;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -96,6 +97,8 @@ pub struct Experiment {
     data: Rng,
     /// The batch of the last step or probe (for scoring).
     last_batch: Option<Batch<f64>>,
+    /// The batch of the step under way (it becomes `last_batch` when done).
+    pending_batch: Option<Batch<f64>>,
 }
 
 impl Experiment {
@@ -137,6 +140,7 @@ impl Experiment {
             trainer,
             data,
             last_batch: None,
+            pending_batch: None,
         })
     }
 
@@ -156,7 +160,8 @@ impl Experiment {
         self.trainer.steps_done()
     }
 
-    /// Learning rate, clipping and optimiser take effect at the next step.
+    /// Learning rate, clipping and optimiser take effect at the next update:
+    /// a step under way is updated with them.
     pub fn set_train_config(&mut self, train: TrainConfig) -> Result<(), Error> {
         self.trainer.set_config(train)?;
         self.config.train = train;
@@ -164,17 +169,51 @@ impl Experiment {
     }
 
     /// One training step on a fresh batch. With `trace`, the report carries
-    /// the trace of example 0.
+    /// the trace of example 0. The same units as `begin_step` and `advance`,
+    /// all at once.
     pub fn step(&mut self, trace: bool) -> Result<StepReport, StepError> {
+        self.begin_step(trace)?;
+        loop {
+            if let Some(report) = self.advance(&mut || true) {
+                return report;
+            }
+        }
+    }
+
+    /// Begins a training step on a fresh batch (abandoning a step under way),
+    /// to be carried out by `advance`. With `trace`, its report will carry
+    /// the trace of example 0.
+    pub fn begin_step(&mut self, trace: bool) -> Result<(), StepError> {
         let batch = self.task.batch(&mut self.data, self.config.batch_size);
-        let report = self.trainer.step(&batch.cast(), trace.then_some(0));
-        self.last_batch = Some(batch);
-        report
+        let begun = self.trainer.begin_step(batch.cast(), trace.then_some(0));
+        self.pending_batch = Some(batch);
+        if begun.is_err() {
+            self.last_batch = self.pending_batch.take();
+        }
+        begun
+    }
+
+    /// Runs units of the step under way: one, then more while `more()` says
+    /// so. The report once the step is done; `None` while units remain (or
+    /// when no step was begun). Weights and steps done change only then.
+    pub fn advance(&mut self, more: &mut dyn FnMut() -> bool) -> Option<Result<StepReport, StepError>> {
+        let report = self.trainer.advance(more)?;
+        self.last_batch = self.pending_batch.take();
+        Some(report)
+    }
+
+    /// Whether a step begun with `begin_step` is waiting to be finished.
+    pub fn step_in_progress(&self) -> bool {
+        self.trainer.step_in_progress()
     }
 
     /// Loss, gradients (clipped as training would) and trace on a fresh batch,
     /// without changing any weight: what the network looks like right now.
+    /// It needs the buffers a step under way works in, so it abandons that
+    /// step.
     pub fn probe(&mut self, trace: bool) -> Result<StepReport, StepError> {
+        self.trainer.abandon_step();
+        self.pending_batch = None;
         let batch = self.task.batch(&mut self.data, self.config.batch_size);
         let net = &mut self.trainer.net;
         let loss = net.forward(&batch.cast()).map_err(StepError::Invalid)?;

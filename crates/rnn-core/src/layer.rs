@@ -4,10 +4,15 @@
 //! Layout. A batch of B sequences of length T is one matrix with T·B
 //! columns: block p (columns p·B .. p·B+B) holds time step p of every
 //! example, so a column is one example at one step. This lets the input
-//! product U·X and the weight gradients ∂L/∂U, ∂L/∂W be one large matrix
-//! product each, leaving only W·h_{t−1} and Wᵀ·δ_t inside the time loop.
-//! All buffers live in a workspace that is reused across training steps, so
-//! the time loop allocates nothing.
+//! product U·X and the weight gradients ∂L/∂U, ∂L/∂W be large matrix
+//! products over many steps at once, leaving only W·h_{t−1} and Wᵀ·δ_t
+//! inside the time loop. All buffers live in a workspace that is reused
+//! across training steps, so the time loop allocates nothing.
+//!
+//! Every pass works on a span of time steps, so that a training step can be
+//! cut into small units (see `schedule`): `start_forward`, then `inputs` and
+//! `forward_steps` over spans in order; `start_backward`, then
+//! `backward_steps` over spans last first, and `gradients` over spans.
 //!
 //! "Processing order": a backward-direction layer is fed the sequence
 //! reversed; everything here is indexed in the order the layer saw it, and
@@ -17,7 +22,8 @@ use crate::activation::{sigmoid, Activation};
 use crate::cell::CellKind;
 use crate::param::Param;
 use crate::real::{flush_subnormals, norm_f64, Real};
-use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut};
+use nalgebra::{DMatrix, DMatrixView, DMatrixViewMut, Dyn};
+use std::ops::Range;
 
 /// What the backward pass records for the trace, per processing step, for
 /// one chosen example.
@@ -53,18 +59,16 @@ pub struct Layer<T: Real> {
 struct Workspace<T: Real> {
     steps: usize,
     batch: usize,
+    /// Whether this layer reads the sequence last step first.
+    reverse: bool,
     /// I × TB, inputs in processing order.
     x: DMatrix<T>,
-    /// TB × I, its transpose (for ∂L/∂U).
-    x_t: DMatrix<T>,
     /// G·H × TB, pre-activations of every gate.
     pre: DMatrix<T>,
     /// G·H × TB, gate values after their nonlinearity (LSTM, GRU).
     act: DMatrix<T>,
     /// H × (T+1)B, h_0 (zeros) then every step's state.
     hs: DMatrix<T>,
-    /// TB × H, transpose of h_0..h_{T−1} (for ∂L/∂W).
-    hs_t: DMatrix<T>,
     /// LSTM: H × (T+1)B cell states, and H × TB tanh(c_t).
     cs: DMatrix<T>,
     tanh_c: DMatrix<T>,
@@ -84,6 +88,13 @@ struct Workspace<T: Real> {
     dh: DMatrix<T>,
     carry: DMatrix<T>,
     dc: DMatrix<T>,
+    /// B × B Gram matrices of δ_p and h_{p−1}, B × G·H and B × H transposes
+    /// of them, or their G·H × H outer product (trace only).
+    gram_d: DMatrix<T>,
+    gram_h: DMatrix<T>,
+    d_t: DMatrix<T>,
+    h_t: DMatrix<T>,
+    outer: DMatrix<T>,
 }
 
 fn resize<T: Real>(m: &mut DMatrix<T>, r: usize, c: usize) {
@@ -99,10 +110,8 @@ impl<T: Real> Workspace<T> {
         self.steps = steps;
         self.batch = batch;
         resize(&mut self.x, input, tb);
-        resize(&mut self.x_t, tb, input);
         resize(&mut self.pre, gh, tb);
         resize(&mut self.hs, hidden, tb + batch);
-        resize(&mut self.hs_t, tb, hidden);
         resize(&mut self.w_t, hidden, gh);
         resize(&mut self.delta_x, gh, tb);
         resize(&mut self.dh, hidden, batch);
@@ -137,6 +146,21 @@ fn slice<T: Real>(m: &DMatrix<T>, p: usize, batch: usize) -> &[T] {
 fn slice_mut<T: Real>(m: &mut DMatrix<T>, p: usize, batch: usize) -> &mut [T] {
     let n = m.nrows() * batch;
     &mut m.as_mut_slice()[p * n..(p + 1) * n]
+}
+
+/// Columns `cols` of `m`, transposed, as a view: no copy, because the blocked
+/// product kernel packs its operands anyway and reads any strides. Only for
+/// the right operand of `gemm`: nalgebra's fallback for small matrices
+/// (a side ≤ 5) walks a strided *left* operand past its end.
+pub(crate) fn columns_t<T: Real>(m: &DMatrix<T>, cols: Range<usize>) -> DMatrixView<'_, T, Dyn, Dyn> {
+    let r = m.nrows();
+    let data = &m.as_slice()[cols.start * r..cols.end * r];
+    DMatrixView::from_slice_with_strides(data, cols.len(), r, r, 1)
+}
+
+/// Blocks `steps` of `m` (steps of every example), transposed.
+fn blocks_t<T: Real>(m: &DMatrix<T>, steps: Range<usize>, batch: usize) -> DMatrixView<'_, T, Dyn, Dyn> {
+    columns_t(m, steps.start * batch..steps.end * batch)
 }
 
 /// Blocks p (read) and p+1 (write) of a state matrix such as `hs` or `cs`.
@@ -190,33 +214,49 @@ impl<T: Real> Layer<T> {
         }
     }
 
-    /// Runs the layer over `inputs` (I × T·B, real time order), reversed when
-    /// `reverse` is set. States are kept for `backward` and for the trace.
-    pub fn forward(&mut self, inputs: &DMatrix<T>, steps: usize, batch: usize, reverse: bool) {
-        let (kind, hidden) = (self.kind, self.hidden);
+    /// Prepares a forward pass over `steps` steps of `batch` examples, read
+    /// last step first when `reverse`: sizes the buffers, h_0 = c_0 = 0.
+    pub fn start_forward(&mut self, steps: usize, batch: usize, reverse: bool) {
         let ws = &mut self.ws;
-        ws.ensure(kind, self.input, hidden, steps, batch);
-        if reverse {
-            for p in 0..steps {
-                block_mut(&mut ws.x, p, batch).copy_from(&block(inputs, steps - 1 - p, batch));
-            }
-        } else {
-            ws.x.copy_from(inputs);
+        ws.ensure(self.kind, self.input, self.hidden, steps, batch);
+        ws.reverse = reverse;
+        block_mut(&mut ws.hs, 0, batch).fill(T::zero());
+        if self.kind == CellKind::Lstm {
+            block_mut(&mut ws.cs, 0, batch).fill(T::zero());
         }
-        // The input half of every pre-activation, all steps at once: U·X + b.
-        ws.pre.gemm(T::one(), &self.u.value, &ws.x, T::zero());
+    }
+
+    /// The input half of the pre-activations for processing steps `steps`,
+    /// many steps in one product: a_t = U x_t + b (+ W h_{t−1} later).
+    /// `inputs` is I × T·B in real time order.
+    pub fn inputs(&mut self, inputs: &DMatrix<T>, steps: Range<usize>) {
+        let ws = &mut self.ws;
+        let (batch, last) = (ws.batch, ws.steps - 1);
+        for p in steps.clone() {
+            let t = if ws.reverse { last - p } else { p };
+            block_mut(&mut ws.x, p, batch).copy_from(&block(inputs, t, batch));
+        }
+        let cols = steps.start * batch..steps.end * batch;
+        ws.pre.columns_mut(cols.start, cols.len()).gemm(
+            T::one(),
+            &self.u.value,
+            &ws.x.columns(cols.start, cols.len()),
+            T::zero(),
+        );
         let b = self.b.value.as_slice();
-        for col in ws.pre.as_mut_slice().chunks_exact_mut(b.len()) {
+        let pre = &mut ws.pre.as_mut_slice()[cols.start * b.len()..cols.end * b.len()];
+        for col in pre.chunks_exact_mut(b.len()) {
             for (v, bi) in col.iter_mut().zip(b) {
                 *v += *bi;
             }
         }
-        block_mut(&mut ws.hs, 0, batch).fill(T::zero());
-        if kind == CellKind::Lstm {
-            block_mut(&mut ws.cs, 0, batch).fill(T::zero());
-        }
-        for p in 0..steps {
-            match kind {
+    }
+
+    /// The recurrence over processing steps `steps` (in order, after
+    /// `inputs` for them and `forward_steps` for every earlier step).
+    pub fn forward_steps(&mut self, steps: Range<usize>) {
+        for p in steps {
+            match self.kind {
                 CellKind::Rnn => self.rnn_forward(p),
                 CellKind::Lstm => self.lstm_forward(p),
                 CellKind::Gru => self.gru_forward(p),
@@ -405,37 +445,65 @@ impl<T: Real> Layer<T> {
         flushed
     }
 
-    /// Backpropagation through time. `dh_out` (H × T·B, processing order) is
-    /// ∂L/∂h_t arriving from the readout. Fills every parameter's `grad`.
-    /// With `truncation = Some(k)` the gradient is stopped at every k-th step
-    /// boundary, as when a training loop detaches the state every k steps.
-    pub fn backward(
-        &mut self,
-        dh_out: &DMatrix<T>,
-        truncation: Option<usize>,
-        mut record: Option<&mut LayerRecord>,
-    ) {
-        let (batch, steps, hd) = (self.ws.batch, self.ws.steps, self.hidden);
-        self.ws.carry.fill(T::zero());
-        self.ws.dc.fill(T::zero());
-        self.w.value.transpose_to(&mut self.ws.w_t);
-        if let Some(r) = record.as_deref_mut() {
+    /// Prepares backpropagation through time after a full forward pass:
+    /// nothing is carried in from beyond the last step, every gradient is
+    /// zero (the spans add their terms to it), and Wᵀ is transposed once
+    /// because the time loop's Wᵀ·δ per step is faster on a packed copy.
+    pub fn start_backward(&mut self, record: Option<&mut LayerRecord>) {
+        let ws = &mut self.ws;
+        ws.carry.fill(T::zero());
+        ws.dc.fill(T::zero());
+        self.w.value.transpose_to(&mut ws.w_t);
+        self.visit_mut(&mut |p| p.zero_grad());
+        if let Some(r) = record {
             *r = LayerRecord {
-                example: r.example.min(batch.saturating_sub(1)),
+                example: r.example.min(self.ws.batch.saturating_sub(1)),
                 ..Default::default()
             };
         }
-        for p in (0..steps).rev() {
+    }
+
+    /// Which block of the readout's ∂L/∂h reaches processing step p:
+    /// `from_readout` has a block per readout step in real time order, so
+    /// every step's (many-to-many) or only the last processed step's (many-
+    /// to-one, a single block).
+    fn readout_block(&self, from_readout: &DMatrix<T>, p: usize) -> Option<usize> {
+        let ws = &self.ws;
+        let last = ws.steps - 1;
+        if from_readout.ncols() == ws.steps * ws.batch {
+            Some(if ws.reverse { last - p } else { p })
+        } else {
+            (p == last).then_some(0)
+        }
+    }
+
+    /// Backpropagation through processing steps `steps`, last step first;
+    /// spans go last span first, after `start_backward`. `from_readout` is
+    /// ∂L/∂h arriving from the readout (see `readout_block`). With
+    /// `truncation = Some(k)` the gradient is stopped at every k-th step
+    /// boundary, as when a training loop detaches the state every k steps.
+    pub fn backward_steps(
+        &mut self,
+        from_readout: &DMatrix<T>,
+        steps: Range<usize>,
+        truncation: Option<usize>,
+        mut record: Option<&mut LayerRecord>,
+    ) {
+        let (batch, hd) = (self.ws.batch, self.hidden);
+        for p in steps.rev() {
             // Total ∂L/∂h_p: from the readout at this step plus from step p+1.
-            for ((d, o), c) in self
-                .ws
-                .dh
-                .as_mut_slice()
-                .iter_mut()
-                .zip(slice(dh_out, p, batch))
-                .zip(self.ws.carry.as_slice())
-            {
-                *d = *o + *c;
+            match self.readout_block(from_readout, p) {
+                Some(k) => {
+                    let dh = self.ws.dh.as_mut_slice();
+                    for ((d, o), c) in dh
+                        .iter_mut()
+                        .zip(slice(from_readout, k, batch))
+                        .zip(self.ws.carry.as_slice())
+                    {
+                        *d = *o + *c;
+                    }
+                }
+                None => self.ws.dh.copy_from(&self.ws.carry),
             }
             if let Some(r) = record.as_deref_mut() {
                 let e = r.example;
@@ -451,51 +519,77 @@ impl<T: Real> Layer<T> {
             flushed += flush_subnormals(self.ws.carry.as_mut_slice());
             if let Some(r) = record.as_deref_mut() {
                 r.flushed.push(flushed);
+                r.grad_w_step.push(self.grad_w_norm(p));
             }
             if matches!(truncation, Some(k) if k > 0 && p % k == 0) {
                 self.ws.carry.fill(T::zero());
                 self.ws.dc.fill(T::zero());
             }
         }
+    }
+
+    /// ‖δ_p h_{p−1}ᵀ‖_F, step p's term of ∂L/∂W, for the trace, the cheaper
+    /// of two ways. Its square is Σ_{b,b'} (δ_b·δ_b')(h_b·h_b'): two B × B
+    /// Gram matrices, 2·B²·(G·H + H) flops, instead of the G·H × H outer
+    /// product, 2·G·H·H·B — cheaper unless the batch outgrows the hidden
+    /// size. Either runs on the blocked kernel (through transposed copies:
+    /// nalgebra's `gemm_tr` is a plain loop, which made a traced step half
+    /// again as long).
+    fn grad_w_norm(&mut self, p: usize) -> f64 {
         let ws = &mut self.ws;
-        let tb = steps * batch;
-        // ∂L/∂U = Σ_t δ_t x_tᵀ and ∂L/∂b = Σ_t δ_t, over every step and example.
-        ws.x.transpose_to(&mut ws.x_t);
-        self.u.grad.gemm(T::one(), &ws.delta_x, &ws.x_t, T::zero());
-        row_sums(&ws.delta_x, &mut self.b.grad);
-        // ∂L/∂W = Σ_t δ_t h_{t−1}ᵀ.
-        ws.hs.columns(0, tb).transpose_to(&mut ws.hs_t);
-        let delta_w = if self.kind == CellKind::Gru {
-            &ws.delta_h
-        } else {
-            &ws.delta_x
-        };
-        self.w.grad.gemm(T::one(), delta_w, &ws.hs_t, T::zero());
-        if let Some(b_hn) = &mut self.b_hn {
-            // ∂L/∂b_hn = Σ_t da_n ⊙ r: the n-rows of delta_h.
-            let n_rows = ws.delta_h.rows(2 * hd, hd).column_sum();
-            b_hn.grad.copy_from(&n_rows);
+        let batch = ws.batch;
+        let d = block(delta_w(self.kind, &ws.delta_x, &ws.delta_h), p, batch);
+        let h = block(&ws.hs, p, batch);
+        let (gh, hd) = (d.nrows(), h.nrows());
+        resize(&mut ws.h_t, batch, hd);
+        h.transpose_to(&mut ws.h_t);
+        if batch * (gh + hd) > gh * hd {
+            resize(&mut ws.outer, gh, hd);
+            ws.outer.gemm(T::one(), &d, &ws.h_t, T::zero());
+            return norm_f64(ws.outer.iter().copied());
         }
-        if let Some(r) = record {
-            // ‖δ_p h_pᵀ‖_F² = Σ_{b,b'} (δ_b·δ_b')(h_b·h_b'): two B×B Gram
-            // matrices instead of a G·H × H outer product per step.
-            let mut gd = DMatrix::<T>::zeros(batch, batch);
-            let mut gh = DMatrix::<T>::zeros(batch, batch);
-            r.grad_w_step = (0..steps)
-                .rev()
-                .map(|p| {
-                    let d = block(delta_w, p, batch);
-                    let h = block(&ws.hs, p, batch);
-                    gd.gemm_tr(T::one(), &d, &d, T::zero());
-                    gh.gemm_tr(T::one(), &h, &h, T::zero());
-                    gd.iter()
-                        .zip(gh.iter())
-                        .map(|(a, b)| a.f64() * b.f64())
-                        .sum::<f64>()
-                        .max(0.0)
-                        .sqrt()
-                })
-                .collect();
+        resize(&mut ws.gram_d, batch, batch);
+        resize(&mut ws.gram_h, batch, batch);
+        resize(&mut ws.d_t, batch, gh);
+        d.transpose_to(&mut ws.d_t);
+        ws.gram_d.gemm(T::one(), &ws.d_t, &d, T::zero());
+        ws.gram_h.gemm(T::one(), &ws.h_t, &h, T::zero());
+        ws.gram_d
+            .iter()
+            .zip(ws.gram_h.iter())
+            .map(|(a, b)| a.f64() * b.f64())
+            .sum::<f64>()
+            .max(0.0)
+            .sqrt()
+    }
+
+    /// Adds processing steps `steps`' terms to the weight gradients, many
+    /// steps in one product (after `backward_steps` has covered them):
+    ///   ∂L/∂U += Σ_t δ_t x_tᵀ,  ∂L/∂b += Σ_t δ_t,  ∂L/∂W += Σ_t δ_t h_{t−1}ᵀ
+    ///   ∂L/∂b_hn += Σ_t da_n ⊙ r (GRU: the n-rows of δ as seen by W).
+    pub fn gradients(&mut self, steps: Range<usize>) {
+        let (batch, hd) = (self.ws.batch, self.hidden);
+        let cols = steps.start * batch..steps.end * batch;
+        let ws = &self.ws;
+        let gh = ws.delta_x.nrows();
+        let delta_x = ws.delta_x.columns(cols.start, cols.len());
+        self.u.grad.gemm(
+            T::one(),
+            &delta_x,
+            &blocks_t(&ws.x, steps.clone(), batch),
+            T::one(),
+        );
+        add_row_sums(&ws.delta_x, cols.clone(), 0..gh, &mut self.b.grad);
+        // hs block p is h_{p−1}, the state step p started from.
+        let delta_w = delta_w(self.kind, &ws.delta_x, &ws.delta_h);
+        self.w.grad.gemm(
+            T::one(),
+            &delta_w.columns(cols.start, cols.len()),
+            &blocks_t(&ws.hs, steps, batch),
+            T::one(),
+        );
+        if let Some(b_hn) = &mut self.b_hn {
+            add_row_sums(delta_w, cols, 2 * hd..3 * hd, &mut b_hn.grad);
         }
     }
 
@@ -515,6 +609,12 @@ impl<T: Real> Layer<T> {
     /// All states h_1..h_T as one H × T·B matrix (processing order).
     pub fn states(&self) -> DMatrixView<'_, T> {
         self.ws.hs.columns(self.ws.batch, self.ws.steps * self.ws.batch)
+    }
+
+    /// The states that processing steps `steps` produced, transposed
+    /// (their B·|steps| × H view, for ∂L/∂V).
+    pub fn states_t(&self, steps: Range<usize>) -> DMatrixView<'_, T, Dyn, Dyn> {
+        blocks_t(&self.ws.hs, steps.start + 1..steps.end + 1, self.ws.batch)
     }
 
     /// One example's column at processing step p of an internal buffer.
@@ -548,13 +648,22 @@ pub(crate) enum Buffer {
     Input,
 }
 
-/// out = Σ over columns of m (an n × 1 result).
-fn row_sums<T: Real>(m: &DMatrix<T>, out: &mut DMatrix<T>) {
-    out.fill(T::zero());
+/// δ as seen by W: the GRU's n-rows carry the extra factor r (`delta_h`).
+fn delta_w<'a, T: Real>(kind: CellKind, delta_x: &'a DMatrix<T>, delta_h: &'a DMatrix<T>) -> &'a DMatrix<T> {
+    if kind == CellKind::Gru {
+        delta_h
+    } else {
+        delta_x
+    }
+}
+
+/// out += Σ over columns `cols` of rows `rows` of m (out is |rows| × 1), on
+/// plain slices so that the compiler vectorises it.
+fn add_row_sums<T: Real>(m: &DMatrix<T>, cols: Range<usize>, rows: Range<usize>, out: &mut DMatrix<T>) {
     let n = m.nrows();
     let o = out.as_mut_slice();
-    for col in m.as_slice().chunks_exact(n) {
-        for (acc, v) in o.iter_mut().zip(col) {
+    for col in m.as_slice()[cols.start * n..cols.end * n].chunks_exact(n) {
+        for (acc, v) in o.iter_mut().zip(&col[rows.clone()]) {
             *acc += *v;
         }
     }

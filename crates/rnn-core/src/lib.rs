@@ -25,6 +25,7 @@ pub mod param;
 pub mod perceptron;
 pub mod real;
 pub mod rng;
+pub mod schedule;
 pub mod spectrum;
 pub mod tasks;
 pub mod trace;

@@ -3,6 +3,7 @@
 use crate::real::Real;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
@@ -39,6 +40,17 @@ impl<T: Real> Targets<T> {
     }
 }
 
+/// What the loss is averaged over: every output entry (MSE, `outputs` of
+/// them) or every scored column (cross-entropy).
+pub fn loss_count<T: Real>(kind: LossKind, targets: &Targets<T>, outputs: usize) -> f64 {
+    match (kind, targets) {
+        (LossKind::CrossEntropy, Targets::Classes(c)) => {
+            c.iter().filter(|c| c.is_some()).count().max(1) as f64
+        }
+        _ => outputs.max(1) as f64,
+    }
+}
+
 /// Computes the loss of outputs `y` and writes ∂L/∂y into `dy`. The loss is
 /// accumulated in f64. Shapes are checked by the caller (`Batch::validate`).
 pub fn loss_and_grad<T: Real>(
@@ -47,28 +59,46 @@ pub fn loss_and_grad<T: Real>(
     targets: &Targets<T>,
     dy: &mut DMatrix<T>,
 ) -> f64 {
+    let count = loss_count(kind, targets, y.len());
+    loss_sum_and_grad(kind, y, targets, dy, 0..y.ncols(), count) / count
+}
+
+/// The part of the loss's sum from columns `cols`, writing ∂L/∂y for them:
+/// the loss is the sum over all columns divided by `count` (see
+/// [`loss_count`]), so the readout can be done a span of columns at a time.
+pub fn loss_sum_and_grad<T: Real>(
+    kind: LossKind,
+    y: &DMatrix<T>,
+    targets: &Targets<T>,
+    dy: &mut DMatrix<T>,
+    cols: Range<usize>,
+    count: f64,
+) -> f64 {
+    let rows = y.nrows();
+    let span = cols.start * rows..cols.end * rows;
+    let (y, d) = (&y.as_slice()[span.clone()], &mut dy.as_mut_slice()[span]);
     match (kind, targets) {
         (LossKind::Mse, Targets::Values(t)) => {
             // L = (1/N) Σ (y − t)²,  ∂L/∂y = 2 (y − t) / N
-            let n = y.len().max(1) as f64;
-            let scale = T::of(2.0 / n);
+            let scale = T::of(2.0 / count);
+            let t = &t.as_slice()[cols.start * rows..cols.end * rows];
             let mut sum = 0.0;
-            for ((d, yv), tv) in dy.iter_mut().zip(y.iter()).zip(t.iter()) {
+            for ((d, yv), tv) in d.iter_mut().zip(y).zip(t) {
                 let diff = *yv - *tv;
                 sum += diff.f64() * diff.f64();
                 *d = diff * scale;
             }
-            sum / n
+            sum
         }
         (LossKind::CrossEntropy, Targets::Classes(classes)) => {
             // p = softmax(y),  L = −(1/N) Σ log p_target,  ∂L/∂y = (p − onehot) / N
-            let scored = classes.iter().filter(|c| c.is_some()).count().max(1) as f64;
-            let inv_n = T::of(1.0 / scored);
-            let rows = y.nrows();
+            let inv_n = T::of(1.0 / count);
             let mut sum = 0.0;
-            for (j, class) in classes.iter().enumerate() {
-                let col = &y.as_slice()[j * rows..(j + 1) * rows];
-                let d = &mut dy.as_mut_slice()[j * rows..(j + 1) * rows];
+            for ((class, col), d) in classes[cols]
+                .iter()
+                .zip(y.chunks_exact(rows))
+                .zip(d.chunks_exact_mut(rows))
+            {
                 let Some(class) = class else {
                     d.fill(T::zero());
                     continue;
@@ -87,12 +117,12 @@ pub fn loss_and_grad<T: Real>(
                 }
                 d[c] -= inv_n;
             }
-            sum / scored
+            sum
         }
         // Mismatched kinds are rejected by `Batch::validate`; a zero gradient
         // here is never reached in a validated run.
         _ => {
-            dy.fill(T::zero());
+            d.fill(T::zero());
             f64::NAN
         }
     }

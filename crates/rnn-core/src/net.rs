@@ -7,21 +7,26 @@
 //! its first H columns looking at the forward layer. Many-to-one reads each
 //! direction's final state, h_fwd at t = T and h_bwd at t = 1, which is where
 //! each has seen the whole sequence.
+//!
+//! A pass runs as work units (see `schedule`): `forward` and `backward` run
+//! them all, `run_forward` and `run_backward` one at a time.
 
 use crate::activation::Activation;
 use crate::batch::{Batch, Structure};
 use crate::cell::CellKind;
 use crate::init::{rescale_spectral_radius, Init};
-use crate::layer::{Buffer, Layer, LayerRecord};
-use crate::loss::{loss_and_grad, LossKind};
+use crate::layer::{columns_t, Buffer, Layer, LayerRecord};
+use crate::loss::{loss_count, loss_sum_and_grad, LossKind};
 use crate::param::{Param, Params};
 use crate::real::Real;
 use crate::rng::Rng;
+use crate::schedule::{BackwardUnit, ForwardUnit, Plan, Shape, UNIT_FLOPS};
 use crate::spectrum::{jacobian_chain, spectrum, JacobianChain, Spectrum};
 use crate::trace::{DirectionTrace, GateSeries, Trace};
 use crate::Error;
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
+use std::ops::Range;
 
 /// Largest hidden size accepted: beyond it the page would stall for seconds.
 pub const MAX_HIDDEN: usize = 1024;
@@ -138,6 +143,9 @@ pub struct RecurrentNet<T: Real> {
     pub bwd: Option<Layer<T>>,
     pub v: Param<T>,
     pub c: Param<T>,
+    /// Size of the work units a step is cut into ([`UNIT_FLOPS`]; tests
+    /// make it small to exercise many span boundaries).
+    pub unit_flops: f64,
     ws: NetWorkspace<T>,
 }
 
@@ -148,17 +156,22 @@ struct NetWorkspace<T: Real> {
     /// O × (output steps · B) readout values and ∂L/∂y.
     y: DMatrix<T>,
     dy: DMatrix<T>,
-    /// ∂L/∂h arriving from the readout, per layer, H × T·B in processing order.
+    /// ∂L/∂h arriving from the readout, per layer, H × (output steps · B),
+    /// in real time order like `y`.
     dh_fwd: DMatrix<T>,
     dh_bwd: DMatrix<T>,
-    /// The backward layer's states in real time order (many-to-many), and
-    /// ∂L/∂ of them.
+    /// The backward layer's states in real time order (many-to-many).
     h_bwd_aligned: DMatrix<T>,
-    dh_bwd_aligned: DMatrix<T>,
-    /// Transposed states (for ∂L/∂V).
-    h_t: DMatrix<T>,
+    /// Vᵀ, for ∂L/∂h = Vᵀ ∂L/∂y.
+    v_t: DMatrix<T>,
+    /// What the loss is averaged over, and the sum so far of the readout
+    /// spans done.
+    loss_count: f64,
+    loss_sum: f64,
     loss: f64,
     records: Vec<LayerRecord>,
+    /// The cut of a step into units, kept while the shape stays the same.
+    plan: Option<Plan>,
 }
 
 fn resize<T: Real>(m: &mut DMatrix<T>, r: usize, c: usize) {
@@ -189,6 +202,7 @@ impl<T: Real> RecurrentNet<T> {
             fwd,
             bwd,
             config,
+            unit_flops: UNIT_FLOPS,
             ws: NetWorkspace::default(),
         })
     }
@@ -219,126 +233,222 @@ impl<T: Real> RecurrentNet<T> {
         self.config.hidden_size
     }
 
-    /// Forward pass and loss, keeping everything backward needs.
-    pub fn forward(&mut self, batch: &Batch<T>) -> Result<f64, Error> {
+    /// Checks that `batch` fits this network.
+    pub fn check(&self, batch: &Batch<T>) -> Result<(), Error> {
         let cfg = &self.config;
         batch.validate(cfg.input_size, cfg.output_size, cfg.structure, cfg.loss)?;
-        let (steps, b, hd) = (batch.seq_len, batch.batch_size, cfg.hidden_size);
-        if steps > MAX_SEQ_LEN {
+        if batch.seq_len > MAX_SEQ_LEN {
             return Err(Error::Invalid(format!(
                 "sequence length must be at most {MAX_SEQ_LEN}"
             )));
         }
-        let out_cols = cfg.structure.output_steps(steps) * b;
-        let many = cfg.structure == Structure::ManyToMany;
-        let ws = &mut self.ws;
-        ws.steps = steps;
-        ws.batch = b;
-        resize(&mut ws.y, cfg.output_size, out_cols);
-        resize(&mut ws.dy, cfg.output_size, out_cols);
-        self.fwd.forward(&batch.inputs, steps, b, false);
-        if let Some(bwd) = &mut self.bwd {
-            bwd.forward(&batch.inputs, steps, b, true);
+        Ok(())
+    }
+
+    /// The units a training step on batches of this shape is cut into (see
+    /// `schedule`): they depend on the shape and `unit_flops` alone.
+    pub fn plan(&mut self, seq_len: usize, batch: usize) -> &Plan {
+        let shape = Shape::new(&self.config, seq_len, batch);
+        let plan = &mut self.ws.plan;
+        if !matches!(plan, Some(p) if p.shape == shape && p.unit_flops == self.unit_flops) {
+            *plan = Some(Plan::new(shape, self.unit_flops));
         }
-        // y = V_f h_f + V_b h_b + c
-        let v_f = self.v.value.columns(0, hd);
-        if many {
-            ws.y.gemm(T::one(), &v_f, &self.fwd.states(), T::zero());
-        } else {
-            ws.y.gemm(T::one(), &v_f, &self.fwd.state(steps), T::zero());
+        plan.as_ref().expect("just made")
+    }
+
+    /// Forward pass and loss, keeping everything backward needs.
+    pub fn forward(&mut self, batch: &Batch<T>) -> Result<f64, Error> {
+        self.check(batch)?;
+        let units = self.plan(batch.seq_len, batch.batch_size).forward.clone();
+        for unit in &units {
+            self.run_forward(unit, batch);
         }
-        if let Some(bwd) = &self.bwd {
-            let v_b = self.v.value.columns(hd, hd);
-            if many {
-                resize(&mut ws.h_bwd_aligned, hd, steps * b);
-                for t in 0..steps {
-                    ws.h_bwd_aligned
-                        .columns_mut(t * b, b)
-                        .copy_from(&bwd.state(steps - t));
-                }
-                ws.y.gemm(T::one(), &v_b, &ws.h_bwd_aligned, T::one());
-            } else {
-                ws.y.gemm(T::one(), &v_b, &bwd.state(steps), T::one());
-            }
-        }
-        for mut col in ws.y.column_iter_mut() {
-            col += &self.c.value.column(0);
-        }
-        ws.loss = loss_and_grad(cfg.loss, &ws.y, &batch.targets, &mut ws.dy);
-        Ok(ws.loss)
+        Ok(self.ws.loss)
     }
 
     /// Backward pass after `forward`: fills every parameter's gradient.
     /// With `trace_example`, records that example's per-step gradient norms.
     pub fn backward(&mut self, trace_example: Option<usize>) {
-        let cfg = &self.config;
-        let (steps, b, hd) = (self.ws.steps, self.ws.batch, cfg.hidden_size);
-        let many = cfg.structure == Structure::ManyToMany;
+        let units = self.plan(self.ws.steps, self.ws.batch).backward.clone();
+        for unit in &units {
+            self.run_backward(unit, trace_example);
+        }
+    }
+
+    /// Runs one unit of the forward pass on `batch` (which `check` accepted;
+    /// the same batch for every unit of a pass, the units in plan order).
+    pub fn run_forward(&mut self, unit: &ForwardUnit, batch: &Batch<T>) {
+        let (steps, b) = (batch.seq_len, batch.batch_size);
+        match unit {
+            ForwardUnit::Start => {
+                let cfg = &self.config;
+                let ws = &mut self.ws;
+                ws.steps = steps;
+                ws.batch = b;
+                let out_cols = cfg.structure.output_steps(steps) * b;
+                resize(&mut ws.y, cfg.output_size, out_cols);
+                resize(&mut ws.dy, cfg.output_size, out_cols);
+                ws.loss_count = loss_count(cfg.loss, &batch.targets, ws.y.len());
+                ws.loss_sum = 0.0;
+                ws.loss = f64::NAN;
+                self.fwd.start_forward(steps, b, false);
+                if let Some(bwd) = &mut self.bwd {
+                    bwd.start_forward(steps, b, true);
+                }
+            }
+            ForwardUnit::Input { dir, steps } => self.layer_mut(*dir).inputs(&batch.inputs, steps.clone()),
+            ForwardUnit::Steps { dir, steps } => self.layer_mut(*dir).forward_steps(steps.clone()),
+            ForwardUnit::Readout { outputs } => self.readout(outputs.clone(), batch),
+        }
+    }
+
+    /// Runs one unit of the backward pass (after the whole forward pass, the
+    /// units in plan order). With `trace_example`, records that example's
+    /// per-step gradient norms.
+    pub fn run_backward(&mut self, unit: &BackwardUnit, trace_example: Option<usize>) {
         let ws = &mut self.ws;
-        resize(&mut ws.dh_fwd, hd, steps * b);
-        // ∂L/∂c = Σ_columns ∂L/∂y
-        let dc = ws.dy.column_sum();
-        self.c.grad.copy_from(&dc);
-        // ∂L/∂V_f = ∂L/∂y · h_fᵀ;  ∂L/∂h_f = V_fᵀ · ∂L/∂y
+        fn record(records: &mut [LayerRecord], dir: usize, on: Option<usize>) -> Option<&mut LayerRecord> {
+            on.map(|_| &mut records[dir])
+        }
+        match unit {
+            BackwardUnit::Start => {
+                let layers = 1 + self.bwd.is_some() as usize;
+                ws.records.resize_with(layers, LayerRecord::default);
+                for r in &mut ws.records {
+                    r.example = trace_example.unwrap_or(0);
+                }
+                self.v.zero_grad();
+                self.c.zero_grad();
+                self.fwd.start_backward(record(&mut ws.records, 0, trace_example));
+                if let Some(bwd) = &mut self.bwd {
+                    bwd.start_backward(record(&mut ws.records, 1, trace_example));
+                }
+            }
+            BackwardUnit::Readout { outputs } => self.readout_backward(outputs.clone()),
+            BackwardUnit::Steps { dir, steps } => {
+                let trunc = self.config.truncation;
+                let (layer, from_readout) = match dir {
+                    0 => (&mut self.fwd, &ws.dh_fwd),
+                    _ => (self.bwd.as_mut().expect("a backward layer"), &ws.dh_bwd),
+                };
+                layer.backward_steps(
+                    from_readout,
+                    steps.clone(),
+                    trunc,
+                    record(&mut ws.records, *dir, trace_example),
+                );
+            }
+            BackwardUnit::Gradients { dir, steps } => self.layer_mut(*dir).gradients(steps.clone()),
+        }
+    }
+
+    fn layer_mut(&mut self, dir: usize) -> &mut Layer<T> {
+        match dir {
+            0 => &mut self.fwd,
+            _ => self.bwd.as_mut().expect("a backward layer"),
+        }
+    }
+
+    /// Columns of y for readout steps `outputs`. Real time t's readout reads
+    /// the forward layer's step t and the backward layer's step T−1−t
+    /// (many-to-one: each one's last step).
+    fn readout_columns(&self, outputs: &Range<usize>) -> Range<usize> {
+        let b = self.ws.batch;
+        outputs.start * b..outputs.end * b
+    }
+
+    /// y = V_f h_f + V_b h_b + c and the loss for readout steps `outputs`;
+    /// the last span also sets the loss.
+    fn readout(&mut self, outputs: Range<usize>, batch: &Batch<T>) {
+        let (hd, many) = (
+            self.config.hidden_size,
+            self.config.structure == Structure::ManyToMany,
+        );
+        let cols = self.readout_columns(&outputs);
+        let ws = &mut self.ws;
+        let (steps, b) = (ws.steps, ws.batch);
+        let mut y = ws.y.columns_mut(cols.start, cols.len());
         let v_f = self.v.value.columns(0, hd);
         if many {
-            resize(&mut ws.h_t, steps * b, hd);
-            self.fwd.states().transpose_to(&mut ws.h_t);
-            self.v
-                .grad
-                .columns_mut(0, hd)
-                .gemm(T::one(), &ws.dy, &ws.h_t, T::zero());
-            ws.dh_fwd.gemm_tr(T::one(), &v_f, &ws.dy, T::zero());
+            y.gemm(
+                T::one(),
+                &v_f,
+                &self.fwd.states().columns(cols.start, cols.len()),
+                T::zero(),
+            );
         } else {
-            resize(&mut ws.h_t, b, hd);
-            self.fwd.state(steps).transpose_to(&mut ws.h_t);
-            self.v
-                .grad
-                .columns_mut(0, hd)
-                .gemm(T::one(), &ws.dy, &ws.h_t, T::zero());
-            ws.dh_fwd.fill(T::zero());
-            ws.dh_fwd
-                .columns_mut((steps - 1) * b, b)
-                .gemm_tr(T::one(), &v_f, &ws.dy, T::zero());
+            y.gemm(T::one(), &v_f, &self.fwd.state(steps), T::zero());
         }
         if let Some(bwd) = &self.bwd {
-            resize(&mut ws.dh_bwd, hd, steps * b);
             let v_b = self.v.value.columns(hd, hd);
             if many {
-                ws.h_bwd_aligned.transpose_to(&mut ws.h_t);
-                self.v
-                    .grad
-                    .columns_mut(hd, hd)
-                    .gemm(T::one(), &ws.dy, &ws.h_t, T::zero());
-                resize(&mut ws.dh_bwd_aligned, hd, steps * b);
-                ws.dh_bwd_aligned.gemm_tr(T::one(), &v_b, &ws.dy, T::zero());
-                for t in 0..steps {
-                    let src = ws.dh_bwd_aligned.columns(t * b, b).clone_owned();
-                    ws.dh_bwd.columns_mut((steps - 1 - t) * b, b).copy_from(&src);
+                resize(&mut ws.h_bwd_aligned, hd, steps * b);
+                for t in outputs.clone() {
+                    ws.h_bwd_aligned
+                        .columns_mut(t * b, b)
+                        .copy_from(&bwd.state(steps - t));
                 }
+                let h = ws.h_bwd_aligned.columns(cols.start, cols.len());
+                y.gemm(T::one(), &v_b, &h, T::one());
             } else {
-                bwd.state(steps).transpose_to(&mut ws.h_t);
-                self.v
-                    .grad
-                    .columns_mut(hd, hd)
-                    .gemm(T::one(), &ws.dy, &ws.h_t, T::zero());
-                ws.dh_bwd.fill(T::zero());
-                ws.dh_bwd
-                    .columns_mut((steps - 1) * b, b)
-                    .gemm_tr(T::one(), &v_b, &ws.dy, T::zero());
+                y.gemm(T::one(), &v_b, &bwd.state(steps), T::one());
             }
         }
-        let layers = 1 + self.bwd.is_some() as usize;
-        ws.records.resize_with(layers, LayerRecord::default);
-        for r in &mut ws.records {
-            r.example = trace_example.unwrap_or(0);
+        for mut col in y.column_iter_mut() {
+            col += &self.c.value.column(0);
         }
-        let (rec_f, rec_b) = ws.records.split_at_mut(1);
-        let trunc = cfg.truncation;
-        self.fwd
-            .backward(&ws.dh_fwd, trunc, trace_example.map(|_| &mut rec_f[0]));
-        if let Some(bwd) = &mut self.bwd {
-            bwd.backward(&ws.dh_bwd, trunc, trace_example.map(|_| &mut rec_b[0]));
+        let (kind, count) = (self.config.loss, ws.loss_count);
+        ws.loss_sum += loss_sum_and_grad(kind, &ws.y, &batch.targets, &mut ws.dy, cols, count);
+        if outputs.end == self.config.structure.output_steps(steps) {
+            ws.loss = ws.loss_sum / count;
+        }
+    }
+
+    /// From the readout, for readout steps `outputs`:
+    ///   ∂L/∂c += Σ ∂L/∂y,  ∂L/∂V_f += ∂L/∂y · h_fᵀ,  ∂L/∂h_f = V_fᵀ · ∂L/∂y
+    /// and the same for the backward layer's half of V.
+    fn readout_backward(&mut self, outputs: Range<usize>) {
+        let (hd, many) = (
+            self.config.hidden_size,
+            self.config.structure == Structure::ManyToMany,
+        );
+        let cols = self.readout_columns(&outputs);
+        let ws = &mut self.ws;
+        let steps = ws.steps;
+        let out_cols = ws.dy.ncols();
+        let dy = ws.dy.columns(cols.start, cols.len());
+        let mut dc = self.c.grad.column_mut(0);
+        for col in dy.column_iter() {
+            dc += col;
+        }
+        // The states these readout columns read (many-to-one: the last).
+        let read = if many { outputs.clone() } else { steps - 1..steps };
+        resize(&mut ws.dh_fwd, hd, out_cols);
+        let h_f = self.fwd.states_t(read.clone());
+        self.v.grad.columns_mut(0, hd).gemm(T::one(), &dy, &h_f, T::one());
+        // Vᵀ as a small copy, the left operand (see `columns_t`).
+        resize(&mut ws.v_t, self.v.value.ncols(), self.v.value.nrows());
+        self.v.value.transpose_to(&mut ws.v_t);
+        ws.dh_fwd
+            .columns_mut(cols.start, cols.len())
+            .gemm(T::one(), &ws.v_t.rows(0, hd), &dy, T::zero());
+        if let Some(bwd) = &self.bwd {
+            resize(&mut ws.dh_bwd, hd, out_cols);
+            let h_b = if many {
+                columns_t(&ws.h_bwd_aligned, cols.clone())
+            } else {
+                bwd.states_t(read)
+            };
+            self.v
+                .grad
+                .columns_mut(hd, hd)
+                .gemm(T::one(), &dy, &h_b, T::one());
+            ws.dh_bwd.columns_mut(cols.start, cols.len()).gemm(
+                T::one(),
+                &ws.v_t.rows(hd, hd),
+                &dy,
+                T::zero(),
+            );
         }
     }
 
@@ -347,6 +457,11 @@ impl<T: Real> RecurrentNet<T> {
         let loss = self.forward(batch)?;
         self.backward(None);
         Ok(loss)
+    }
+
+    /// The loss of the last forward pass.
+    pub fn loss(&self) -> f64 {
+        self.ws.loss
     }
 
     /// The readout after the last forward pass, O × (output steps · B).

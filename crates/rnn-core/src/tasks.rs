@@ -413,7 +413,15 @@ impl Task {
         let (t, b) = (info.seq_len, batch_size.max(1));
         let mut x = DMatrix::zeros(info.input_size, t * b);
         let out_steps = info.structure.output_steps(t);
-        let mut values = DMatrix::zeros(info.output_size, out_steps * b);
+        // Targets as values only for the MSE tasks: the classification tasks'
+        // would be as large as the inputs (71 × T·B for the next character)
+        // and never read.
+        let value_rows = if info.loss == LossKind::Mse {
+            info.output_size
+        } else {
+            0
+        };
+        let mut values = DMatrix::zeros(value_rows, out_steps * b);
         let mut classes = vec![None; out_steps * b];
         // Column of example e at step s.
         let col = |s: usize, e: usize| s * b + e;

@@ -1,5 +1,8 @@
 //! One training step, end to end: forward, backward, divergence check,
-//! clipping, update — and the trace of it all.
+//! clipping, update — and the trace of it all. A step can be taken whole
+//! (`Trainer::step`) or a few work units at a time (`begin_step`, then
+//! `advance` until it reports), with the same units either way (see
+//! `schedule`), so the two give bit-identical runs.
 
 use crate::batch::Batch;
 use crate::net::RecurrentNet;
@@ -177,6 +180,23 @@ pub struct Trainer<T: Real> {
     pub config: TrainConfig,
     update: GuardedUpdate<T>,
     steps_done: u64,
+    /// A step begun with `begin_step` and not yet finished.
+    pending: Option<Pending<T>>,
+}
+
+/// A step under way: its batch, whom it traces, and the next unit to run.
+#[derive(Clone, Debug)]
+struct Pending<T: Real> {
+    batch: Batch<T>,
+    cursor: Cursor,
+}
+
+/// How far a step got: units are numbered forward pass first, then the
+/// backward pass, then the update.
+#[derive(Clone, Copy, Debug)]
+struct Cursor {
+    next: usize,
+    trace_example: Option<usize>,
 }
 
 impl<T: Real> Trainer<T> {
@@ -187,6 +207,7 @@ impl<T: Real> Trainer<T> {
             update: GuardedUpdate::new(config.optimizer),
             config,
             steps_done: 0,
+            pending: None,
         })
     }
 
@@ -194,8 +215,10 @@ impl<T: Real> Trainer<T> {
         self.steps_done
     }
 
-    /// Changes learning rate, clipping or optimiser between steps. A new
-    /// optimiser kind starts with fresh state; the weights are kept.
+    /// Changes learning rate, clipping or optimiser. Between steps or in the
+    /// middle of one: the update, a step's last unit, reads them, so a step
+    /// under way is updated with the new ones. A new optimiser kind starts
+    /// with fresh state; the weights are kept.
     pub fn set_config(&mut self, config: TrainConfig) -> Result<(), Error> {
         config.validate()?;
         self.update.set_optimizer(config.optimizer);
@@ -204,11 +227,99 @@ impl<T: Real> Trainer<T> {
     }
 
     /// One step of training on `batch`. With `trace_example`, the report
-    /// carries that example's trace.
+    /// carries that example's trace. Runs the same units as `begin_step` and
+    /// `advance`, all at once; a step under way is abandoned.
     pub fn step(&mut self, batch: &Batch<T>, trace_example: Option<usize>) -> Result<StepReport, StepError> {
+        self.pending = None;
+        self.net.check(batch).map_err(StepError::Invalid)?;
+        let mut cursor = Cursor {
+            next: 0,
+            trace_example,
+        };
+        loop {
+            if let Some(report) = self.run_units(batch, &mut cursor, &mut || true) {
+                return report;
+            }
+        }
+    }
+
+    /// Begins a step on `batch` that `advance` carries out a few units at a
+    /// time; a step already under way is abandoned. With `trace_example`,
+    /// the report will carry that example's trace. Nothing changes (weights,
+    /// steps done) until the step's last unit.
+    pub fn begin_step(&mut self, batch: Batch<T>, trace_example: Option<usize>) -> Result<(), StepError> {
+        self.pending = None;
+        self.net.check(&batch).map_err(StepError::Invalid)?;
+        self.pending = Some(Pending {
+            batch,
+            cursor: Cursor {
+                next: 0,
+                trace_example,
+            },
+        });
+        Ok(())
+    }
+
+    /// Runs units of the step under way: one, then more while `more()` says
+    /// so. Returns the step's report once its last unit has run, `None`
+    /// while units remain (or when no step was begun).
+    pub fn advance(&mut self, more: &mut dyn FnMut() -> bool) -> Option<Result<StepReport, StepError>> {
+        let Pending { batch, mut cursor } = self.pending.take()?;
+        let report = self.run_units(&batch, &mut cursor, more);
+        if report.is_none() {
+            self.pending = Some(Pending { batch, cursor });
+        }
+        report
+    }
+
+    /// Whether a step begun with `begin_step` is waiting to be finished.
+    pub fn step_in_progress(&self) -> bool {
+        self.pending.is_some()
+    }
+
+    /// Drops the step under way, if any; nothing it did is kept.
+    pub fn abandon_step(&mut self) {
+        self.pending = None;
+    }
+
+    /// Units of a step of this batch's shape, the update included.
+    pub fn units_per_step(&mut self, seq_len: usize, batch: usize) -> usize {
+        self.net.plan(seq_len, batch).len()
+    }
+
+    /// Runs units from `cursor` on, one and then more while `more()`, until
+    /// the step's last unit (which returns the report).
+    fn run_units(
+        &mut self,
+        batch: &Batch<T>,
+        cursor: &mut Cursor,
+        more: &mut dyn FnMut() -> bool,
+    ) -> Option<Result<StepReport, StepError>> {
+        loop {
+            let plan = self.net.plan(batch.seq_len, batch.batch_size);
+            let (forward, backward) = (plan.forward.len(), plan.backward.len());
+            let i = cursor.next;
+            cursor.next += 1;
+            if i < forward {
+                let unit = plan.forward[i].clone();
+                self.net.run_forward(&unit, batch);
+            } else if i < forward + backward {
+                let unit = plan.backward[i - forward].clone();
+                self.net.run_backward(&unit, cursor.trace_example);
+            } else {
+                return Some(self.update(cursor.trace_example));
+            }
+            if !more() {
+                return None;
+            }
+        }
+    }
+
+    /// The step's last unit, after forward and backward: check, clip and
+    /// apply the gradients, then assemble the report.
+    fn update(&mut self, trace_example: Option<usize>) -> Result<StepReport, StepError> {
         let next = self.steps_done + 1;
-        let loss = self.net.forward(batch).map_err(StepError::Invalid)?;
-        self.net.backward(trace_example);
+        let loss = self.net.loss();
         let clip = self
             .update
             .apply(&mut self.net, &self.config, loss, next)
