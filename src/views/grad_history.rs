@@ -131,11 +131,14 @@ pub fn GradHistoryView() -> impl IntoView {
         <figure class="view grad-history">
             <h2>"Gradient history: does it last, or recover?"</h2>
             <div class="gh-plot">
-                <div class="gh-yaxis">
-                    <span>{move || first_step().map(|s| format!("step {s}"))}</span>
-                    <span class="gh-ylabel">"training step ↓"</span>
-                    <span>{move || last_step().map(|s| format!("step {s}"))}</span>
-                </div>
+                <div class="gh-yaxis" inner_html=move || {
+                    let label = |s: Option<u64>| s.map_or_else(String::new, |s| format!("step {s}"));
+                    format!(
+                        "<span>{}</span><span class=\"gh-ylabel\">training step ↓</span><span>{}</span>",
+                        label(first_step()),
+                        label(last_step())
+                    )
+                }></div>
                 <canvas
                     node_ref=canvas
                     data-testid="grad-history"
@@ -144,11 +147,9 @@ pub fn GradHistoryView() -> impl IntoView {
                     aria-label="Heatmap of the hidden-state gradient norm, training step by time step, log colour"
                 ></canvas>
             </div>
-            <div class="gh-xaxis">
-                <span>"t = 1"</span>
-                <span>"time step t →"</span>
-                <span>{move || format!("t = {}", width())}</span>
-            </div>
+            <div class="gh-xaxis" inner_html=move || {
+                format!("<span>t = 1</span><span>time step t →</span><span>t = {}</span>", width())
+            }></div>
             <div inner_html=legend></div>
             <figcaption class="muted">
                 "Colour: ‖∂L/∂h_t‖ on a log scale (decades), for example 1 of each sampled step's batch. Rows are samples of the live run taken a few times a second, oldest at the top; once "

@@ -207,6 +207,25 @@ pub fn GradThroughTime() -> impl IntoView {
         })
     };
     let step = move || latest.with(|t| t.as_ref().map(|t| t.step));
+    // The ratio read-out as one string (less download than a reactive node
+    // per attribute); `data-value` holds the number for tests and tools.
+    let ratio_html = move || {
+        let text = ratio_text();
+        let class = if text.chars().count() > 10 {
+            "gtt-ratio-value gtt-long"
+        } else {
+            "gtt-ratio-value"
+        };
+        let at_step = step().map_or_else(String::new, |s| format!("at step {s}"));
+        let data_step = step().map_or_else(String::new, |s| format!(" data-step=\"{s}\""));
+        format!(
+            "<span class=\"gtt-ratio-label\">‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ =</span>\
+             <span class=\"{class}\" data-testid=\"grad-ratio\" data-value=\"{}\"{data_step}>{}</span>\
+             <span class=\"muted gtt-step\">{at_step}</span>",
+            ratio_value(),
+            escape(&text)
+        )
+    };
     let caption = move || {
         let running = lab.run.get() == RunState::Running;
         latest.with(|t| {
@@ -319,17 +338,7 @@ pub fn GradThroughTime() -> impl IntoView {
     view! {
         <figure class="view grad-through-time">
             <h2>"Gradient through time"</h2>
-            <div class="gtt-ratio">
-                <span class="gtt-ratio-label">"‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ ="</span>
-                <span
-                    class=move || {
-                        if ratio_text().chars().count() > 10 { "gtt-ratio-value gtt-long" } else { "gtt-ratio-value" }
-                    }
-                    data-testid="grad-ratio" data-value=ratio_value data-step=step>
-                    {ratio_text}
-                </span>
-                <span class="muted gtt-step">{move || step().map(|s| format!("at step {s}"))}</span>
-            </div>
+            <div class="gtt-ratio" inner_html=ratio_html></div>
             <canvas
                 node_ref=canvas
                 data-testid="grad-through-time"
