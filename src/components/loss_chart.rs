@@ -9,6 +9,7 @@
 use crate::components::status::format_loss;
 use crate::lab::Lab;
 use crate::state::history::LossPoint;
+use crate::views::chart::LogAxis;
 use leptos::prelude::*;
 use rnn_core::tasks::TaskInfo;
 
@@ -135,12 +136,14 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
         .ok_or("no 2d context")?
         .into_drawing_area();
     root.fill(&WHITE).map_err(|e| err(&e))?;
+    // Log scale as log10 on a linear axis: see `views::chart::LogAxis`.
+    let axis = LogAxis::new(d.y_min, d.y_max);
     let mut chart = ChartBuilder::on(&root)
         .margin(px(10.0))
         .margin_right(px(125.0))
         .x_label_area_size(px(48.0))
         .y_label_area_size(px(78.0))
-        .build_cartesian_2d(0f64..d.x_max, (d.y_min..d.y_max).log_scale())
+        .build_cartesian_2d(0f64..d.x_max, axis.range())
         .map_err(|e| err(&e))?;
     chart
         .configure_mesh()
@@ -149,9 +152,9 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
         .label_style(font(15.0))
         .axis_desc_style(font(16.0))
         .x_labels(6)
-        .y_labels(6)
+        .y_labels(axis.ticks())
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| format_tick(*y))
+        .y_label_formatter(&|y| axis.label(*y, format_tick))
         .bold_line_style(RGBColor(220, 220, 220).stroke_width(px(1.0)))
         .light_line_style(TRANSPARENT)
         .axis_style(RGBColor(90, 90, 90).stroke_width(px(1.0)))
@@ -159,7 +162,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
         .map_err(|e| err(&e))?;
 
     let color = |c: (u8, u8, u8)| RGBColor(c.0, c.1, c.2);
-    let hline = |y: f64| [(0.0, y), (d.x_max, y)];
+    let hline = |y: f64| [(0.0, LogAxis::at(y)), (d.x_max, LogAxis::at(y))];
     // Reference lines are labelled in the right margin, beside where they
     // end: a legend box would hide the curve.
     let mut labels = Vec::new();
@@ -172,7 +175,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
                 color(c).stroke_width(px(2.5)),
             ))
             .map_err(|e| err(&e))?;
-        let (x, y_px) = chart.backend_coord(&(d.x_max, y));
+        let (x, y_px) = chart.backend_coord(&(d.x_max, LogAxis::at(y)));
         labels.push((
             format!("{name} {}", trim_zeros(format_loss(y))),
             (x + px(8.0) as i32, y_px),
@@ -188,15 +191,15 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
     }
     chart
         .draw_series(LineSeries::new(
-            d.points.iter().copied(),
+            d.points.iter().map(|&(x, y)| (x, LogAxis::at(y))),
             color(C_LOSS).stroke_width(px(2.5)),
         ))
         .map_err(|e| err(&e))?;
     // The latest point, so a single point (the untrained net) shows too.
-    if let Some(&last) = d.points.last() {
+    if let Some(&(x, y)) = d.points.last() {
         chart
             .draw_series(std::iter::once(Circle::new(
-                last,
+                (x, LogAxis::at(y)),
                 px(5.0),
                 color(C_LOSS).filled(),
             )))

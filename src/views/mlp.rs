@@ -10,7 +10,7 @@
 //! The network is the engine's `Mlp`/`MlpTrainer`; this file keeps the pure
 //! parts ([`MlpSettings`], [`LayerRow`], [`MlpData`]) apart and tested.
 
-use crate::views::chart::{css, err, house_style, rgb, root};
+use crate::views::chart::{css, err, house_style, rgb, root, LogAxis};
 use crate::views::onscreen::{draw_canvas_when_due, Redraw};
 use crate::views::stats::{fmt, log_range, options_html};
 use leptos::prelude::*;
@@ -471,30 +471,32 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &MlpData) -> Result<(), Stri
     let (f, root) = root(canvas)?;
     let (y_min, y_max) = d.y_range();
     let n = d.now.len().max(d.init.len()).max(1);
+    // Log scale as log10 on a linear axis: see `chart::LogAxis`.
+    let axis = LogAxis::new(y_min, y_max);
     let mut chart = ChartBuilder::on(&root)
         .margin(f.px(8.0))
         .margin_right(f.px(16.0))
         .x_label_area_size(f.px(44.0))
         .y_label_area_size(f.px(70.0))
-        .build_cartesian_2d(0.5f64..n as f64 + 0.5, (y_min..y_max).log_scale())
+        .build_cartesian_2d(0.5f64..n as f64 + 0.5, axis.range())
         .map_err(err)?;
     house_style(&mut chart.configure_mesh(), &f)
         .x_desc("layer l (1 = input side, L = output side)")
         .y_desc("‖∂L/∂h_l‖ (log scale)")
         .x_labels(n.min(10))
-        .y_labels(6)
+        .y_labels(axis.ticks())
         .x_label_formatter(&|x| format!("{}", x.round() as i64))
-        .y_label_formatter(&|y| fmt(*y))
+        .y_label_formatter(&|y| axis.label(*y, fmt))
         .draw()
         .map_err(err)?;
     let at = |r: &LayerRow| {
         (
             r.layer as f64,
-            if r.grad_h > 0.0 {
+            LogAxis::at(if r.grad_h > 0.0 {
                 r.grad_h.clamp(y_min, y_max)
             } else {
                 y_min
-            },
+            }),
         )
     };
     chart
@@ -532,7 +534,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &MlpData) -> Result<(), Stri
                 .iter()
                 .filter(|r| r.grad_h == 0.0 || r.underflowed)
                 .map(|r| {
-                    EmptyElement::at((r.layer as f64, y_min))
+                    EmptyElement::at((r.layer as f64, LogAxis::at(y_min)))
                         + Polygon::new(
                             vec![(-s, -2 * s), (s, -2 * s), (0, 0)],
                             RGBColor(213, 94, 0).filled(),

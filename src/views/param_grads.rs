@@ -11,7 +11,7 @@
 
 use crate::lab::{Lab, RunState};
 use crate::state::settings::ClipMode;
-use crate::views::chart::{css, err, font, house_style, pxi, rgb, root, OKABE_ITO};
+use crate::views::chart::{css, err, font, house_style, pxi, rgb, root, LogAxis, OKABE_ITO};
 use crate::views::onscreen::{table_due, Redraw};
 use crate::views::stats::{escape, fmt, log_range};
 use crate::views::throttle::{Decision, Throttle};
@@ -338,28 +338,30 @@ pub fn draw(
     let (y_min, y_max) = h.y_range(line_threshold);
     let x_min = h.points.first().map_or(0.0, |p| p.last as f64);
     let x_max = h.points.last().map_or(10.0, |p| p.last as f64).max(x_min + 10.0);
+    // Log scale as log10 on a linear axis: see `chart::LogAxis`.
+    let axis = LogAxis::new(y_min, y_max);
     let mut chart = ChartBuilder::on(&root)
         .margin(f.px(8.0))
         .margin_right(f.px(16.0))
         .x_label_area_size(f.px(44.0))
         .y_label_area_size(f.px(70.0))
-        .build_cartesian_2d(x_min..x_max, (y_min..y_max).log_scale())
+        .build_cartesian_2d(x_min..x_max, axis.range())
         .map_err(err)?;
     house_style(&mut chart.configure_mesh(), &f)
         .x_desc("training step")
         .y_desc("gradient norm (log scale)")
         .x_labels(5)
-        .y_labels(6)
+        .y_labels(axis.ticks())
         .x_label_formatter(&|x| format!("{x:.0}"))
-        .y_label_formatter(&|y| fmt(*y))
+        .y_label_formatter(&|y| axis.label(*y, fmt))
         .draw()
         .map_err(err)?;
     let clamp = |y: f64| {
-        if y.is_finite() {
+        LogAxis::at(if y.is_finite() {
             y.clamp(y_min, y_max)
         } else {
             y_max
-        }
+        })
     };
     let xy = |p: &ParamPoint, y: f64| (p.last as f64, clamp(y));
     // Global norm before clipping (dashed), then after (solid black).
@@ -392,7 +394,7 @@ pub fn draw(
     if let Some(t) = line_threshold {
         chart
             .draw_series(DashedLineSeries::new(
-                [(x_min, t), (x_max, t)],
+                [(x_min, LogAxis::at(t)), (x_max, LogAxis::at(t))],
                 f.px(10.0),
                 f.px(6.0),
                 rgb(C_THRESHOLD).stroke_width(f.px(2.5)),
@@ -404,7 +406,7 @@ pub fn draw(
         };
         // Above the line, in the right third (text anchors are unreliable on
         // the canvas backend: offset by pixels instead).
-        let at = (x_min + 0.62 * (x_max - x_min), t);
+        let at = (x_min + 0.62 * (x_max - x_min), LogAxis::at(t));
         chart
             .draw_series(std::iter::once(
                 EmptyElement::at(at)
@@ -420,7 +422,7 @@ pub fn draw(
     let s = pxi(&f, 6.0);
     chart
         .draw_series(h.points.iter().filter(|p| p.fired).map(|p| {
-            EmptyElement::at((p.last as f64, y_min))
+            EmptyElement::at((p.last as f64, LogAxis::at(y_min)))
                 + Polygon::new(vec![(0, -2 * s), (-s, 0), (s, 0)], rgb(C_THRESHOLD).filled())
         }))
         .map_err(err)?;
