@@ -44,7 +44,8 @@ pub enum RunState {
     /// Freshly reset: no training step yet.
     Idle,
     Running,
-    /// Stopped after at least one step.
+    /// Not training: stopped by Pause, or taking (or having taken) the
+    /// steps asked for with Step.
     Paused,
     /// The last step produced NaN or ∞; only Reset (or a new setting) helps.
     Diverged,
@@ -314,7 +315,9 @@ impl Lab {
         self.run.set(RunState::Paused);
         self.queued.update_value(|q| *q += 1);
         if self.train(browser::now_ms()) {
-            self.start_loop();
+            // This frame's budget went to the click: the loop starts from the
+            // next frame, so the page paints in between.
+            browser::request_frame(move || self.start_loop());
         }
     }
 

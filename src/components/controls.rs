@@ -198,7 +198,7 @@ pub fn Lessons() -> impl IntoView {
 
 /// The picked lesson's title and what the class should see, for the stage.
 /// One HTML string in a box that lays out as if absent (`display: contents`),
-/// so no lesson leaves no trace in the page.
+/// so that without a lesson the page has nothing there at all.
 #[component]
 pub fn LessonNote() -> impl IntoView {
     let lab = expect_context::<Lab>();

@@ -11,7 +11,7 @@
 //! frames per second.
 //!
 //! The budget is spent in work units, not whole steps: the engine cuts each
-//! training step into units of about 0.25 ms (`rnn_core::schedule`), and a
+//! training step into units of about 0.2 ms (`rnn_core::schedule`), and a
 //! frame runs units until the budget is used, at least one per frame. A
 //! small model finishes many steps a frame; a big one (up to ~0.3 s a step)
 //! spreads each step over several frames, so the page answers a click

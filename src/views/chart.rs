@@ -108,8 +108,8 @@ impl LogAxis {
         self.lo..self.hi
     }
 
-    /// Where the value `y` sits on the axis (as on a log axis: 0 falls off
-    /// the bottom).
+    /// Where the value `y` sits on the axis (as on plotters' log axis, 0
+    /// maps to −∞, drawn at the bottom edge; callers clamp first).
     pub fn at(y: f64) -> f64 {
         y.log10()
     }

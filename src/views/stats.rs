@@ -145,7 +145,7 @@ pub fn options_html(options: &[(String, String)], current: &str) -> String {
         .collect()
 }
 
-/// Escapes text for an HTML table built as a string.
+/// Escapes text for HTML built as a string (tables, legends, menus, notes).
 pub fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")

@@ -21,9 +21,9 @@ pub const MAX_BATCH: usize = 512;
 /// tab that asks for more gets an error from the allocator, which in
 /// WebAssembly is an abort, not a message.
 pub const MAX_WORKSPACE_SCALARS: f64 = 64.0 * 1024.0 * 1024.0;
-/// At most this much arithmetic per training step (about a second in the
-/// browser): a step is spread over animation frames, but a run should still
-/// show progress every second or so.
+/// At most this much arithmetic per training step (about 1.3 s of arithmetic
+/// in the browser, some 3 s of wall time at half of each frame): a step is
+/// spread over animation frames, but a run should still show progress.
 pub const MAX_FLOPS_PER_STEP: f64 = 2e10;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

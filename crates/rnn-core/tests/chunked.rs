@@ -157,6 +157,40 @@ fn every_cell_and_structure_gives_the_same_bits_however_paused() {
     }
 }
 
+/// Whether a step records its trace is decided by the page's frame timing,
+/// so recording must never touch the numbers: the same run with every step
+/// traced and with none leaves the same bits in the weights and the loss.
+#[test]
+fn recording_the_trace_never_changes_the_run() {
+    for cell in CellKind::ALL {
+        for bidirectional in [false, true] {
+            let cfg = config(cell, bidirectional, Structure::ManyToMany, None);
+            let mut rng = Rng::new(11);
+            let batches: Vec<Batch<f32>> = (0..4)
+                .map(|_| random_batch(&cfg, 7, 4, &mut rng).cast())
+                .collect();
+            let fresh = Trainer::new(
+                RecurrentNet::<f32>::new(cfg.clone()).unwrap(),
+                TrainConfig::default(),
+            )
+            .unwrap();
+            let (mut traced, mut untraced) = (fresh.clone(), fresh);
+            for b in &batches {
+                let with = traced.step(b, Some(0)).unwrap();
+                let without = untraced.step(b, None).unwrap();
+                assert!(with.trace.is_some() && without.trace.is_none());
+                let mut a = outcome(&traced.net, &with);
+                let mut b = outcome(&untraced.net, &without);
+                (a.trace, b.trace) = (None, None);
+                assert_eq!(
+                    a, b,
+                    "{cell:?} bidirectional={bidirectional}: tracing changed the run"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn a_learning_rate_changed_mid_step_applies_at_that_steps_update() {
     let cfg = config(CellKind::Gru, false, Structure::ManyToMany, None);
