@@ -97,6 +97,9 @@ pub struct Lab {
     pub epoch: RwSignal<u64>,
     /// The lesson last picked from the menu, until a control changes.
     pub lesson: RwSignal<Option<&'static Preset>>,
+    /// A step asked for with Step is still being computed (a big model's
+    /// step spans frames): the status line says so rather than "paused".
+    pub stepping: RwSignal<bool>,
     experiment: StoredValue<Option<Experiment>, LocalStorage>,
     planner: StoredValue<FramePlanner, LocalStorage>,
     meter: StoredValue<RateMeter, LocalStorage>,
@@ -125,6 +128,7 @@ impl Lab {
             notices: RwSignal::new(Vec::new()),
             epoch: RwSignal::new(0),
             lesson: RwSignal::new(None),
+            stepping: RwSignal::new(false),
             experiment: StoredValue::new_local(None),
             planner: StoredValue::new_local(FramePlanner::default()),
             meter: StoredValue::new_local(RateMeter::default()),
@@ -240,7 +244,7 @@ impl Lab {
     /// [`Lab::reset`] with the experiment already built from the settings.
     fn rebuild(self, built: Option<Experiment>, keep_running: bool) {
         self.stop_loop();
-        self.queued.set_value(0);
+        self.set_queued(0);
         let settings = self.settings.get_untracked();
         let mut experiment = match built.map_or_else(|| settings.build(), Ok) {
             Ok(e) => e,
@@ -285,7 +289,7 @@ impl Lab {
         match self.run.get_untracked() {
             RunState::Running | RunState::Diverged => {}
             RunState::Idle | RunState::Paused => {
-                self.queued.set_value(0);
+                self.set_queued(0);
                 self.run.set(RunState::Running);
                 self.start_loop();
             }
@@ -313,7 +317,7 @@ impl Lab {
         }
         self.stop_loop();
         self.run.set(RunState::Paused);
-        self.queued.update_value(|q| *q += 1);
+        self.set_queued(self.queued.get_value() + 1);
         if self.train(browser::now_ms()) {
             // This frame's budget went to the click: the loop starts from the
             // next frame, so the page paints in between.
@@ -338,7 +342,7 @@ impl Lab {
 
     fn invalid(self, e: rnn_core::Error) {
         self.stop_loop();
-        self.queued.set_value(0);
+        self.set_queued(0);
         self.run.set(RunState::Paused);
         self.notices.update(|n| {
             n.push(Notice {
@@ -389,9 +393,18 @@ impl Lab {
         }
         if let Some(d) = diverged {
             self.stop_loop();
-            self.queued.set_value(0);
+            self.set_queued(0);
             self.divergence.set(Some(d));
             self.run.set(RunState::Diverged);
+        }
+    }
+
+    /// Records the steps Step still owes, and whether the page should say
+    /// "stepping" (only a change notifies, so the loop stays quiet).
+    fn set_queued(self, n: u32) {
+        self.queued.try_set_value(n);
+        if self.stepping.try_get_untracked() == Some(n == 0) {
+            self.stepping.set(n > 0);
         }
     }
 
@@ -497,7 +510,7 @@ impl Lab {
             }
         });
         self.planner.try_set_value(planner);
-        self.queued.try_set_value(queued);
+        self.set_queued(queued);
         match refused {
             Some(StepError::Invalid(e)) => {
                 self.invalid(e);

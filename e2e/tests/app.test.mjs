@@ -359,12 +359,19 @@ test('a heavy model trains without freezing the page, and Pause and Step answer'
   // Step finishes exactly one more step, spread over frames, without
   // freezing the page either.
   await page.getByTestId('step').click();
+  // While the step is still being computed the badge says so.
+  const during = await page.evaluate(() => ({
+    count: Number(document.querySelector('[data-testid=step-count]').textContent),
+    badge: document.querySelector('[data-testid=status] .badge').textContent,
+  }));
+  if (during.count === paused) assert.equal(during.badge, 'stepping…');
   const stepGaps = await frameGaps(page, 600);
   assert.ok(Math.max(...stepGaps) < 100, `longest frame gap during Step ${Math.max(...stepGaps).toFixed(0)} ms`);
   await page.waitForFunction((n) => Number(document.querySelector('[data-testid=step-count]').textContent) === n + 1, paused);
   await page.waitForTimeout(400);
   assert.equal(await stepCount(page), paused + 1, 'Step takes exactly one step');
   assert.equal(await state(page), 'paused');
+  assert.equal(await page.getByTestId('status').locator('.badge').textContent(), 'paused');
   assert.deepEqual(problems.pageErrors, []);
   assert.deepEqual(problems.console, []);
   await context.close();

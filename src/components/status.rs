@@ -26,6 +26,7 @@ pub fn Status() -> impl IntoView {
     let label = move || match state() {
         RunState::Idle => "ready",
         RunState::Running => "training",
+        RunState::Paused if lab.stepping.get() => "stepping…",
         RunState::Paused => "paused",
         RunState::Diverged => "diverged",
     };
