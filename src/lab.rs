@@ -464,6 +464,11 @@ impl Lab {
         let mut refused = None;
         self.experiment.try_update_value(|e| {
             let Some(e) = e.as_mut() else { return };
+            // A step carried over from an earlier frame (or left half done by
+            // Pause) is what this frame will show: trace it if it still can.
+            if e.step_in_progress() {
+                e.want_trace();
+            }
             loop {
                 if !e.step_in_progress() {
                     let wanted = running || queued > 0;

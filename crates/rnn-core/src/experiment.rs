@@ -207,6 +207,12 @@ impl Experiment {
         self.trainer.step_in_progress()
     }
 
+    /// Asks the step under way to carry example 0's trace after all (see
+    /// `Trainer::want_trace`); whether it will.
+    pub fn want_trace(&mut self) -> bool {
+        self.trainer.want_trace(0)
+    }
+
     /// Loss, gradients (clipped as training would) and trace on a fresh batch,
     /// without changing any weight: what the network looks like right now.
     /// It needs the buffers a step under way works in, so it abandons that

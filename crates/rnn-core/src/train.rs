@@ -277,6 +277,29 @@ impl<T: Real> Trainer<T> {
         self.pending.is_some()
     }
 
+    /// Asks the step under way to carry `example`'s trace after all. The
+    /// forward pass keeps everything a trace needs anyway; the backward pass
+    /// records the per-step gradient norms, so this works until the backward
+    /// pass has begun. Returns whether the step will carry a trace.
+    pub fn want_trace(&mut self, example: usize) -> bool {
+        let Some(pending) = &mut self.pending else {
+            return false;
+        };
+        if pending.cursor.trace_example.is_some() {
+            return true;
+        }
+        let forward = self
+            .net
+            .plan(pending.batch.seq_len, pending.batch.batch_size)
+            .forward
+            .len();
+        let backward_begun = pending.cursor.next > forward;
+        if !backward_begun {
+            pending.cursor.trace_example = Some(example);
+        }
+        !backward_begun
+    }
+
     /// Drops the step under way, if any; nothing it did is kept.
     pub fn abandon_step(&mut self) {
         self.pending = None;

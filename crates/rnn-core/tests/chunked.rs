@@ -191,6 +191,49 @@ fn recording_the_trace_never_changes_the_run() {
     }
 }
 
+/// A step begun without a trace can still be asked for one until its
+/// backward pass begins, and then carries the same trace as a step traced
+/// from the start; once backward has begun the answer is no.
+#[test]
+fn a_trace_can_be_asked_for_until_the_backward_pass_begins() {
+    let cfg = config(CellKind::Lstm, true, Structure::ManyToMany, None);
+    let batch: Batch<f32> = random_batch(&cfg, 8, 4, &mut Rng::new(3)).cast();
+    let fresh = Trainer::new(RecurrentNet::<f32>::new(cfg).unwrap(), TrainConfig::default()).unwrap();
+    let mut traced = fresh.clone();
+    let expected = traced.step(&batch, Some(0)).unwrap();
+    let forward_units = {
+        let mut t = fresh.clone();
+        t.net.plan(8, 4).forward.len()
+    };
+
+    // Asked for in the last forward unit: granted, and the same report.
+    let mut late = fresh.clone();
+    late.begin_step(batch.clone(), None).unwrap();
+    let mut budget = forward_units;
+    assert!(late
+        .advance(&mut || {
+            budget -= 1;
+            budget > 0
+        })
+        .is_none());
+    assert!(late.want_trace(0), "still in the forward pass");
+    let report = late.advance(&mut || true).unwrap().unwrap();
+    assert_eq!(outcome(&late.net, &report), outcome(&traced.net, &expected));
+
+    // Asked for after the backward pass began: refused, and no trace.
+    let mut too_late = fresh;
+    too_late.begin_step(batch, None).unwrap();
+    let mut budget = forward_units + 2;
+    assert!(too_late
+        .advance(&mut || {
+            budget -= 1;
+            budget > 0
+        })
+        .is_none());
+    assert!(!too_late.want_trace(0));
+    assert!(too_late.advance(&mut || true).unwrap().unwrap().trace.is_none());
+}
+
 #[test]
 fn a_learning_rate_changed_mid_step_applies_at_that_steps_update() {
     let cfg = config(CellKind::Gru, false, Structure::ManyToMany, None);
