@@ -9,7 +9,7 @@
 //! tested natively.
 
 use crate::lab::{Lab, RunState};
-use crate::views::chart::{css, err, font, house_style, pxi, rgb, root};
+use crate::views::chart::{css, err, font, house_style, legend_item, pxi, rgb, root};
 use crate::views::gates::Squash;
 use crate::views::onscreen::{draw_canvas_when_due, table_due, Redraw};
 use crate::views::stats::{escape, fmt, pct, Histogram};
@@ -288,12 +288,14 @@ pub fn ActivationPlot() -> impl IntoView {
                     .map(|(k, a)| {
                         let (c, dc) = colours(k);
                         let name = a.name();
-                        format!(
-                            "<li><i class=\"swatch\" style=\"border-color: {}\"></i>φ = {name}</li>\
-                             <li><i class=\"swatch dashed\" style=\"border-color: {}\"></i>φ' ({name}), max {}</li>",
-                            css(c),
-                            css(dc),
-                            fmt(a.max_derivative())
+                        legend_item(
+                            "swatch",
+                            &format!("border-color: {}", css(c)),
+                            &format!("φ = {name}"),
+                        ) + &legend_item(
+                            "swatch dashed",
+                            &format!("border-color: {}", css(dc)),
+                            &format!("φ' ({name}), max {}", fmt(a.max_derivative())),
                         )
                     })
                     .collect::<String>()
@@ -312,7 +314,7 @@ pub fn ActivationPlot() -> impl IntoView {
                 aria-label="The activation function and its derivative with the maximum slope marked, and a histogram of the pre-activations"
             ></canvas>
             <ul class="legend" inner_html=move || {
-                legend() + "<li><i class=\"swatch bar\" style=\"background: rgba(230,159,0,0.35)\"></i>saturated zone (φ' ≈ 0)</li>"
+                legend() + &legend_item("swatch bar", "background: rgba(230,159,0,0.35)", "saturated zone (φ' ≈ 0)")
             }></ul>
             <div class="visually-hidden"><table data-testid="activation-plot-data" inner_html=move || table.get()></table></div>
         </div>

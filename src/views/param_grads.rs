@@ -11,7 +11,7 @@
 
 use crate::lab::{Lab, RunState};
 use crate::state::settings::ClipMode;
-use crate::views::chart::{css, err, font, house_style, pxi, rgb, root, LogAxis, OKABE_ITO};
+use crate::views::chart::{css, err, font, house_style, legend_item, pxi, rgb, root, LogAxis, OKABE_ITO};
 use crate::views::onscreen::{table_due, Redraw};
 use crate::views::stats::{escape, fmt, log_range};
 use crate::views::throttle::{Decision, Throttle};
@@ -292,11 +292,7 @@ pub fn ParamGrads() -> impl IntoView {
     let legend_html = move || {
         let swatch = |name: &str, c: (u8, u8, u8), dashed: bool| {
             let class = if dashed { "swatch dashed" } else { "swatch" };
-            format!(
-                "<li><i class=\"{class}\" style=\"border-color: {}\"></i>{}</li>",
-                css(c),
-                escape(name)
-            )
+            legend_item(class, &format!("border-color: {}", css(c)), name)
         };
         let mut html: String = legend
             .get()

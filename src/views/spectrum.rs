@@ -11,9 +11,9 @@
 //! The pure parts ([`Verdict`], [`plane_extent`], [`circle`]) are tested.
 
 use crate::lab::{Lab, RunState};
-use crate::views::chart::{css, err, house_style, rgb, root};
+use crate::views::chart::{css, err, house_style, legend_item, rgb, root};
 use crate::views::onscreen::{draw_canvas_when_due, Redraw};
-use crate::views::stats::{escape, fmt};
+use crate::views::stats::{escape, fmt, options_html};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
 use rnn_core::spectrum::{spectrum, Spectrum};
@@ -328,7 +328,7 @@ pub fn SpectrumView() -> impl IntoView {
         let (cell, bidi) = lab.settings.with(|s| (s.model.cell, s.model.bidirectional));
         let dirs = if bidi { 2 } else { 1 };
         let current = chosen.get().unwrap_or(default_block(cell));
-        (0..dirs)
+        let blocks = (0..dirs)
             .flat_map(|d| {
                 (0..cell.gate_names().len()).map(move |g| Block {
                     direction: d,
@@ -337,16 +337,10 @@ pub fn SpectrumView() -> impl IntoView {
             })
             .map(|b| {
                 let (name, words) = block_name(cell, bidi, b);
-                let selected = if b == current { " selected" } else { "" };
-                format!(
-                    "<option value=\"{}:{}\"{selected}>{} — {}</option>",
-                    b.direction,
-                    b.gate,
-                    escape(&name),
-                    escape(&words)
-                )
+                (format!("{}:{}", b.direction, b.gate), format!("{name} — {words}"))
             })
-            .collect::<String>()
+            .collect::<Vec<_>>();
+        options_html(&blocks, &format!("{}:{}", current.direction, current.gate))
     };
     let gated = move || lab.settings.with(|s| s.model.cell != CellKind::Rnn);
     let on_pick = move |ev: leptos::ev::Event| {
@@ -457,17 +451,20 @@ pub fn SpectrumView() -> impl IntoView {
     };
     // The legend as one string; the 1/γ circle is only drawn when γ ≠ 1.
     let legend = move || {
-        let mut html = format!(
-            "<li><i class=\"swatch dot\" style=\"background: {}\"></i>eigenvalue now</li>\
-             <li><i class=\"swatch dot\" style=\"border: 2px solid {}; background: none\"></i>at initialisation</li>\
-             <li><i class=\"swatch\" style=\"border-color: #333\"></i>unit circle |λ| = 1</li>",
-            css(C_NOW),
-            css(C_INIT)
-        );
+        let mut html = legend_item(
+            "swatch dot",
+            &format!("background: {}", css(C_NOW)),
+            "eigenvalue now",
+        ) + &legend_item(
+            "swatch dot",
+            &format!("border: 2px solid {}; background: none", css(C_INIT)),
+            "at initialisation",
+        ) + &legend_item("swatch", "border-color: #333", "unit circle |λ| = 1");
         if data.with(|d| d.as_ref().is_some_and(|d| (d.gamma - 1.0).abs() > 1e-9)) {
-            html += &format!(
-                "<li><i class=\"swatch dashed\" style=\"border-color: {}\"></i>1/γ circle and line</li>",
-                css(C_GAMMA)
+            html += &legend_item(
+                "swatch dashed",
+                &format!("border-color: {}", css(C_GAMMA)),
+                "1/γ circle and line",
             );
         }
         html
