@@ -178,12 +178,6 @@ fn squash_of(act: Activation) -> Squash {
     }
 }
 
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
 /// The function's name in a formula: σ, tanh, ReLU, φ.
 fn short(a: Activation) -> &'static str {
     match a {
@@ -228,13 +222,12 @@ pub fn ActivationPlot() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let redraw = Redraw::new();
     let table = RwSignal::new(String::new());
-    let table_at = StoredValue::new(f64::NEG_INFINITY);
+    let table_built = StoredValue::new(false);
     Effect::new(move |_| {
         let running = lab.run.get() == RunState::Running;
         data.with(|d| {
-            let now = now_ms();
-            if table_due(table_at.get_value(), now, running) {
-                table_at.set_value(now);
+            if table_due(table_built.get_value(), running) {
+                table_built.set_value(true);
                 table.set(d.as_ref().map(ActivationData::table_html).unwrap_or_default());
             }
         });

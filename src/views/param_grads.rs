@@ -233,7 +233,7 @@ pub fn ParamGrads() -> impl IntoView {
     let legend = RwSignal::new(Vec::<(String, (u8, u8, u8), bool)>::new());
     let caption = RwSignal::new(String::new());
     let redraw = Redraw::new();
-    let table_at = StoredValue::new(f64::NEG_INFINITY);
+    let table_built = StoredValue::new(false);
     // The canvas: only when on screen (see `onscreen`).
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
@@ -254,9 +254,8 @@ pub fn ParamGrads() -> impl IntoView {
         let (mode, threshold) = (settings.clip_mode, settings.clip_threshold);
         redraw.changed();
         history.with_value(|h| {
-            let now = now_ms();
-            if table_due(table_at.get_value(), now, running) {
-                table_at.set_value(now);
+            if table_due(table_built.get_value(), running) {
+                table_built.set_value(true);
                 table.set(h.table_html(mode, threshold));
             }
             legend.set(
