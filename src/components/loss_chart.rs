@@ -9,7 +9,7 @@
 use crate::components::status::format_loss;
 use crate::lab::Lab;
 use crate::state::history::LossPoint;
-use crate::views::chart::LogAxis;
+use crate::views::chart::{self, LogAxis};
 use leptos::prelude::*;
 use rnn_core::tasks::TaskInfo;
 
@@ -111,31 +111,15 @@ pub fn LossChart() -> impl IntoView {
 pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), String> {
     use plotters::prelude::*;
     use plotters::style::text_anchor::{HPos, Pos, VPos};
-    use plotters_canvas::CanvasBackend;
 
-    let dpr = web_sys::window()
-        .map_or(1.0, |w| w.device_pixel_ratio())
-        .clamp(1.0, 4.0);
-    let (css_w, css_h) = (canvas.client_width().max(1), canvas.client_height().max(1));
-    let (w, h) = (
-        (css_w as f64 * dpr).round() as u32,
-        (css_h as f64 * dpr).round() as u32,
-    );
-    if canvas.width() != w || canvas.height() != h {
-        canvas.set_width(w);
-        canvas.set_height(h);
-    }
+    // The backing store at devicePixelRatio and a white root, as the views'.
+    let (fit, root) = chart::root(canvas)?;
+    let dpr = fit.dpr;
     // Lengths and type follow the page's root font size (17 px at 1280 wide).
     let em = root_font_px() / 17.0;
     let px = |x: f64| (x * dpr * em).round() as u32;
     // A named family, not "sans-serif": see `views::chart::font`.
     let font = |size: f64| (FontFamily::SansSerif, size * dpr * em).into_font();
-    let err = |e: &dyn std::fmt::Display| e.to_string();
-
-    let root = CanvasBackend::with_canvas_object(canvas.clone())
-        .ok_or("no 2d context")?
-        .into_drawing_area();
-    root.fill(&WHITE).map_err(|e| err(&e))?;
     // Log scale as log10 on a linear axis: see `views::chart::LogAxis`.
     let axis = LogAxis::new(d.y_min, d.y_max);
     let mut chart = ChartBuilder::on(&root)
@@ -144,7 +128,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
         .x_label_area_size(px(48.0))
         .y_label_area_size(px(78.0))
         .build_cartesian_2d(0f64..d.x_max, axis.range())
-        .map_err(|e| err(&e))?;
+        .map_err(chart::err)?;
     chart
         .configure_mesh()
         .x_desc("training step")
@@ -159,7 +143,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
         .light_line_style(TRANSPARENT)
         .axis_style(RGBColor(90, 90, 90).stroke_width(px(1.0)))
         .draw()
-        .map_err(|e| err(&e))?;
+        .map_err(chart::err)?;
 
     let color = |c: (u8, u8, u8)| RGBColor(c.0, c.1, c.2);
     let hline = |y: f64| [(0.0, LogAxis::at(y)), (d.x_max, LogAxis::at(y))];
@@ -174,7 +158,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
                 px(dash.1),
                 color(c).stroke_width(px(2.5)),
             ))
-            .map_err(|e| err(&e))?;
+            .map_err(chart::err)?;
         let (x, y_px) = chart.backend_coord(&(d.x_max, LogAxis::at(y)));
         labels.push((
             format!("{name} {}", trim_zeros(format_loss(y))),
@@ -194,7 +178,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
             d.points.iter().map(|&(x, y)| (x, LogAxis::at(y))),
             color(C_LOSS).stroke_width(px(2.5)),
         ))
-        .map_err(|e| err(&e))?;
+        .map_err(chart::err)?;
     // The latest point, so a single point (the untrained net) shows too.
     if let Some(&(x, y)) = d.points.last() {
         chart
@@ -203,15 +187,15 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
                 px(5.0),
                 color(C_LOSS).filled(),
             )))
-            .map_err(|e| err(&e))?;
+            .map_err(chart::err)?;
     }
     for (text, at, c) in labels {
         let style = font(15.0)
             .color(&color(c))
             .pos(Pos::new(HPos::Left, VPos::Center));
-        root.draw(&Text::new(text, at, style)).map_err(|e| err(&e))?;
+        root.draw(&Text::new(text, at, style)).map_err(chart::err)?;
     }
-    root.present().map_err(|e| err(&e))?;
+    root.present().map_err(chart::err)?;
     Ok(())
 }
 

@@ -12,7 +12,7 @@ use super::gradients::{
 };
 use super::onscreen::Redraw;
 use super::stats::escape;
-use super::throttle::throttled_trace;
+use super::throttle::{now_ms, throttled_trace};
 use crate::lab::{Lab, RunState};
 use leptos::prelude::*;
 use rnn_core::{CellKind, Trace};
@@ -106,13 +106,6 @@ struct SigmaCache {
     at_ms: f64,
     gamma: f64,
     sigma: Option<f64>,
-}
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map(|p| p.now())
-        .unwrap_or(0.0)
 }
 
 /// The forward direction's σ_max(W) from the spectra ("W" or "fwd.W").

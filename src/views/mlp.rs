@@ -13,6 +13,7 @@
 use crate::views::chart::{css, err, house_style, rgb, root, LogAxis};
 use crate::views::onscreen::{draw_canvas_when_due, Redraw};
 use crate::views::stats::{fmt, log_range, options_html};
+use crate::views::throttle::now_ms;
 use leptos::prelude::*;
 use rnn_core::mlp::MlpTrace;
 use rnn_core::{
@@ -210,12 +211,6 @@ impl MlpRun {
             Err(_) => false,
         }
     }
-}
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
 }
 
 #[component]

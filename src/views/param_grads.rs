@@ -14,10 +14,9 @@ use crate::state::settings::ClipMode;
 use crate::views::chart::{css, err, font, house_style, legend_item, pxi, rgb, root, LogAxis, OKABE_ITO};
 use crate::views::onscreen::{table_due, Redraw};
 use crate::views::stats::{escape, fmt, log_range};
-use crate::views::throttle::{Decision, Throttle};
+use crate::views::throttle::throttled_tick;
 use leptos::prelude::*;
 use rnn_core::ClipReport;
-use std::time::Duration;
 
 /// Most points kept per series.
 pub const CAP: usize = 400;
@@ -167,45 +166,6 @@ pub fn series_style(i: usize) -> ((u8, u8, u8), bool) {
 
 const C_THRESHOLD: (u8, u8, u8) = (213, 94, 0);
 const C_GLOBAL: (u8, u8, u8) = (0, 0, 0);
-
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-/// A counter bumped at most every `interval_ms` after `source` changes, with
-/// a trailing bump so the last change is always drawn.
-fn throttled_tick(source: impl Fn() + 'static, interval_ms: f64) -> ReadSignal<u64> {
-    let (tick, set_tick) = signal(0u64);
-    let throttle = StoredValue::new(Throttle::new(interval_ms));
-    let pending = StoredValue::new(false);
-    let now = now_ms;
-    Effect::new(move |_| {
-        source();
-        match throttle.with_value(|t| t.decide(now())) {
-            Decision::Now => {
-                throttle.update_value(|t| t.drawn(now()));
-                set_tick.update(|n| *n += 1);
-            }
-            Decision::Later(ms) => {
-                if pending.get_value() {
-                    return;
-                }
-                pending.set_value(true);
-                set_timeout(
-                    move || {
-                        pending.try_set_value(false);
-                        throttle.try_update_value(|t| t.drawn(now()));
-                        set_tick.try_update(|n| *n += 1);
-                    },
-                    Duration::from_millis(ms.ceil().max(1.0) as u64),
-                );
-            }
-        }
-    });
-    tick
-}
 
 #[component]
 pub fn ParamGrads() -> impl IntoView {

@@ -45,39 +45,33 @@ impl Throttle {
     }
 }
 
-fn now_ms() -> f64 {
+/// The page's clock, in milliseconds.
+pub fn now_ms() -> f64 {
     web_sys::window()
         .and_then(|w| w.performance())
         .map(|p| p.now())
         .unwrap_or(0.0)
 }
 
-/// The latest trace, updated at most every `interval_ms` while training
-/// runs and at once otherwise (a Step, a Reset, a pause).
-pub fn throttled_trace(lab: Lab, interval_ms: f64) -> ReadSignal<Option<Arc<Trace>>> {
-    let (shown, set_shown) = signal(None::<Arc<Trace>>);
+/// Runs `apply` after each change that `watch` tracks: at once when `watch`
+/// returns true (no throttling wanted) or the last run is `interval_ms`
+/// old, else once after the rest of the interval, so the newest change
+/// always lands.
+fn throttle_effect(interval_ms: f64, watch: impl Fn() -> bool + 'static, apply: impl Fn() + Copy + 'static) {
     let throttle = StoredValue::new(Throttle::new(interval_ms));
     let pending = StoredValue::new(false);
-    let latest = move || {
-        lab.snapshot
-            .with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()))
-    };
     Effect::new(move |_| {
-        lab.snapshot.track();
-        let running = lab.run.get() == RunState::Running;
+        let at_once = watch();
         let now = now_ms();
-        let decision = if running {
-            throttle.with_value(|t| t.decide(now))
-        } else {
+        let decision = if at_once {
             Decision::Now
+        } else {
+            throttle.with_value(|t| t.decide(now))
         };
         match decision {
             Decision::Now => {
                 throttle.update_value(|t| t.drawn(now));
-                let next = latest();
-                if shown.with_untracked(|s| !same(s, &next)) {
-                    set_shown.set(next);
-                }
+                apply();
             }
             Decision::Later(ms) => {
                 if pending.get_value() {
@@ -88,17 +82,53 @@ pub fn throttled_trace(lab: Lab, interval_ms: f64) -> ReadSignal<Option<Arc<Trac
                     move || {
                         pending.try_set_value(false);
                         throttle.try_update_value(|t| t.drawn(now_ms()));
-                        let next = latest();
-                        if shown.try_with_untracked(|s| !same(s, &next)) == Some(true) {
-                            set_shown.try_set(next);
-                        }
+                        apply();
                     },
                     Duration::from_millis(ms.ceil().max(1.0) as u64),
                 );
             }
         }
     });
+}
+
+/// The latest trace, updated at most every `interval_ms` while training
+/// runs and at once otherwise (a Step, a Reset, a pause).
+pub fn throttled_trace(lab: Lab, interval_ms: f64) -> ReadSignal<Option<Arc<Trace>>> {
+    let (shown, set_shown) = signal(None::<Arc<Trace>>);
+    throttle_effect(
+        interval_ms,
+        move || {
+            lab.snapshot.track();
+            lab.run.get() != RunState::Running
+        },
+        move || {
+            let next = lab
+                .snapshot
+                .try_with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()))
+                .flatten();
+            if shown.try_with_untracked(|s| !same(s, &next)) == Some(true) {
+                set_shown.try_set(next);
+            }
+        },
+    );
     shown
+}
+
+/// A counter bumped at most every `interval_ms` after `source` changes, with
+/// a trailing bump so the last change is always drawn.
+pub fn throttled_tick(source: impl Fn() + 'static, interval_ms: f64) -> ReadSignal<u64> {
+    let (tick, set_tick) = signal(0u64);
+    throttle_effect(
+        interval_ms,
+        move || {
+            source();
+            false
+        },
+        move || {
+            set_tick.try_update(|n| *n += 1);
+        },
+    );
+    tick
 }
 
 fn same(a: &Option<Arc<Trace>>, b: &Option<Arc<Trace>>) -> bool {
