@@ -1,12 +1,16 @@
 //! Drawing only what can be seen. The views sit below the loss chart in a
 //! scrolling stage: a chart nobody can see must not spend the frame budget
 //! the training loop needs. [`Redraw`] remembers that a view's data changed
-//! and lets the draw happen once its canvas is on screen (at once if it is,
-//! or when it is scrolled into sight), and again after a window resize.
+//! and lets the draw happen once its element is on screen (at once if it
+//! is, or when it is scrolled into sight), and again after a window resize.
+//!
+//! Whether an element is on screen comes from an `IntersectionObserver`,
+//! not from reading its position while drawing: `getBoundingClientRect`
+//! after another view changed the page forces the browser to lay the page
+//! out again, once per view, and at the end of a big model's step that
+//! cost about 20 ms of the frame (measured in a CPU profile).
 
 use leptos::prelude::*;
-use std::cell::Cell;
-use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
@@ -17,8 +21,9 @@ pub fn overlaps(top: f64, bottom: f64, height: f64, margin: f64) -> bool {
     bottom > -margin && top < height + margin && bottom > top
 }
 
-/// Whether `el` is (nearly) on screen.
-pub fn on_screen(el: &web_sys::Element) -> bool {
+/// Whether `el` is (nearly) on screen, read from its layout: only until the
+/// observer has reported.
+fn on_screen(el: &web_sys::Element) -> bool {
     let Some(w) = web_sys::window() else { return true };
     let height = w
         .inner_height()
@@ -29,28 +34,30 @@ pub fn on_screen(el: &web_sys::Element) -> bool {
     overlaps(r.top(), r.bottom(), height, 150.0)
 }
 
-/// A counter bumped at most once per animation frame while anything on the
-/// page scrolls (the stage is a scrolling element, so the listener captures).
-fn scroll_ticks() -> ReadSignal<u32> {
-    let (ticks, set_ticks) = signal(0u32);
-    let pending = Rc::new(Cell::new(false));
-    let on_scroll = Closure::<dyn FnMut()>::new(move || {
-        if pending.replace(true) {
-            return;
+/// Keeps `visible` up to date with whether `el` is (nearly) on screen.
+fn observe(el: &web_sys::Element, visible: RwSignal<Option<bool>>) {
+    let on_change = Closure::<dyn FnMut(js_sys::Array)>::new(move |entries: js_sys::Array| {
+        // The last entry is the newest state.
+        let latest = entries
+            .iter()
+            .last()
+            .and_then(|e| e.dyn_into::<web_sys::IntersectionObserverEntry>().ok());
+        if let Some(entry) = latest {
+            let now = Some(entry.is_intersecting());
+            if visible.try_get_untracked() != Some(now) {
+                visible.try_set(now);
+            }
         }
-        let pending = pending.clone();
-        request_animation_frame(move || {
-            pending.set(false);
-            set_ticks.try_update(|n| *n += 1);
-        });
     });
-    if let Some(w) = web_sys::window() {
-        let _ =
-            w.add_event_listener_with_callback_and_bool("scroll", on_scroll.as_ref().unchecked_ref(), true);
+    let options = web_sys::IntersectionObserverInit::new();
+    options.set_root_margin("150px");
+    if let Ok(observer) =
+        web_sys::IntersectionObserver::new_with_options(on_change.as_ref().unchecked_ref(), &options)
+    {
+        observer.observe(el);
     }
-    // The views live as long as the page: the listener does too.
-    on_scroll.forget();
-    ticks
+    // The views live as long as the page: the observer does too.
+    on_change.forget();
 }
 
 /// Redraw bookkeeping of one view: call [`Redraw::changed`] when its data
@@ -59,7 +66,9 @@ fn scroll_ticks() -> ReadSignal<u32> {
 pub struct Redraw {
     version: RwSignal<u64>,
     drawn: StoredValue<u64>,
-    scrolled: ReadSignal<u32>,
+    /// Whether the element is on screen, once the observer has said.
+    visible: RwSignal<Option<bool>>,
+    observed: StoredValue<bool>,
 }
 
 impl Redraw {
@@ -69,7 +78,8 @@ impl Redraw {
         Redraw {
             version,
             drawn: StoredValue::new(0),
-            scrolled: scroll_ticks(),
+            visible: RwSignal::new(None),
+            observed: StoredValue::new(false),
         }
     }
 
@@ -78,9 +88,9 @@ impl Redraw {
         self.version.update(|v| *v += 1);
     }
 
-    /// Inside an effect: tracks changes and scrolling; true when `el` should
-    /// be drawn now (something changed since the last draw and it is on
-    /// screen). The caller draws when it says so.
+    /// Inside an effect: tracks changes and visibility; true when `el`
+    /// should be drawn now (something changed since the last draw and it is
+    /// on screen). The caller draws when it says so.
     pub fn due(self, el: &web_sys::Element) -> bool {
         self.due_or(el, false)
     }
@@ -89,8 +99,12 @@ impl Redraw {
     /// cost, e.g. while the lab is paused, so the data table is current).
     pub fn due_or(self, el: &web_sys::Element, anyway: bool) -> bool {
         let v = self.version.get();
-        self.scrolled.track();
-        if self.drawn.get_value() == v || !(anyway || on_screen(el)) {
+        if !self.observed.get_value() {
+            self.observed.set_value(true);
+            observe(el, self.visible);
+        }
+        let visible = self.visible.get();
+        if self.drawn.get_value() == v || !(anyway || visible.unwrap_or_else(|| on_screen(el))) {
             return false;
         }
         self.drawn.set_value(v);
