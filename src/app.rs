@@ -2,27 +2,66 @@
 //! the right. Sized to fit a 1280×720 projector without scrolling the
 //! controls, readable from the back of a room.
 
-use crate::components::controls::{Buttons, Controls, LessonNote, Lessons};
+use crate::components::controls::{Buttons, Controls, LangSwitch, LessonNote, Lessons};
 use crate::components::loss_chart::LossChart;
 use crate::components::notice::NoticeBox;
 use crate::components::status::Status;
+use crate::i18n::*;
 use crate::lab::Lab;
+use crate::text;
 use crate::views::Views;
 use leptos::prelude::*;
 
+/// The translations' context around the page. No cookie: the language is
+/// the `lang` setting, in the link like every other.
 #[component]
 pub fn App() -> impl IntoView {
+    view! {
+        <I18nContextProvider enable_cookie=false>
+            <Page/>
+        </I18nContextProvider>
+    }
+}
+
+#[component]
+fn Page() -> impl IntoView {
     let lab = Lab::provide();
+    let i18n = use_i18n();
+    // The settings' language is the page's: set before the first text is
+    // rendered, then followed (the provider's own pick from the browser
+    // runs first and is overridden here).
+    i18n.set_locale(lab.settings.with_untracked(|s| s.lang));
+    Effect::new(move |_| {
+        let lang = lab.settings.with(|s| s.lang);
+        if i18n.get_locale_untracked() != lang {
+            i18n.set_locale(lang);
+        }
+    });
+    Effect::new(move |_| {
+        let title = t_string!(i18n, app.title);
+        if let Some(d) = web_sys::window().and_then(|w| w.document()) {
+            d.set_title(title);
+        }
+    });
     // A link pasted into the address bar of an open page.
     let _ = window_event_listener(leptos::ev::hashchange, move |_| lab.load_from_url());
-    let task_title = move || lab.task_info.with(|i| i.as_ref().map(|i| i.title.clone()));
-    let task_text = move || lab.task_info.with(|i| i.as_ref().map(|i| i.description.clone()));
+    let task_title = move || {
+        let l = i18n.get_locale();
+        lab.task_info.with(|i| i.as_ref().map(|i| text::task(l, i.kind)))
+    };
+    let task_text = move || {
+        let l = i18n.get_locale();
+        lab.task_info.with(|i| i.as_ref().map(|i| text::task_text(l, i)))
+    };
     view! {
         <div class="app">
             <aside class="panel">
                 <header>
-                    <h1>"rnn-lab"</h1>
-                    <p class="tagline">"Train a recurrent net. Watch its gradients."</p>
+                    <div class="title-row">
+                        <h1>"rnn-lab"</h1>
+                        <LangSwitch/>
+                    </div>
+                    <p class="tagline">{t!(i18n, app.tagline)}</p>
                 </header>
                 <Buttons/>
                 <Lessons/>

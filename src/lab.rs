@@ -32,7 +32,7 @@ use crate::state::budget::FramePlanner;
 use crate::state::history::{LossHistory, RateMeter};
 use crate::state::presets::Preset;
 use crate::state::settings::Settings;
-use crate::state::url::{self, Notice};
+use crate::state::url::{self, Notice, NoticeKind};
 use leptos::prelude::*;
 use rnn_core::tasks::TaskInfo;
 use rnn_core::{Analysis, ClipReport, Divergence, Experiment, StepError, StepReport, Trace};
@@ -111,6 +111,9 @@ pub struct Lab {
     /// Generation of the animation-frame loop: a frame callback from an
     /// older loop sees a newer number and quietly ends.
     loop_gen: StoredValue<u64, LocalStorage>,
+    /// What a key left out of a link means: the defaults, in the language
+    /// the browser prefers.
+    base: StoredValue<Settings, LocalStorage>,
 }
 
 impl Lab {
@@ -135,23 +138,42 @@ impl Lab {
             last_frame: StoredValue::new_local(None),
             queued: StoredValue::new_local(0),
             loop_gen: StoredValue::new_local(0),
+            base: StoredValue::new_local(Settings {
+                lang: crate::lang::preferred(&browser::languages()),
+                ..Settings::default()
+            }),
         };
         provide_context(lab);
         lab.load_from_url();
         lab
     }
 
-    /// (Re)reads the settings from the address bar.
+    /// (Re)reads the settings from the address bar. A combination too slow
+    /// to watch keeps every value but the sizes that must shrink (named in
+    /// the notice); only a link the engine refuses outright opens the
+    /// default lesson.
     pub fn load_from_url(self) {
-        let (settings, mut notices) = url::parse(&browser::location_hash());
+        let base = self.base.get_value();
+        let (mut settings, mut notices) = url::parse_over(&browser::location_hash(), &base);
+        let changes = settings.fit_to_page();
+        if !changes.is_empty() {
+            let flops = {
+                let mut asked = settings.clone();
+                for (key, from, _) in &changes {
+                    let _ = url::apply(&mut asked, key, &from.to_string(), &base);
+                }
+                asked.step_flops().unwrap_or(f64::NAN)
+            };
+            notices.push(Notice::new(
+                changes.iter().map(|c| c.0).collect::<Vec<_>>().join(","),
+                NoticeKind::Shrunk { flops, changes },
+            ));
+        }
         let (settings, experiment) = match settings.build() {
             Ok(e) => (settings, Some(e)),
             Err(e) => {
-                notices.push(Notice {
-                    key: String::new(),
-                    message: format!("the link's settings were refused ({e}); opened the default lesson"),
-                });
-                (Settings::default(), None)
+                notices.push(Notice::new("", NoticeKind::RefusedLink(e)));
+                (base, None)
             }
         };
         self.notices.set(notices);
@@ -160,16 +182,16 @@ impl Lab {
         browser::replace_hash(&url::write(&self.settings.get_untracked()));
     }
 
-    /// Opens a lesson: its settings, a fresh network, the address bar updated.
+    /// Opens a lesson: its settings (in the page's language), a fresh
+    /// network, the address bar updated.
     pub fn open_preset(self, preset: &'static Preset) {
-        let settings = preset.settings();
+        let mut settings = preset.settings();
+        settings.lang = self.settings.with_untracked(|s| s.lang);
         let experiment = match settings.build() {
             Ok(e) => e,
             Err(e) => {
-                self.notices.set(vec![Notice {
-                    key: String::new(),
-                    message: format!("the lesson could not be opened: {e}"),
-                }]);
+                self.notices
+                    .set(vec![Notice::new("", NoticeKind::RefusedLesson(e))]);
                 return;
             }
         };
@@ -178,6 +200,18 @@ impl Lab {
         self.rebuild(Some(experiment), false);
         self.lesson.set(Some(preset));
         browser::replace_hash(&url::write(&self.settings.get_untracked()));
+    }
+
+    /// Sets one setting from a control, through the same row of the URL
+    /// table a link goes through: a value it refuses (an option edited in
+    /// devtools, say) changes nothing and gets the notice a link would.
+    pub fn set_field(self, key: &str, value: &str) {
+        let old = self.settings.get_untracked();
+        let mut next = old.clone();
+        match url::apply(&mut next, key, value, &old) {
+            Some(notice) => self.notices.set(vec![notice]),
+            None => self.commit(old, next),
+        }
     }
 
     /// Applies a change made with a control. Learning rate, clipping and
@@ -196,13 +230,23 @@ impl Lab {
     /// dozen controls share one copy of it in the download.
     fn commit(self, old: Settings, mut next: Settings) {
         let mut notices = Vec::new();
-        if let Some(message) = next.reconcile() {
-            notices.push(Notice {
-                key: "seq-len".into(),
-                message,
-            });
+        if let Some((was, min)) = next.reconcile() {
+            notices.push(Notice::new(
+                "seq-len",
+                NoticeKind::SeqLenRaised {
+                    task: next.task,
+                    was,
+                    min,
+                },
+            ));
         }
         if next == old {
+            return;
+        }
+        if old.with_lang(next.lang) == next {
+            // Only the language: the run goes on untouched.
+            self.settings.set(next);
+            browser::replace_hash(&url::write(&self.settings.get_untracked()));
             return;
         }
         self.lesson.set(None);
@@ -213,10 +257,7 @@ impl Lab {
                     let running = self.run.get_untracked() == RunState::Running;
                     self.rebuild(Some(experiment), running);
                 }
-                Err(e) => notices.push(Notice {
-                    key: String::new(),
-                    message: format!("that setting was refused: {e}"),
-                }),
+                Err(e) => notices.push(Notice::new("", NoticeKind::RefusedSetting(e))),
             }
         } else {
             let result = self
@@ -224,10 +265,10 @@ impl Lab {
                 .try_update_value(|e| e.as_mut().map(|e| e.set_train_config(next.train_config())))
                 .flatten();
             match result {
-                Some(Err(e)) => notices.push(Notice {
-                    key: String::new(),
-                    message: format!("that setting was refused: {e}"),
-                }),
+                Some(Err(e)) => notices.push(Notice::new(
+                    "",
+                    NoticeKind::RefusedSetting(crate::state::settings::Refusal::Engine(e)),
+                )),
                 _ => self.settings.set(next),
             }
         }
@@ -251,14 +292,11 @@ impl Lab {
             Err(e) => {
                 // Settings are checked before they are stored; this is a last
                 // resort so the page never ends up without a model.
-                self.notices.update(|n| {
-                    n.push(Notice {
-                        key: String::new(),
-                        message: format!("settings refused ({e}); back to the default lesson"),
-                    })
-                });
-                self.settings.set(Settings::default());
-                Experiment::new(Settings::default().experiment_config()).expect("the default lesson is valid")
+                self.notices
+                    .update(|n| n.push(Notice::new("", NoticeKind::RefusedLink(e))));
+                let base = self.base.get_value();
+                self.settings.set(base.clone());
+                Experiment::new(base.experiment_config()).expect("the default lesson is valid")
             }
         };
         let mut history = LossHistory::default();
@@ -296,11 +334,14 @@ impl Lab {
         }
     }
 
-    /// Stops training between two work units; a step under way is kept and
-    /// finished by Play or Step.
+    /// Stops training between two work units, and drops the steps Step
+    /// still owes (a big model's queued clicks); a step under way is kept
+    /// and finished by Play or Step.
     pub fn pause(self) {
-        if self.run.get_untracked() == RunState::Running {
+        let stepping = self.queued.try_get_value().unwrap_or(0) > 0;
+        if self.run.get_untracked() == RunState::Running || stepping {
             self.stop_loop();
+            self.set_queued(0);
             self.run.set(RunState::Paused);
         }
     }
@@ -344,12 +385,8 @@ impl Lab {
         self.stop_loop();
         self.set_queued(0);
         self.run.set(RunState::Paused);
-        self.notices.update(|n| {
-            n.push(Notice {
-                key: String::new(),
-                message: format!("the engine refused a step: {e}"),
-            })
-        });
+        self.notices
+            .update(|n| n.push(Notice::new("", NoticeKind::RefusedStep(e))));
     }
 
     /// Moves one frame's finished steps into the signals: the only place the
@@ -545,6 +582,19 @@ mod browser {
 
     pub fn request_frame(f: impl FnOnce() + 'static) {
         leptos::prelude::request_animation_frame(f);
+    }
+
+    /// The browser's preferred languages, most preferred first.
+    pub fn languages() -> Vec<String> {
+        web_sys::window()
+            .map(|w| {
+                w.navigator()
+                    .languages()
+                    .iter()
+                    .filter_map(|v| v.as_string())
+                    .collect()
+            })
+            .unwrap_or_default()
     }
 
     /// The hash without its `#`, decoded by the URL table itself.

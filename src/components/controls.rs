@@ -1,14 +1,19 @@
-//! The control panel: Play/Pause/Step/Reset and one control per setting.
-//! Each control's `data-testid` is its URL key (see `state::url::FIELDS`).
+//! The control panel: Play/Pause/Step/Reset, the lesson menu and one control
+//! per setting. Each control's `data-testid` is its URL key, and a value
+//! picked goes through that key's row of the URL table
+//! (`Lab::set_field`), so a control is checked exactly as a link is. The
+//! labels are in the page's language (`crate::text`, `locales/*/app.json`).
 
+use crate::i18n::*;
 use crate::lab::{Lab, RunState};
-use crate::number::parse_f64;
+use crate::lang::{self, Locale};
 use crate::state::presets::{Preset, PRESETS};
 use crate::state::settings::{
-    activation_label, format_number, init_label, optimizer_label, optimizers, task_label, ClipMode, Model,
-    Settings, BATCH_SIZES, CLIP_THRESHOLDS, HIDDEN, LEARNING_RATES, SEQ_LEN, SPECTRAL_RADII,
+    format_number, optimizers, ClipMode, Model, Settings, BATCH_SIZES, CLIP_THRESHOLDS, HIDDEN,
+    LEARNING_RATES, SEQ_LEN, SPECTRAL_RADII,
 };
-use crate::views::stats::{escape, options_html};
+use crate::text;
+use crate::views::stats::options_html;
 use leptos::prelude::*;
 use rnn_core::tasks::TaskKind;
 use rnn_core::{Activation, CellKind, Init, OptimizerKind};
@@ -17,40 +22,42 @@ use rnn_core::{Activation, CellKind, Init, OptimizerKind};
 #[component]
 pub fn Buttons() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let i18n = use_i18n();
     let state = move || lab.run.get();
     view! {
-        <div class="buttons" role="group" aria-label="training">
+        <div class="buttons" role="group" aria-label=move || t_string!(i18n, app.buttons.group)>
             <button
                 data-testid="play"
                 class="primary"
                 on:click=move |_| lab.play()
                 disabled=move || matches!(state(), RunState::Running | RunState::Diverged)
-                title="Train continuously"
+                title=move || t_string!(i18n, app.buttons.play_hint)
             >
-                "▶ Play"
+                {t!(i18n, app.buttons.play)}
             </button>
             <button
                 data-testid="pause"
                 on:click=move |_| lab.pause()
-                disabled=move || state() != RunState::Running
-                title="Stop after this frame"
+                // Also while Step is still computing queued steps.
+                disabled=move || state() != RunState::Running && !lab.stepping.get()
+                title=move || t_string!(i18n, app.buttons.pause_hint)
             >
-                "Pause"
+                {t!(i18n, app.buttons.pause)}
             </button>
             <button
                 data-testid="step"
                 on:click=move |_| lab.step()
                 disabled=move || state() == RunState::Diverged
-                title="One training step"
+                title=move || t_string!(i18n, app.buttons.step_hint)
             >
-                "Step"
+                {t!(i18n, app.buttons.step)}
             </button>
             <button
                 data-testid="reset"
                 on:click=move |_| lab.reset(false)
-                title="New network, same seed"
+                title=move || t_string!(i18n, app.buttons.reset_hint)
             >
-                "↺ Reset"
+                {t!(i18n, app.buttons.reset)}
             </button>
         </div>
     }
@@ -59,7 +66,7 @@ pub fn Buttons() -> impl IntoView {
 /// Menu entries `(value, label)`.
 type Options = Vec<(String, String)>;
 
-fn entries<T: Copy>(all: &[T], name: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Options {
+fn entries<T: Copy>(all: &[T], name: fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Options {
     all.iter()
         .map(|x| (name(*x).to_string(), label(*x).to_string()))
         .collect()
@@ -76,27 +83,31 @@ fn numbers(presets: &[f64], current: f64) -> Options {
     v.into_iter().map(|x| (x.to_string(), format_number(x))).collect()
 }
 
-/// A labelled `<select>`.
+/// A labelled `<select>` whose pick goes to the lab as `key`'s value.
 #[component]
 fn Choice(
-    label: &'static str,
+    #[prop(into)] label: Signal<String>,
     /// URL key and `data-testid`.
     key: &'static str,
     #[prop(into)] options: Signal<Options>,
     #[prop(into)] value: Signal<String>,
-    on_pick: Callback<String>,
-    #[prop(optional)] hint: &'static str,
+    /// What to do with a pick (default: set `key` through its URL row).
+    #[prop(optional)]
+    on_pick: Option<Callback<String>>,
+    #[prop(optional, into)] hint: Signal<String>,
 ) -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let pick = on_pick.unwrap_or_else(|| Callback::new(move |v: String| lab.set_field(key, &v)));
     view! {
-        <label class="control" title=hint>
-            <span class="label">{label}</span>
+        <label class="control" title=move || hint.get()>
+            <span class="label">{move || label.get()}</span>
             <select
                 data-testid=key
                 name=key
                 inner_html=move || options.with(|o| options_html(o, &value.get()))
                 prop:value=move || value.get()
                 on:change=move |ev| {
-                    on_pick.run(event_target_value(&ev));
+                    pick.run(event_target_value(&ev));
                     show_current(&ev, value.get_untracked());
                 }
             ></select>
@@ -109,20 +120,20 @@ fn Choice(
 /// the keyboard), so a drag rebuilds the model once, not at every pixel.
 #[component]
 fn Slider(
-    label: &'static str,
+    #[prop(into)] label: Signal<String>,
     key: &'static str,
     #[prop(into)] min: Signal<usize>,
     max: usize,
     #[prop(into)] value: Signal<usize>,
-    on_pick: Callback<usize>,
     /// Greyed out when the setting does not apply.
     #[prop(optional, into)]
     disabled: Signal<bool>,
 ) -> impl IntoView {
+    let lab = expect_context::<Lab>();
     let shown = RwSignal::new(None::<usize>);
     view! {
         <label class="control">
-            <span class="label">{label}</span>
+            <span class="label">{move || label.get()}</span>
             <span class="slider">
                 <input
                     type="range"
@@ -136,9 +147,7 @@ fn Slider(
                     on:input=move |ev| shown.set(event_target_value(&ev).parse().ok())
                     on:change=move |ev| {
                         shown.set(None);
-                        if let Ok(v) = event_target_value(&ev).parse() {
-                            on_pick.run(v);
-                        }
+                        lab.set_field(key, &event_target_value(&ev));
                         show_current(&ev, value.get_untracked().to_string());
                     }
                 />
@@ -159,11 +168,6 @@ fn show_current(ev: &leptos::ev::Event, current: String) {
     }
 }
 
-/// Builds a control's change handler from an edit of the settings.
-fn edit<T: 'static>(lab: Lab, f: impl Fn(&mut Settings, T) + Send + Sync + 'static) -> Callback<T> {
-    Callback::new(move |v: T| lab.change(|s| f(s, v)))
-}
-
 /// Reads one field of the settings as a signal.
 fn field<T: Send + Sync + 'static>(
     lab: Lab,
@@ -172,18 +176,59 @@ fn field<T: Send + Sync + 'static>(
     Signal::derive(move || lab.settings.with(&f))
 }
 
+/// Something worded in the page's language, as a signal: it follows the
+/// language switch.
+fn local<T: Send + Sync + 'static>(f: impl Fn(Locale) -> T + Send + Sync + 'static) -> Signal<T> {
+    let i18n = use_i18n();
+    Signal::derive(move || f(i18n.get_locale()))
+}
+
+/// [`local`] for a fixed text.
+fn said(f: fn(Locale) -> &'static str) -> Signal<String> {
+    local(move |l| f(l).to_string())
+}
+
+/// The language switch: the `lang` row's control, in the header. Each
+/// language is named in its own words.
+#[component]
+pub fn LangSwitch() -> impl IntoView {
+    let lab = expect_context::<Lab>();
+    let i18n = use_i18n();
+    let options: Options = lang::ALL
+        .iter()
+        .map(|l| (lang::name(*l).to_string(), lang::own_name(*l).to_string()))
+        .collect();
+    let current = move || lang::name(lab.settings.with(|s| s.lang));
+    view! {
+        <label class="lang" title=move || t_string!(i18n, app.lang_hint)>
+            <span class="visually-hidden">{t!(i18n, app.lang_label)}</span>
+            <select
+                data-testid="lang"
+                name="lang"
+                inner_html=move || options_html(&options, current())
+                prop:value=current
+                on:change=move |ev| lab.set_field("lang", &event_target_value(&ev))
+            ></select>
+        </label>
+    }
+}
+
 /// The lesson menu.
 #[component]
 pub fn Lessons() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let options = {
-        let mut o = vec![(String::new(), "Choose a lesson…".to_string())];
-        o.extend(PRESETS.iter().map(|p| (p.id.to_string(), p.title.to_string())));
+    let options = local(|l| {
+        let mut o = vec![(String::new(), td_string!(l, app.lesson.choose).to_string())];
+        o.extend(
+            PRESETS
+                .iter()
+                .map(|p| (p.id.to_string(), text::preset(l, p.id).0.to_string())),
+        );
         o
-    };
+    });
     view! {
         <Choice
-            label="Lesson"
+            label=said(|l| td_string!(l, app.lesson.label))
             key="preset"
             options=options
             value=Signal::derive(move || lab.lesson.get().map_or(String::new(), |p| p.id.to_string()))
@@ -197,186 +242,134 @@ pub fn Lessons() -> impl IntoView {
 }
 
 /// The picked lesson's title and what the class should see, for the stage.
-/// One HTML string in a box that lays out as if absent (`display: contents`),
-/// so that without a lesson the page has nothing there at all.
 #[component]
 pub fn LessonNote() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let note = move || {
-        lab.lesson.get().map_or_else(String::new, |p| {
-            format!(
-                "<p class=\"expect\" data-testid=\"lesson\"><strong>{}</strong> — {}</p>",
-                escape(p.title),
-                escape(p.expect)
-            )
-        })
-    };
-    view! { <div class="contents" inner_html=note></div> }
+    let i18n = use_i18n();
+    let note = move || lab.lesson.get().map(|p| text::preset(i18n.get_locale(), p.id));
+    view! {
+        <p class="expect" data-testid="lesson" hidden=move || note().is_none()>
+            <strong>{move || note().map(|n| n.0)}</strong>
+            " — "
+            {move || note().map(|n| n.1)}
+        </p>
+    }
 }
 
 #[component]
 pub fn Controls() -> impl IntoView {
     let lab = expect_context::<Lab>();
-    let inits = entries(&Init::ALL, Init::name, init_label);
     let is_rnn = field(lab, |s| s.model.cell == CellKind::Rnn);
+    let inits = local(|l| entries(&Init::ALL, Init::name, |i| text::init(l, i)));
 
     view! {
         <div class="controls-list">
             <fieldset>
-                <legend>"Model and task"</legend>
+                <legend>{said(|l| td_string!(l, app.groups.model))}</legend>
                 <Choice
-                    label="Model"
+                    label=said(|l| td_string!(l, app.controls.model))
                     key="model"
-                    options=entries(&Model::ALL, Model::name, Model::label)
+                    options=local(|l| entries(&Model::ALL, Model::name, |m| text::model(l, m)))
                     value=field(lab, |s| s.model.name().to_string())
-                    on_pick=edit(lab, |s, v: String| {
-                        if let Some(m) = Model::from_name(&v) {
-                            s.model = m;
-                        }
-                    })
                 />
                 <Choice
-                    label="Task"
+                    label=said(|l| td_string!(l, app.controls.task))
                     key="task"
-                    options=entries(&TaskKind::ALL, TaskKind::name, task_label)
+                    options=local(|l| entries(&TaskKind::ALL, TaskKind::name, |t| text::task(l, t)))
                     value=field(lab, |s| s.task.name().to_string())
-                    on_pick=edit(lab, |s, v: String| {
-                        if let Some(t) = TaskKind::from_name(&v) {
-                            s.task = t;
-                        }
-                    })
                 />
                 <Slider
-                    label="Sequence length"
+                    label=said(|l| td_string!(l, app.controls.seq_len))
                     key="seq-len"
                     min=field(lab, Settings::min_seq_len)
                     max=*SEQ_LEN.end()
                     value=field(lab, |s| s.seq_len)
-                    on_pick=edit(lab, |s, v| s.seq_len = v)
                     // The fill-in-the-blank sentences have their own lengths.
                     disabled=field(lab, |s| s.task == TaskKind::FillBlank)
                 />
                 <Slider
-                    label="Hidden units"
+                    label=said(|l| td_string!(l, app.controls.hidden))
                     key="hidden"
                     min=*HIDDEN.start()
                     max=*HIDDEN.end()
                     value=field(lab, |s| s.hidden)
-                    on_pick=edit(lab, |s, v| s.hidden = v)
                 />
                 <Choice
-                    label="Activation"
+                    label=said(|l| td_string!(l, app.controls.activation))
                     key="activation"
-                    hint="φ of the plain RNN; LSTM and GRU gates use sigmoid and tanh"
-                    options=Signal::derive(move || {
-                        let mut o = entries(&Activation::ALL, Activation::name, activation_label);
+                    hint=said(|l| td_string!(l, app.controls.activation_hint))
+                    options=local(move |l| {
+                        let mut o = entries(&Activation::ALL, Activation::name, |a| text::activation(l, a));
                         if !is_rnn.get() {
-                            for (_, l) in &mut o {
-                                l.push_str(" (RNN only)");
+                            for (_, label) in &mut o {
+                                label.push(' ');
+                                label.push_str(td_string!(l, app.controls.rnn_only));
                             }
                         }
                         o
                     })
                     value=field(lab, |s| s.activation.name().to_string())
-                    on_pick=edit(lab, |s, v: String| {
-                        if let Some(a) = Activation::from_name(&v) {
-                            s.activation = a;
-                        }
-                    })
                 />
             </fieldset>
             <fieldset>
-                <legend>"Initialisation"</legend>
+                <legend>{said(|l| td_string!(l, app.groups.init))}</legend>
                 <Choice
-                    label="Input weights U"
+                    label=said(|l| td_string!(l, app.controls.init_input))
                     key="init-input"
-                    options=inits.clone()
+                    options=inits
                     value=field(lab, |s| s.init_input.name().to_string())
-                    on_pick=edit(lab, |s, v: String| {
-                        if let Some(i) = Init::from_name(&v) {
-                            s.init_input = i;
-                        }
-                    })
                 />
                 <Choice
-                    label="Recurrent W"
+                    label=said(|l| td_string!(l, app.controls.init_recurrent))
                     key="init-recurrent"
                     options=inits
                     value=field(lab, |s| s.init_recurrent.name().to_string())
-                    on_pick=edit(lab, |s, v: String| {
-                        if let Some(i) = Init::from_name(&v) {
-                            s.init_recurrent = i;
-                        }
-                    })
                 />
                 <Choice
-                    label="Spectral radius"
+                    label=said(|l| td_string!(l, app.controls.spectral_radius))
                     key="spectral-radius"
-                    hint="Rescale W so its largest |eigenvalue| is this number"
-                    options=Signal::derive(move || {
+                    hint=said(|l| td_string!(l, app.controls.spectral_radius_hint))
+                    options=local(move |l| {
                         let current = lab.settings.with(|s| s.spectral_radius);
-                        let mut o = vec![("none".to_string(), "as initialised".to_string())];
+                        let mut o = vec![("none".to_string(), td_string!(l, app.controls.as_initialised).to_string())];
                         o.extend(numbers(SPECTRAL_RADII, current.unwrap_or(SPECTRAL_RADII[0])));
                         o
                     })
                     value=field(lab, |s| s.spectral_radius.map_or("none".to_string(), |r| r.to_string()))
-                    on_pick=edit(lab, |s, v: String| {
-                        s.spectral_radius = parse_f64(&v);
-                    })
                 />
             </fieldset>
             <fieldset>
-                <legend>"Training"</legend>
+                <legend>{said(|l| td_string!(l, app.groups.training))}</legend>
                 <Choice
-                    label="Gradient clipping"
+                    label=said(|l| td_string!(l, app.controls.clip_mode))
                     key="clip-mode"
-                    options=entries(&ClipMode::ALL, ClipMode::name, ClipMode::label)
+                    options=local(|l| entries(&ClipMode::ALL, ClipMode::name, |c| text::clip(l, c)))
                     value=field(lab, |s| s.clip_mode.name().to_string())
-                    on_pick=edit(lab, |s, v: String| {
-                        if let Some(m) = ClipMode::from_name(&v) {
-                            s.clip_mode = m;
-                        }
-                    })
                 />
                 <Choice
-                    label="Clip threshold"
+                    label=said(|l| td_string!(l, app.controls.clip_threshold))
                     key="clip-threshold"
                     options=Signal::derive(move || {
                         numbers(CLIP_THRESHOLDS, lab.settings.with(|s| s.clip_threshold))
                     })
                     value=field(lab, |s| s.clip_threshold.to_string())
-                    on_pick=edit(lab, |s, v: String| {
-                        if let Some(t) = parse_f64(&v) {
-                            s.clip_threshold = t;
-                        }
-                    })
                 />
                 <Choice
-                    label="Optimiser"
+                    label=said(|l| td_string!(l, app.controls.optimizer))
                     key="optimizer"
-                    options=entries(&optimizers(), OptimizerKind::name, optimizer_label)
+                    options=local(|l| entries(&optimizers(), OptimizerKind::name, |o| text::optimizer(l, o)))
                     value=field(lab, |s| s.optimizer.name().to_string())
-                    on_pick=edit(lab, |s, v: String| {
-                        if let Some(o) = OptimizerKind::from_name(&v) {
-                            s.optimizer = o;
-                        }
-                    })
                 />
                 <Choice
-                    label="Learning rate"
+                    label=said(|l| td_string!(l, app.controls.learning_rate))
                     key="learning-rate"
                     options=Signal::derive(move || {
                         numbers(LEARNING_RATES, lab.settings.with(|s| s.learning_rate))
                     })
                     value=field(lab, |s| s.learning_rate.to_string())
-                    on_pick=edit(lab, |s, v: String| {
-                        if let Some(r) = parse_f64(&v) {
-                            s.learning_rate = r;
-                        }
-                    })
                 />
                 <Choice
-                    label="Batch size"
+                    label=said(|l| td_string!(l, app.controls.batch_size))
                     key="batch-size"
                     options=Signal::derive(move || {
                         let current = lab.settings.with(|s| s.batch_size);
@@ -388,11 +381,6 @@ pub fn Controls() -> impl IntoView {
                         v.into_iter().map(|b| (b.to_string(), b.to_string())).collect::<Options>()
                     })
                     value=field(lab, |s| s.batch_size.to_string())
-                    on_pick=edit(lab, |s, v: String| {
-                        if let Ok(b) = v.parse() {
-                            s.batch_size = b;
-                        }
-                    })
                 />
                 <Seed/>
             </fieldset>
@@ -404,10 +392,11 @@ pub fn Controls() -> impl IntoView {
 #[component]
 fn Seed() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let i18n = use_i18n();
     let seed = field(lab, |s| s.seed);
     view! {
         <label class="control">
-            <span class="label">"Seed"</span>
+            <span class="label">{t!(i18n, app.controls.seed)}</span>
             <span class="seed">
                 <input
                     type="number"
@@ -418,23 +407,21 @@ fn Seed() -> impl IntoView {
                     inputmode="numeric"
                     prop:value=move || seed.get().to_string()
                     on:change=move |ev| {
-                        if let Ok(v) = event_target_value(&ev).trim().parse::<u64>() {
-                            lab.change(|s| s.seed = v);
-                        }
+                        lab.set_field("seed", &event_target_value(&ev));
                         // Not a seed: show the current one again.
                         show_current(&ev, seed.get_untracked().to_string());
                     }
                 />
                 <button
                     class="icon"
-                    title="A new random seed"
-                    aria-label="new random seed"
+                    title=move || t_string!(i18n, app.controls.seed_random_hint)
+                    aria-label=move || t_string!(i18n, app.controls.seed_random_hint)
                     on:click=move |_| {
                         let v = (js_sys::Math::random() * 1e6) as u64;
-                        lab.change(|s| s.seed = v);
+                        lab.set_field("seed", &v.to_string());
                     }
                 >
-                    "random"
+                    {t!(i18n, app.controls.seed_random)}
                 </button>
             </span>
         </label>

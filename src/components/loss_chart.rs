@@ -7,7 +7,9 @@
 //! [`draw`] only draws it.
 
 use crate::components::status::format_loss;
+use crate::i18n::*;
 use crate::lab::Lab;
+use crate::lang::Locale;
 use crate::state::history::LossPoint;
 use crate::views::chart::{self, LogAxis};
 use leptos::prelude::*;
@@ -27,10 +29,39 @@ pub struct ChartData {
     pub y_max: f64,
     pub baseline: Option<f64>,
     pub solved: Option<f64>,
+    /// Every word drawn on the canvas (axis titles, line labels' names), in
+    /// the page's language; also published on the canvas as `data-words`
+    /// so a test can read what the chart says.
+    pub words: ChartWords,
+}
+
+/// The chart's words in one language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartWords {
+    pub x: &'static str,
+    pub y: &'static str,
+    pub baseline: &'static str,
+    pub solved: &'static str,
+}
+
+impl ChartWords {
+    pub fn new(l: Locale) -> ChartWords {
+        ChartWords {
+            x: td_string!(l, app.chart.x),
+            y: td_string!(l, app.chart.y),
+            baseline: td_string!(l, app.chart.baseline),
+            solved: td_string!(l, app.chart.solved),
+        }
+    }
+
+    /// All of them, one per line.
+    pub fn joined(&self) -> String {
+        [self.x, self.y, self.baseline, self.solved].join("\n")
+    }
 }
 
 impl ChartData {
-    pub fn prepare(points: &[LossPoint], info: Option<&TaskInfo>) -> ChartData {
+    pub fn prepare(points: &[LossPoint], info: Option<&TaskInfo>, l: Locale) -> ChartData {
         const FLOOR: f64 = 1e-7;
         let pos = |x: f64| (x.is_finite() && x > 0.0).then_some(x);
         let baseline = info.and_then(|i| pos(i.baseline_loss));
@@ -61,6 +92,7 @@ impl ChartData {
             y_max,
             baseline,
             solved,
+            words: ChartWords::new(l),
         }
     }
 }
@@ -69,28 +101,34 @@ impl ChartData {
 pub fn LossChart() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let canvas = NodeRef::<leptos::html::Canvas>::new();
+    let i18n = use_i18n();
     let resized = RwSignal::new(0u32);
     let _ = window_event_listener(leptos::ev::resize, move |_| resized.update(|n| *n += 1));
     Effect::new(move |_| {
         resized.track();
         let Some(el) = canvas.get() else { return };
         let info = lab.task_info.get();
+        let l = i18n.get_locale();
         let data = lab
             .history
-            .with(|h| ChartData::prepare(&h.points(), info.as_deref()));
+            .with(|h| ChartData::prepare(&h.points(), info.as_deref(), l));
+        let _ = el.set_attribute("data-words", &data.words.joined());
         if let Err(e) = draw(&el, &data) {
             leptos::logging::warn!("loss chart: {e}");
         }
     });
     let caption = move || {
+        let l = i18n.get_locale();
         lab.task_info.with(|i| {
             i.as_ref().map(|i| {
-                format!(
-                    "Blue: loss of each training step. Dashed: baseline {} ({}). Dotted: solved below {}.",
-                    format_loss(i.baseline_loss),
-                    i.baseline_note,
-                    trim_zeros(format_loss(i.solved_loss))
+                crate::tr!(
+                    l,
+                    app.chart.caption,
+                    baseline = format_loss(i.baseline_loss),
+                    note = crate::text::baseline_note(l, i),
+                    solved = trim_zeros(format_loss(i.solved_loss))
                 )
+                .to_string()
             })
         })
     };
@@ -100,7 +138,7 @@ pub fn LossChart() -> impl IntoView {
                 node_ref=canvas
                 data-testid="loss-chart"
                 role="img"
-                aria-label="Training loss against training step, log scale"
+                aria-label=move || t_string!(i18n, app.chart.aria)
             ></canvas>
             <figcaption class="muted">{caption}</figcaption>
         </figure>
@@ -118,8 +156,9 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
     // Lengths and type follow the page's root font size (17 px at 1280 wide).
     let em = root_font_px() / 17.0;
     let px = |x: f64| (x * dpr * em).round() as u32;
-    // A named family, not "sans-serif": see `views::chart::font`.
-    let font = |size: f64| (FontFamily::SansSerif, size * dpr * em).into_font();
+    // The page's font stack, so Chinese labels find a face: see
+    // `views::chart::font`.
+    let font = |size: f64| (FontFamily::Name(crate::lang::FONT_STACK), size * dpr * em).into_font();
     // Log scale as log10 on a linear axis: see `views::chart::LogAxis`.
     let axis = LogAxis::new(d.y_min, d.y_max);
     let mut chart = ChartBuilder::on(&root)
@@ -131,8 +170,8 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
         .map_err(chart::err)?;
     chart
         .configure_mesh()
-        .x_desc("training step")
-        .y_desc("loss (log scale)")
+        .x_desc(d.words.x)
+        .y_desc(d.words.y)
         .label_style(font(15.0))
         .axis_desc_style(font(16.0))
         .x_labels(6)
@@ -168,10 +207,10 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
         Ok::<(), String>(())
     };
     if let Some(b) = d.baseline {
-        reference(b, C_BASELINE, (10.0, 6.0), "baseline")?;
+        reference(b, C_BASELINE, (10.0, 6.0), d.words.baseline)?;
     }
     if let Some(s) = d.solved {
-        reference(s, C_SOLVED, (3.0, 5.0), "solved")?;
+        reference(s, C_SOLVED, (3.0, 5.0), d.words.solved)?;
     }
     chart
         .draw_series(LineSeries::new(
@@ -238,7 +277,7 @@ mod tests {
 
     #[test]
     fn empty_history_still_has_a_sane_range() {
-        let d = ChartData::prepare(&[], None);
+        let d = ChartData::prepare(&[], None, Locale::en);
         assert!(d.y_min > 0.0 && d.y_max / d.y_min >= 10.0 - 1e-9);
         assert_eq!(d.x_max, 10.0);
     }
@@ -249,7 +288,7 @@ mod tests {
             LossPoint { step: 0, loss: 0.5 },
             LossPoint { step: 500, loss: 0.0 },
         ];
-        let d = ChartData::prepare(&pts, None);
+        let d = ChartData::prepare(&pts, None, Locale::zh);
         assert!(d.y_min > 0.0 && d.y_min <= 1e-7);
         assert!(d.y_max >= 1.0);
         assert_eq!(d.x_max, 500.0);

@@ -2,27 +2,42 @@
 //! page did instead. Shown until dismissed; hidden (not removed) while there
 //! is nothing to say, which downloads less code than a conditional subtree.
 
+use crate::i18n::*;
 use crate::lab::Lab;
-use crate::views::stats::escape;
+use crate::text;
 use leptos::prelude::*;
 
 #[component]
 pub fn NoticeBox() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let i18n = use_i18n();
+    // Worded at display time, so a language switch rewords the notices.
+    let items = move || {
+        let l = i18n.get_locale();
+        lab.notices.with(|ns| {
+            ns.iter()
+                .map(|n| (n.key.clone(), text::notice(l, n)))
+                .collect::<Vec<_>>()
+        })
+    };
     view! {
         <div class="notice" data-testid="notice" role="alert" hidden=move || lab.notices.with(Vec::is_empty)>
             <div>
-                <strong>"Note: "</strong>
-                // One string, not a reactive list: it is replaced whole.
-                <ul inner_html=move || {
-                    lab.notices.with(|ns| {
-                        ns.iter()
-                            .map(|n| format!("<li data-key=\"{}\">{}</li>", escape(&n.key), escape(&n.message)))
-                            .collect::<String>()
-                    })
-                }></ul>
+                <strong>{t!(i18n, app.notice.note)}</strong>
+                <ul>
+                    {move || {
+                        items()
+                            .into_iter()
+                            .map(|(key, message)| view! { <li data-key=key>{message}</li> })
+                            .collect_view()
+                    }}
+                </ul>
             </div>
-            <button class="icon" aria-label="dismiss" on:click=move |_| lab.notices.set(Vec::new())>
+            <button
+                class="icon"
+                aria-label=move || t_string!(i18n, app.notice.dismiss)
+                on:click=move |_| lab.notices.set(Vec::new())
+            >
                 "✕"
             </button>
         </div>

@@ -1,9 +1,12 @@
 //! The status line: state, steps done, current loss, steps per second, and
 //! the diverged message with what to do about it.
 
+use crate::i18n::*;
 use crate::lab::{Lab, RunState};
+use crate::lang::Locale;
 use crate::state::settings::ClipMode;
 use leptos::prelude::*;
+use rnn_core::{Activation, Divergence};
 
 /// A loss as a person reads it: 4 significant digits.
 pub fn format_loss(x: f64) -> String {
@@ -22,13 +25,17 @@ pub fn format_loss(x: f64) -> String {
 #[component]
 pub fn Status() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let i18n = use_i18n();
     let state = move || lab.run.get();
-    let label = move || match state() {
-        RunState::Idle => "ready",
-        RunState::Running => "training",
-        RunState::Paused if lab.stepping.get() => "stepping…",
-        RunState::Paused => "paused",
-        RunState::Diverged => "diverged",
+    let label = move || {
+        let l = i18n.get_locale();
+        match state() {
+            RunState::Idle => td_string!(l, app.status.idle),
+            RunState::Running => td_string!(l, app.status.running),
+            RunState::Paused if lab.stepping.get() => td_string!(l, app.status.stepping),
+            RunState::Paused => td_string!(l, app.status.paused),
+            RunState::Diverged => td_string!(l, app.status.diverged),
+        }
     };
     let step = move || lab.snapshot.with(|s| s.as_ref().map_or(0, |s| s.step));
     let loss = move || {
@@ -43,92 +50,115 @@ pub fn Status() -> impl IntoView {
         <div class="status" data-testid="status" data-state=move || state().name()>
             <span class="badge">{label}</span>
             <span class="figure">
-                "step " <b data-testid="step-count">{step}</b>
+                {t!(i18n, app.status.step)} " " <b data-testid="step-count">{step}</b>
             </span>
             <span class="figure">
-                "loss " <b data-testid="loss">{loss}</b>
+                {t!(i18n, app.status.loss)} " " <b data-testid="loss">{loss}</b>
             </span>
             <span class="figure">
-                <b data-testid="steps-per-sec">{rate}</b> " steps/s"
+                <b data-testid="steps-per-sec">{rate}</b> " " {t!(i18n, app.status.steps_per_sec)}
             </span>
         </div>
         <Diverged/>
     }
 }
 
-/// Shown only after a blow-up: where, how big, and the remedy. Always in
-/// the page and hidden otherwise (cheaper to download than a conditional
-/// subtree); its text is only ever the current divergence's.
+/// The diverged message: where the run blew up, how, and what to do.
+pub fn divergence_text(l: Locale, d: &Divergence, clipping_off: bool) -> (String, String, &'static str) {
+    let headline = crate::tr!(
+        l,
+        app.diverged.headline,
+        step = d.step,
+        norm = format_norm(l, d.grad_norm)
+    );
+    let detail = if d.parameter == "loss" {
+        td_string!(l, app.diverged.loss).to_string()
+    } else {
+        crate::tr!(l, app.diverged.gradient, param = &d.parameter).to_string()
+    };
+    let remedy = if clipping_off {
+        td_string!(l, app.diverged.remedy_clip)
+    } else {
+        td_string!(l, app.diverged.remedy_lower)
+    };
+    (headline.to_string(), detail, remedy)
+}
+
+/// Whether the run overflowed in the forward pass (no gradient clipping
+/// helps there).
+fn forward_overflow(_d: &Divergence) -> bool {
+    false
+}
+
+/// Shown only after a blow-up: where, how big, and the remedy that can
+/// work: clipping for an exploding gradient, a smaller spectral radius and a
+/// squashing activation for activations that overflow in the forward pass
+/// (no clipping of the gradient helps there). Always in the page and hidden
+/// otherwise; its text is only ever the current divergence's.
 #[component]
 fn Diverged() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let i18n = use_i18n();
     let clipping_off = move || lab.settings.with(|s| s.clip_mode == ClipMode::None);
-    let headline = move || {
+    let words = move || {
         lab.divergence.with(|d| {
-            d.as_ref().map_or_else(String::new, |d| {
-                format!(
-                    "diverged at step {}: gradient norm reached {}",
-                    d.step,
-                    format_norm(d.grad_norm)
-                )
-            })
+            d.as_ref()
+                .map(|d| divergence_text(i18n.get_locale(), d, clipping_off()))
+                .unwrap_or_default()
         })
     };
-    let detail = move || {
-        lab.divergence.with(|d| {
-            d.as_ref().map_or_else(String::new, |d| {
-                let what = if d.parameter == "loss" {
-                    "the loss".to_string()
-                } else {
-                    format!("the gradient of {}", d.parameter)
-                };
-                format!(" ({what} became NaN or infinite). The gradient exploded.")
-            })
-        })
-    };
-    let remedy = move || {
-        if clipping_off() {
-            "Try: turn on gradient clipping (by norm, v = 1), or lower the learning rate, then Reset."
-        } else {
-            "Try: a lower clip threshold or learning rate, or a smaller spectral radius, then Reset."
-        }
-    };
+    let forward = move || lab.divergence.with(|d| d.as_ref().is_some_and(forward_overflow));
     view! {
         <div
             class="diverged"
             role="alert"
             data-testid="diverged"
+            data-cause=move || if forward() { "forward" } else { "gradient" }
             hidden=move || lab.divergence.with(Option::is_none)
         >
             <p>
-                <strong>{headline}</strong>
-                {detail}
+                <strong>{move || words().0}</strong>
+                {move || words().1}
             </p>
-            <p>{remedy}</p>
+            <p>{move || words().2}</p>
             <div class="buttons">
                 <button
                     class="primary"
+                    data-testid="diverged-fix"
                     on:click=move |_| {
-                        lab.change(|s| {
-                            s.clip_mode = ClipMode::Norm;
-                            s.clip_threshold = 1.0;
-                        });
+                        if forward() {
+                            lab.change(|s| {
+                                s.spectral_radius = Some(0.9);
+                                s.activation = Activation::Tanh;
+                            });
+                        } else {
+                            lab.change(|s| {
+                                s.clip_mode = ClipMode::Norm;
+                                s.clip_threshold = 1.0;
+                            });
+                        }
                         lab.reset(false);
                     }
                 >
-                    "Clip by norm at 1 and reset"
+                    {move || {
+                        if forward() {
+                            t_string!(i18n, app.diverged.fix_forward)
+                        } else {
+                            t_string!(i18n, app.diverged.fix_clip)
+                        }
+                    }}
                 </button>
-                <button on:click=move |_| lab.reset(false)>"↺ Reset"</button>
+                <button on:click=move |_| lab.reset(false)>{t!(i18n, app.buttons.reset)}</button>
             </div>
         </div>
     }
 }
 
-fn format_norm(x: f64) -> String {
+fn format_norm(l: Locale, x: f64) -> String {
     if x.is_nan() {
-        "NaN".into()
+        td_string!(l, app.diverged.nan).into()
     } else if x.is_infinite() {
-        "infinity".into()
+        td_string!(l, app.diverged.infinity).into()
     } else {
         format!("{x:.3e}")
     }
@@ -145,6 +175,7 @@ mod tests {
         assert_eq!(format_loss(123.456), "123.5");
         assert_eq!(format_loss(0.0), "0.000");
         assert_eq!(format_loss(2.0e-5), "2.000e-5");
-        assert_eq!(format_norm(f64::INFINITY), "infinity");
+        assert_eq!(format_norm(Locale::en, f64::INFINITY), "infinity");
+        assert_eq!(format_norm(Locale::zh, f64::INFINITY), "无穷大");
     }
 }

@@ -2,6 +2,7 @@
 //! translation into the engine's [`ExperimentConfig`]. No web code: this is
 //! tested with `cargo test`.
 
+use crate::lang::Locale;
 use rnn_core::experiment::MAX_BATCH;
 use rnn_core::tasks::{Task, TaskKind};
 use rnn_core::{Activation, CellKind, Clip, Experiment, ExperimentConfig, Init, OptimizerKind, TrainConfig};
@@ -137,6 +138,8 @@ pub struct Settings {
     pub learning_rate: f64,
     pub batch_size: usize,
     pub seed: u64,
+    /// The page's language: it changes no number, never resets the run.
+    pub lang: Locale,
 }
 
 impl Default for Settings {
@@ -163,6 +166,7 @@ impl Default for Settings {
             learning_rate: c.train.learning_rate,
             batch_size: c.batch_size,
             seed: c.seed,
+            lang: Locale::en,
         }
     }
 }
@@ -190,7 +194,12 @@ impl Settings {
         c.cell = self.model.cell;
         c.bidirectional = self.model.bidirectional;
         c.hidden_size = self.hidden;
-        c.activation = self.activation;
+        // LSTM and GRU gates have their own fixed functions: the setting is
+        // kept for when the model is a plain RNN again, but it is not part of
+        // an LSTM's or GRU's experiment (so changing it rebuilds nothing).
+        if self.model.cell == CellKind::Rnn {
+            c.activation = self.activation;
+        }
         c.init_input = self.init_input;
         c.init_recurrent = self.init_recurrent;
         c.spectral_radius = self.spectral_radius;
@@ -200,25 +209,54 @@ impl Settings {
         c
     }
 
-    /// The experiment, if the engine accepts it and one step stays within
-    /// [`PAGE_MAX_FLOPS`]; otherwise what to turn down.
-    pub fn build(&self) -> Result<Experiment, String> {
+    /// Matrix-product work of one training step, or why the engine refuses
+    /// the task.
+    pub fn step_flops(&self) -> Result<f64, rnn_core::Error> {
         let config = self.experiment_config();
-        let task = Task::new(config.task.clone()).map_err(|e| e.to_string())?;
-        let work = config
+        let task = Task::new(config.task.clone())?;
+        Ok(config
             .net_config(&task)
-            .flops_per_step(task.info().seq_len, config.batch_size);
-        if work > PAGE_MAX_FLOPS {
-            return Err(format!(
-                "one training step would take {:.1} GFLOP, about {:.1} s each in the browser: too \
-                 slow to watch it learn (limit {:.0} GFLOP). Use a smaller hidden size, sequence \
-                 length or batch",
-                work / 1e9,
-                work / BROWSER_FLOPS_PER_SEC,
-                PAGE_MAX_FLOPS / 1e9
-            ));
+            .flops_per_step(task.info().seq_len, config.batch_size))
+    }
+
+    /// The experiment, if the engine accepts it and one step stays within
+    /// [`PAGE_MAX_FLOPS`]; otherwise why not.
+    pub fn build(&self) -> Result<Experiment, Refusal> {
+        let flops = self.step_flops().map_err(Refusal::Engine)?;
+        if flops > PAGE_MAX_FLOPS {
+            return Err(Refusal::TooSlow { flops });
         }
-        Experiment::new(config).map_err(|e| e.to_string())
+        Experiment::new(self.experiment_config()).map_err(Refusal::Engine)
+    }
+
+    /// Brings a combination too slow to watch within [`PAGE_MAX_FLOPS`],
+    /// changing as little as it must: first the batch (it changes only the
+    /// noise of each step), then the hidden size, then the sequence length,
+    /// each halved until the step fits. Every other setting stays as it
+    /// was. Returns what changed, `(key, from, to)`, in that order; nothing
+    /// when it already fitted or the engine refuses it for another reason.
+    pub fn fit_to_page(&mut self) -> Vec<(&'static str, usize, usize)> {
+        let mut changes: Vec<(&'static str, usize, usize)> = Vec::new();
+        let too_slow = |s: &Settings| matches!(s.step_flops(), Ok(f) if f > PAGE_MAX_FLOPS);
+        let min_len = self.min_seq_len();
+        type Knob = (&'static str, fn(&mut Settings) -> &mut usize, usize);
+        let knobs: [Knob; 3] = [
+            ("batch-size", |s| &mut s.batch_size, *BATCH.start()),
+            ("hidden", |s| &mut s.hidden, *HIDDEN.start()),
+            ("seq-len", |s| &mut s.seq_len, min_len),
+        ];
+        for (key, knob, floor) in knobs {
+            let from = *knob(self);
+            while too_slow(self) && *knob(self) > floor {
+                let v = knob(self);
+                *v = (*v / 2).max(floor);
+            }
+            let to = *knob(self);
+            if to != from {
+                changes.push((key, from, to));
+            }
+        }
+        changes
     }
 
     /// Whether going from `self` to `next` must rebuild the model (anything
@@ -231,72 +269,48 @@ impl Settings {
         a != b
     }
 
+    /// The same settings in another language.
+    pub fn with_lang(&self, lang: Locale) -> Settings {
+        Settings { lang, ..self.clone() }
+    }
+
     /// The shortest sequence the page allows for the current task.
     pub fn min_seq_len(&self) -> usize {
         self.task.min_seq_len().max(*SEQ_LEN.start())
     }
 
     /// Brings cross-field combinations into range (a task that needs longer
-    /// sequences than chosen). Returns what was changed, for a notice.
-    pub fn reconcile(&mut self) -> Option<String> {
+    /// sequences than chosen). Returns what was changed, `(was, now)`, for a
+    /// notice.
+    pub fn reconcile(&mut self) -> Option<(usize, usize)> {
         let min = self.min_seq_len();
         if self.seq_len < min {
             let was = self.seq_len;
             self.seq_len = min;
-            return Some(format!(
-                "the {} task needs sequences of at least {min} steps: sequence length {was} → {min}",
-                self.task.name()
-            ));
+            return Some((was, min));
         }
         None
     }
 }
 
+/// Why the page will not build an experiment from some settings.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Refusal {
+    /// One training step would be more than [`PAGE_MAX_FLOPS`] of work.
+    TooSlow { flops: f64 },
+    /// The engine refused the configuration (which limit, which value).
+    Engine(rnn_core::Error),
+}
+
+impl Refusal {
+    /// Seconds one step would take in the browser, for the message.
+    pub fn seconds(flops: f64) -> f64 {
+        flops / BROWSER_FLOPS_PER_SEC
+    }
+}
+
 /// The engine's batch limit is above the page's, so every page batch is legal.
 const _: () = assert!(*BATCH.end() <= MAX_BATCH);
-
-/// How a menu labels a task.
-pub fn task_label(t: TaskKind) -> &'static str {
-    match t {
-        TaskKind::Adding => "Adding problem",
-        TaskKind::Copy => "Copy memory",
-        TaskKind::TemporalOrder => "Temporal order",
-        TaskKind::Sine => "Sine prediction",
-        TaskKind::NextChar => "Next character",
-        TaskKind::FillBlank => "Fill in the blank",
-    }
-}
-
-pub fn activation_label(a: Activation) -> &'static str {
-    match a {
-        Activation::Sigmoid => "sigmoid",
-        Activation::Tanh => "tanh",
-        Activation::Relu => "ReLU",
-        Activation::LeakyRelu => "leaky ReLU",
-        Activation::Identity => "identity (linear)",
-    }
-}
-
-pub fn init_label(i: Init) -> &'static str {
-    match i {
-        Init::Zeros => "zeros",
-        Init::SmallRandom => "small random ×0.01",
-        Init::Uniform { .. } => "uniform ±0.1",
-        Init::XavierUniform => "Xavier uniform",
-        Init::XavierNormal => "Xavier normal",
-        Init::He => "He (Kaiming)",
-        Init::Orthogonal => "orthogonal",
-        Init::Identity => "identity",
-    }
-}
-
-pub fn optimizer_label(o: OptimizerKind) -> &'static str {
-    match o {
-        OptimizerKind::Sgd => "SGD",
-        OptimizerKind::Momentum { .. } => "SGD + momentum",
-        OptimizerKind::Adam { .. } => "Adam",
-    }
-}
 
 /// The optimisers the menu offers, with the engine's default parameters.
 pub fn optimizers() -> [OptimizerKind; 3] {
@@ -390,7 +404,64 @@ mod tests {
             ..Settings::default()
         };
         let e = huge.build().err().expect("refused");
-        assert!(e.contains("GFLOP") && e.contains("hidden size"), "{e}");
+        assert!(
+            matches!(e, Refusal::TooSlow { flops } if flops > PAGE_MAX_FLOPS),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn a_combination_too_slow_is_fitted_changing_as_little_as_it_must() {
+        // The link of issue 8: every value but the batch survives.
+        let mut s = Settings {
+            task: TaskKind::NextChar,
+            model: Model::new(CellKind::Lstm, true),
+            hidden: 256,
+            seq_len: 200,
+            batch_size: 64,
+            seed: 99,
+            learning_rate: 0.003,
+            ..Settings::default()
+        };
+        let before = s.clone();
+        let changes = s.fit_to_page();
+        assert!(s.build().is_ok(), "{s:?}");
+        assert_eq!(changes.first().map(|c| c.0), Some("batch-size"), "{changes:?}");
+        assert_eq!(
+            (s.task, s.model, s.seed, s.learning_rate),
+            (before.task, before.model, before.seed, before.learning_rate)
+        );
+        // Halving stops as soon as the step fits: twice the batch did not.
+        let mut bigger = s.clone();
+        bigger.batch_size *= 2;
+        if s.hidden == before.hidden {
+            assert!(bigger.build().is_err());
+        }
+        // A combination that fits is left alone.
+        let mut fine = Settings::default();
+        assert!(fine.fit_to_page().is_empty());
+        assert_eq!(fine, Settings::default());
+    }
+
+    #[test]
+    fn activation_is_no_part_of_an_lstm() {
+        let lstm = Settings {
+            model: Model::new(CellKind::Lstm, false),
+            ..Settings::default()
+        };
+        let relu = Settings {
+            activation: Activation::Relu,
+            ..lstm.clone()
+        };
+        assert!(!lstm.needs_reset(&relu));
+        let rnn = Settings {
+            model: Model::new(CellKind::Rnn, false),
+            ..lstm.clone()
+        };
+        assert!(rnn.needs_reset(&Settings {
+            activation: Activation::Relu,
+            ..rnn.clone()
+        }));
     }
 
     #[test]

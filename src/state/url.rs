@@ -5,13 +5,20 @@
 //! (`#model=rnn&task=adding&…`), so a copied link reproduces the run and any
 //! static server can host the page.
 //!
-//! Parsing never fails and never panics: an unknown key, a missing key or a
-//! value out of range yields the default for that field and a [`Notice`]
-//! naming it.
+//! Parsing never fails and never panics: an unknown key or a value out of
+//! range yields the default for that field and a [`Notice`] naming it. A key
+//! the link leaves out is no mistake (a teacher writes `#model=lstm&seq-len=40`
+//! by hand): it takes its default silently.
+//!
+//! The controls go through the same rows ([`apply`]), so a value from a
+//! control is checked exactly as a link's is. Notices are data; the page
+//! words them in its language (`crate::text`).
 
 use super::settings::{
-    ClipMode, Model, Settings, BATCH, CLIP_THRESHOLD, HIDDEN, LEARNING_RATE, SEQ_LEN, SPECTRAL_RADIUS,
+    ClipMode, Model, Refusal, Settings, BATCH, CLIP_THRESHOLD, HIDDEN, LEARNING_RATE, SEQ_LEN,
+    SPECTRAL_RADIUS,
 };
+use crate::lang;
 use crate::number::parse_f64;
 use rnn_core::tasks::TaskKind;
 use rnn_core::{Activation, Init, OptimizerKind};
@@ -23,40 +30,106 @@ pub struct Field {
     /// The query key; also the `data-testid` of the control.
     pub key: &'static str,
     /// Stores the value in `settings`, or says what is allowed.
-    pub parse: fn(&str, &mut Settings) -> Result<(), String>,
+    pub parse: fn(&str, &mut Settings) -> Result<(), Allowed>,
     pub write: fn(&Settings) -> String,
 }
 
-/// Something in a link the page could not use, shown to the user.
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// What a row accepts, for the notice that refuses a value.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Allowed {
+    OneOf(Vec<&'static str>),
+    Range {
+        min: String,
+        max: String,
+    },
+    /// `none`, or a number in the range.
+    NoneOrRange {
+        min: String,
+        max: String,
+    },
+}
+
+/// Something in a link (or from a control) the page could not use as it
+/// was, and what it did instead: plain data, worded by `crate::text`.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
     /// The key concerned (empty when the notice is about the whole link).
     pub key: String,
-    pub message: String,
+    pub kind: NoticeKind,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NoticeKind {
+    /// A value the row refuses; the setting kept `default` instead.
+    BadValue {
+        value: String,
+        allowed: Allowed,
+        default: String,
+    },
+    UnknownKey,
+    /// The link was cut at `max` characters.
+    TooLong {
+        max: usize,
+    },
+    /// The task needs longer sequences: `seq-len` went from `was` to `min`.
+    SeqLenRaised {
+        task: rnn_core::TaskKind,
+        was: usize,
+        min: usize,
+    },
+    /// The combination was too slow to watch; these sizes were reduced
+    /// (`(key, from, to)`) and everything else kept.
+    Shrunk {
+        flops: f64,
+        changes: Vec<(&'static str, usize, usize)>,
+    },
+    /// A change made with a control that the page or the engine refused.
+    RefusedSetting(Refusal),
+    /// A link the engine refused outright: the default lesson opened.
+    RefusedLink(Refusal),
+    RefusedLesson(Refusal),
+    /// The engine refused a training step.
+    RefusedStep(rnn_core::Error),
+}
+
+impl Notice {
+    pub fn new(key: impl Into<String>, kind: NoticeKind) -> Notice {
+        Notice {
+            key: key.into(),
+            kind,
+        }
+    }
+}
+
+fn range_of<T: Display>(range: &RangeInclusive<T>) -> Allowed {
+    Allowed::Range {
+        min: range.start().to_string(),
+        max: range.end().to_string(),
+    }
 }
 
 fn parse_in<T: std::str::FromStr + PartialOrd + Display>(
     v: &str,
     range: &RangeInclusive<T>,
-) -> Result<T, String> {
+) -> Result<T, Allowed> {
     match v.parse::<T>() {
         Ok(x) if range.contains(&x) => Ok(x),
-        _ => Err(format!("a number from {} to {}", range.start(), range.end())),
+        _ => Err(range_of(range)),
     }
 }
 
-fn parse_float_in(v: &str, range: &RangeInclusive<f64>) -> Result<f64, String> {
+fn parse_float_in(v: &str, range: &RangeInclusive<f64>) -> Result<f64, Allowed> {
     match parse_f64(v) {
         Some(x) if range.contains(&x) => Ok(x),
-        _ => Err(format!("a number from {} to {}", range.start(), range.end())),
+        _ => Err(range_of(range)),
     }
 }
 
-fn one_of<T: Copy>(v: &str, all: &[T], name: fn(T) -> &'static str) -> Result<T, String> {
-    all.iter().copied().find(|x| name(*x) == v).ok_or_else(|| {
-        let names: Vec<_> = all.iter().map(|x| name(*x)).collect();
-        format!("one of {}", names.join(", "))
-    })
+fn one_of<T: Copy>(v: &str, all: &[T], name: fn(T) -> &'static str) -> Result<T, Allowed> {
+    all.iter()
+        .copied()
+        .find(|x| name(*x) == v)
+        .ok_or_else(|| Allowed::OneOf(all.iter().map(|x| name(*x)).collect()))
 }
 
 fn optimizers() -> [OptimizerKind; 3] {
@@ -126,7 +199,12 @@ pub const FIELDS: &[Field] = &[
         parse: |v, s| {
             s.spectral_radius = match v {
                 "none" => None,
-                _ => Some(parse_float_in(v, &SPECTRAL_RADIUS).map_err(|e| format!("\"none\" or {e}"))?),
+                _ => Some(
+                    parse_float_in(v, &SPECTRAL_RADIUS).map_err(|_| Allowed::NoneOrRange {
+                        min: SPECTRAL_RADIUS.start().to_string(),
+                        max: SPECTRAL_RADIUS.end().to_string(),
+                    })?,
+                ),
             };
             Ok(())
         },
@@ -180,15 +258,30 @@ pub const FIELDS: &[Field] = &[
         },
         write: |s| s.seed.to_string(),
     },
+    Field {
+        key: "lang",
+        parse: |v, s| {
+            s.lang = one_of(v, &lang::ALL, lang::name)?;
+            Ok(())
+        },
+        write: |s| lang::name(s.lang).into(),
+    },
 ];
 
 /// Longest link text looked at; the rest is ignored (with a notice).
 const MAX_LEN: usize = 4096;
 
 /// Reads settings from a query (`a=1&b=2`, with or without a leading `#` or
-/// `?`). An empty query is the default lesson without any notice.
+/// `?`) over the defaults. An empty query is the default lesson without any
+/// notice.
 pub fn parse(query: &str) -> (Settings, Vec<Notice>) {
-    let mut settings = Settings::default();
+    parse_over(query, &Settings::default())
+}
+
+/// [`parse`] with `base` for every key the link leaves out (the page's base
+/// has the browser's language).
+pub fn parse_over(query: &str, base: &Settings) -> (Settings, Vec<Notice>) {
+    let mut settings = base.clone();
     let mut notices = Vec::new();
     let mut q = query.trim_start_matches(['#', '?']);
     if q.len() > MAX_LEN {
@@ -197,61 +290,51 @@ pub fn parse(query: &str) -> (Settings, Vec<Notice>) {
             cut -= 1;
         }
         q = &q[..cut];
-        notices.push(Notice {
-            key: String::new(),
-            message: format!("the link is longer than {MAX_LEN} characters; the rest was ignored"),
-        });
+        notices.push(Notice::new("", NoticeKind::TooLong { max: MAX_LEN }));
     }
-    if q.is_empty() {
-        return (settings, notices);
-    }
-    let mut seen = vec![false; FIELDS.len()];
     for pair in q.split('&').filter(|p| !p.is_empty()) {
         let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
         let key = percent_decode(key);
         let value = percent_decode(value);
-        match FIELDS.iter().position(|f| f.key == key) {
-            Some(i) => {
-                seen[i] = true;
-                let field = &FIELDS[i];
-                let mut candidate = settings.clone();
-                match (field.parse)(value.trim(), &mut candidate) {
-                    Ok(()) => settings = candidate,
-                    Err(allowed) => notices.push(Notice {
-                        key: key.clone(),
-                        message: format!(
-                            "{key}: \"{}\" is not allowed ({allowed}); using the default {}",
-                            shorten(&value),
-                            (field.write)(&Settings::default())
-                        ),
-                    }),
-                }
-            }
-            None => notices.push(Notice {
-                key: key.clone(),
-                message: format!("unknown setting \"{}\" ignored", shorten(&key)),
-            }),
+        if let Some(n) = apply(&mut settings, &key, &value, base) {
+            notices.push(n);
         }
     }
-    let missing: Vec<&str> = FIELDS
-        .iter()
-        .zip(&seen)
-        .filter(|(_, seen)| !**seen)
-        .map(|(f, _)| f.key)
-        .collect();
-    if !missing.is_empty() {
-        notices.push(Notice {
-            key: missing.join(","),
-            message: format!("not in the link, using defaults: {}", missing.join(", ")),
-        });
-    }
-    if let Some(message) = settings.reconcile() {
-        notices.push(Notice {
-            key: "seq-len".into(),
-            message,
-        });
+    if let Some((was, min)) = settings.reconcile() {
+        notices.push(Notice::new(
+            "seq-len",
+            NoticeKind::SeqLenRaised {
+                task: settings.task,
+                was,
+                min,
+            },
+        ));
     }
     (settings, notices)
+}
+
+/// Sets `key` to `value` through its row, as a link or a control asks.
+/// A refused value leaves `settings` as it was and returns the notice that
+/// names it, with `fallback`'s value as the one kept.
+pub fn apply(settings: &mut Settings, key: &str, value: &str, fallback: &Settings) -> Option<Notice> {
+    let Some(field) = FIELDS.iter().find(|f| f.key == key) else {
+        return Some(Notice::new(shorten(key), NoticeKind::UnknownKey));
+    };
+    let mut candidate = settings.clone();
+    match (field.parse)(value.trim(), &mut candidate) {
+        Ok(()) => {
+            *settings = candidate;
+            None
+        }
+        Err(allowed) => Some(Notice::new(
+            key,
+            NoticeKind::BadValue {
+                value: shorten(value),
+                allowed,
+                default: (field.write)(fallback),
+            },
+        )),
+    }
 }
 
 /// The query for `settings`, every field in table order (no leading `#`).
@@ -305,6 +388,13 @@ mod tests {
     use crate::state::settings::{format_number, ClipMode};
     use rnn_core::{CellKind, Experiment};
 
+    fn bad_value(n: &Notice) -> (&str, &Allowed) {
+        match &n.kind {
+            NoticeKind::BadValue { value, allowed, .. } => (value, allowed),
+            other => panic!("{other:?}"),
+        }
+    }
+
     fn notice_keys(n: &[Notice]) -> Vec<&str> {
         n.iter().map(|n| n.key.as_str()).collect()
     }
@@ -342,6 +432,7 @@ mod tests {
             learning_rate: 0.0003,
             batch_size: 7,
             seed: u64::MAX,
+            lang: crate::lang::Locale::zh,
         };
         let q = write(&s);
         assert_eq!(parse(&format!("#{q}")), (s, vec![]));
@@ -385,18 +476,62 @@ mod tests {
                 "wat"
             ]
         );
-        assert!(n[0].message.contains("transformer"), "{}", n[0].message);
-        assert!(n[0].message.contains("rnn"), "{}", n[0].message);
+        let (value, allowed) = bad_value(&n[0]);
+        assert_eq!(value, "transformer");
+        assert!(
+            matches!(allowed, Allowed::OneOf(names) if names.contains(&"rnn")),
+            "{allowed:?}"
+        );
     }
 
     #[test]
-    fn missing_keys_are_named() {
+    fn a_partial_link_is_no_mistake() {
         let (s, n) = parse("task=copy&seed=9");
         assert_eq!(s.task, TaskKind::Copy);
         assert_eq!(s.seed, 9);
-        assert_eq!(n.len(), 1);
-        assert!(n[0].message.contains("hidden"));
-        assert!(!n[0].message.contains("seed"));
+        assert_eq!(n, vec![]);
+        let (s, n) = parse("#model=lstm&seq-len=40");
+        assert_eq!((s.model.name(), s.seq_len), ("lstm", 40));
+        assert_eq!(n, vec![]);
+    }
+
+    #[test]
+    fn a_left_out_key_takes_the_base_value() {
+        let base = Settings {
+            lang: crate::lang::Locale::zh,
+            ..Settings::default()
+        };
+        assert_eq!(parse_over("seed=3", &base).0.lang, crate::lang::Locale::zh);
+        assert_eq!(
+            parse_over("seed=3&lang=en", &base).0.lang,
+            crate::lang::Locale::en
+        );
+        let (s, n) = parse_over("lang=fr", &base);
+        assert_eq!(s.lang, crate::lang::Locale::zh);
+        assert_eq!(notice_keys(&n), ["lang"]);
+    }
+
+    #[test]
+    fn a_control_value_is_checked_like_a_link() {
+        let d = Settings::default();
+        let mut s = d.clone();
+        for (key, bad) in [
+            ("learning-rate", "1e300"),
+            ("clip-threshold", "9e307"),
+            ("hidden", "0"),
+            ("model", "x"),
+        ] {
+            let n = apply(&mut s, key, bad, &d).expect("refused");
+            assert_eq!(n.key, key);
+            assert_eq!(bad_value(&n).0, bad);
+            assert_eq!(s, d, "{key} left as it was");
+        }
+        assert_eq!(apply(&mut s, "learning-rate", "0.3", &d), None);
+        assert_eq!(s.learning_rate, 0.3);
+        assert!(matches!(
+            apply(&mut s, "nope", "1", &d).map(|n| n.kind),
+            Some(NoticeKind::UnknownKey)
+        ));
     }
 
     #[test]
@@ -459,7 +594,7 @@ mod tests {
         }
         let long = "seed=1&".repeat(2000);
         let (_, n) = parse(&long);
-        assert!(n.iter().any(|n| n.message.contains("longer")));
+        assert!(n.iter().any(|n| matches!(n.kind, NoticeKind::TooLong { .. })));
     }
 
     #[test]

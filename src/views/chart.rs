@@ -20,12 +20,13 @@ pub fn root(canvas: &web_sys::HtmlCanvasElement) -> Result<(Fit, DrawingArea<Can
     Ok((f, root))
 }
 
-/// A sans-serif plotters font of `css` CSS pixels. Named by
-/// `FontFamily::SansSerif`, not the string "sans-serif": plotters lowercases
-/// a family given as a string, which links Unicode's case tables (≈5 KB
-/// gzipped) into the download.
+/// A plotters font of `css` CSS pixels in the page's font stack
+/// ([`crate::lang::FONT_STACK`]), so Chinese labels find a face with their
+/// glyphs on every system. Given as `FontFamily::Name`, which plotters
+/// passes to the canvas as it is (a family given as a `&str` would be
+/// lowercased first).
 pub fn font(f: &Fit, css: f64) -> FontDesc<'static> {
-    (FontFamily::SansSerif, f.font(css)).into_font()
+    (FontFamily::Name(crate::lang::FONT_STACK), f.font(css)).into_font()
 }
 
 /// A signed length in backing-store pixels (element coordinates).

@@ -342,7 +342,7 @@ pub fn MlpGrads() -> impl IntoView {
             .map(|a| {
                 (
                     a.name().to_string(),
-                    crate::state::settings::activation_label(*a).to_string(),
+                    crate::text::activation(crate::lang::Locale::en, *a).to_string(),
                 )
             })
             .collect(),
@@ -360,7 +360,7 @@ pub fn MlpGrads() -> impl IntoView {
             .map(|i| {
                 (
                     i.name().to_string(),
-                    crate::state::settings::init_label(*i).to_string(),
+                    crate::text::init(crate::lang::Locale::en, *i).to_string(),
                 )
             })
             .collect(),

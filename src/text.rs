@@ -1,0 +1,287 @@
+//! What the page says, in its language: the words for the engine's values
+//! (models, tasks, activations, initialisations…), the lessons' titles, and
+//! every notice and refusal. The engine and the settings hand over plain
+//! data (typed notices, typed errors); only this module turns them into
+//! sentences, with the words from `locales/*/app.json`.
+
+use crate::i18n::*;
+use crate::lang::Locale;
+use crate::state::settings::{format_number, ClipMode, Model, Refusal, PAGE_MAX_FLOPS};
+use crate::state::url::{Allowed, Notice, NoticeKind};
+use rnn_core::tasks::{TaskInfo, TaskKind};
+use rnn_core::{Activation, CellKind, Init, OptimizerKind};
+
+pub fn model(l: Locale, m: Model) -> &'static str {
+    match (m.cell, m.bidirectional) {
+        (CellKind::Rnn, false) => td_string!(l, app.model.rnn),
+        (CellKind::Lstm, false) => td_string!(l, app.model.lstm),
+        (CellKind::Gru, false) => td_string!(l, app.model.gru),
+        (CellKind::Rnn, true) => td_string!(l, app.model.birnn),
+        (CellKind::Lstm, true) => td_string!(l, app.model.bilstm),
+        (CellKind::Gru, true) => td_string!(l, app.model.bigru),
+    }
+}
+
+pub fn task(l: Locale, t: TaskKind) -> &'static str {
+    match t {
+        TaskKind::Adding => td_string!(l, app.task.adding),
+        TaskKind::Copy => td_string!(l, app.task.copy),
+        TaskKind::TemporalOrder => td_string!(l, app.task.order),
+        TaskKind::Sine => td_string!(l, app.task.sine),
+        TaskKind::NextChar => td_string!(l, app.task.chars),
+        TaskKind::FillBlank => td_string!(l, app.task.blank),
+    }
+}
+
+/// What the task asks of the network, with this run's numbers.
+pub fn task_text(l: Locale, info: &TaskInfo) -> String {
+    match info.kind {
+        TaskKind::Adding => td_string!(l, app.task_text.adding).to_string(),
+        TaskKind::Copy => {
+            // The engine's layout: the symbols, a gap of blanks, one go
+            // signal, then the symbols again (its shortest sequence has no
+            // gap: 2 × symbols + 1 steps).
+            let symbols = (TaskKind::Copy.min_seq_len() - 1) / 2;
+            let gap = info.seq_len.saturating_sub(2 * symbols + 1);
+            crate::tr!(l, app.task_text.copy, symbols, gap).to_string()
+        }
+        TaskKind::TemporalOrder => td_string!(l, app.task_text.order).to_string(),
+        TaskKind::Sine => td_string!(l, app.task_text.sine).to_string(),
+        TaskKind::NextChar => td_string!(l, app.task_text.chars).to_string(),
+        TaskKind::FillBlank => td_string!(l, app.task_text.blank).to_string(),
+    }
+}
+
+/// What the baseline loss is the loss of.
+pub fn baseline_note(l: Locale, info: &TaskInfo) -> String {
+    match info.kind {
+        TaskKind::Adding => td_string!(l, app.baseline_note.adding).to_string(),
+        TaskKind::Copy => crate::tr!(l, app.baseline_note.copy, n = info.output_size).to_string(),
+        TaskKind::TemporalOrder => td_string!(l, app.baseline_note.order).to_string(),
+        TaskKind::Sine => td_string!(l, app.baseline_note.sine).to_string(),
+        TaskKind::NextChar => td_string!(l, app.baseline_note.chars).to_string(),
+        TaskKind::FillBlank => td_string!(l, app.baseline_note.blank).to_string(),
+    }
+}
+
+pub fn activation(l: Locale, a: Activation) -> &'static str {
+    match a {
+        Activation::Sigmoid => td_string!(l, app.activation.sigmoid),
+        Activation::Tanh => td_string!(l, app.activation.tanh),
+        Activation::Relu => td_string!(l, app.activation.relu),
+        Activation::LeakyRelu => td_string!(l, app.activation.leaky_relu),
+        Activation::Identity => td_string!(l, app.activation.identity),
+    }
+}
+
+pub fn init(l: Locale, i: Init) -> &'static str {
+    match i {
+        Init::Zeros => td_string!(l, app.init.zeros),
+        Init::SmallRandom => td_string!(l, app.init.small),
+        Init::Uniform { .. } => td_string!(l, app.init.uniform),
+        Init::XavierUniform => td_string!(l, app.init.xavier_uniform),
+        Init::XavierNormal => td_string!(l, app.init.xavier_normal),
+        Init::He => td_string!(l, app.init.he),
+        Init::Orthogonal => td_string!(l, app.init.orthogonal),
+        Init::Identity => td_string!(l, app.init.identity),
+    }
+}
+
+pub fn clip(l: Locale, c: ClipMode) -> &'static str {
+    match c {
+        ClipMode::None => td_string!(l, app.clip.none),
+        ClipMode::Norm => td_string!(l, app.clip.norm),
+        ClipMode::Value => td_string!(l, app.clip.value),
+    }
+}
+
+pub fn optimizer(l: Locale, o: OptimizerKind) -> &'static str {
+    match o {
+        OptimizerKind::Sgd => td_string!(l, app.optimizer.sgd),
+        OptimizerKind::Momentum { .. } => td_string!(l, app.optimizer.momentum),
+        OptimizerKind::Adam { .. } => td_string!(l, app.optimizer.adam),
+    }
+}
+
+/// A lesson's title and what the class should see (`app.presets.<id>`).
+pub fn preset(l: Locale, id: &str) -> (&'static str, &'static str) {
+    match id {
+        "vanishing" => (
+            td_string!(l, app.presets.vanishing.title),
+            td_string!(l, app.presets.vanishing.expect),
+        ),
+        "exploding" => (
+            td_string!(l, app.presets.exploding.title),
+            td_string!(l, app.presets.exploding.expect),
+        ),
+        "clipped" => (
+            td_string!(l, app.presets.clipped.title),
+            td_string!(l, app.presets.clipped.expect),
+        ),
+        "irnn" => (
+            td_string!(l, app.presets.irnn.title),
+            td_string!(l, app.presets.irnn.expect),
+        ),
+        "rnn-long" => (
+            td_string!(l, app.presets.rnn_long.title),
+            td_string!(l, app.presets.rnn_long.expect),
+        ),
+        "lstm-long" => (
+            td_string!(l, app.presets.lstm_long.title),
+            td_string!(l, app.presets.lstm_long.expect),
+        ),
+        "gru-long" => (
+            td_string!(l, app.presets.gru_long.title),
+            td_string!(l, app.presets.gru_long.expect),
+        ),
+        "blank" => (
+            td_string!(l, app.presets.blank.title),
+            td_string!(l, app.presets.blank.expect),
+        ),
+        "chars" => (
+            td_string!(l, app.presets.chars.title),
+            td_string!(l, app.presets.chars.expect),
+        ),
+        _ => (
+            td_string!(l, app.presets.default.title),
+            td_string!(l, app.presets.default.expect),
+        ),
+    }
+}
+
+/// A notice as one sentence.
+pub fn notice(l: Locale, n: &Notice) -> String {
+    match &n.kind {
+        NoticeKind::BadValue {
+            value,
+            allowed,
+            default,
+        } => crate::tr!(
+            l,
+            app.notice.bad_value,
+            key = &n.key,
+            value,
+            allowed = allowed_text(l, allowed),
+            default
+        )
+        .to_string(),
+        NoticeKind::UnknownKey => crate::tr!(l, app.notice.unknown_key, key = &n.key).to_string(),
+        NoticeKind::TooLong { max } => crate::tr!(l, app.notice.too_long, max).to_string(),
+        NoticeKind::SeqLenRaised { task: t, was, min } => {
+            crate::tr!(l, app.notice.seq_len_raised, task = task(l, *t), min, was).to_string()
+        }
+        NoticeKind::Shrunk { flops, changes } => {
+            let changes = changes
+                .iter()
+                .map(|(key, from, to)| crate::tr!(l, app.notice.change, key, from, to).to_string())
+                .collect::<Vec<_>>()
+                .join(", ");
+            crate::tr!(l, app.notice.shrunk, why = too_slow(l, *flops), changes).to_string()
+        }
+        NoticeKind::RefusedSetting(r) => match r {
+            Refusal::TooSlow { flops } => {
+                crate::tr!(l, app.notice.shrunk_control, why = too_slow(l, *flops)).to_string()
+            }
+            Refusal::Engine(_) => crate::tr!(l, app.notice.refused_setting, why = refusal(l, r)).to_string(),
+        },
+        NoticeKind::RefusedLink(r) => crate::tr!(l, app.notice.refused_link, why = refusal(l, r)).to_string(),
+        NoticeKind::RefusedLesson(r) => {
+            crate::tr!(l, app.notice.refused_lesson, why = refusal(l, r)).to_string()
+        }
+        NoticeKind::RefusedStep(e) => {
+            crate::tr!(l, app.notice.refused_step, why = engine_error(l, e)).to_string()
+        }
+    }
+}
+
+fn allowed_text(l: Locale, a: &Allowed) -> String {
+    match a {
+        Allowed::OneOf(names) => crate::tr!(l, app.notice.one_of, list = names.join(", ")).to_string(),
+        Allowed::Range { min, max } => crate::tr!(l, app.notice.range, min, max).trim().to_string(),
+        Allowed::NoneOrRange { min, max } => crate::tr!(l, app.notice.none_or_range, min, max).to_string(),
+    }
+}
+
+fn too_slow(l: Locale, flops: f64) -> String {
+    crate::tr!(
+        l,
+        app.notice.too_slow,
+        gflop = format!("{:.1}", flops / 1e9),
+        seconds = format!("{:.1}", Refusal::seconds(flops)),
+        limit = format_number(PAGE_MAX_FLOPS / 1e9)
+    )
+    .to_string()
+}
+
+pub fn refusal(l: Locale, r: &Refusal) -> String {
+    match r {
+        Refusal::TooSlow { flops } => too_slow(l, *flops),
+        Refusal::Engine(e) => engine_error(l, e),
+    }
+}
+
+/// The engine's typed refusal in words.
+pub fn engine_error(_l: Locale, e: &rnn_core::Error) -> String {
+    e.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notices_are_worded_in_both_languages() {
+        let n = Notice::new(
+            "hidden",
+            NoticeKind::BadValue {
+                value: "0".into(),
+                allowed: Allowed::Range {
+                    min: "1".into(),
+                    max: "256".into(),
+                },
+                default: "32".into(),
+            },
+        );
+        let en = notice(Locale::en, &n);
+        let zh = notice(Locale::zh, &n);
+        assert!(
+            en.contains("hidden") && en.contains("\"0\"") && en.contains("1 to 256") && en.contains("32"),
+            "{en}"
+        );
+        assert!(
+            zh.contains("hidden") && zh.contains("“0”") && zh.contains("1 到 256") && zh.contains("32"),
+            "{zh}"
+        );
+        let shrunk = Notice::new(
+            "",
+            NoticeKind::Shrunk {
+                flops: 9e9,
+                changes: vec![("batch-size", 64, 8)],
+            },
+        );
+        assert!(notice(Locale::en, &shrunk).contains("batch-size 64 → 8"));
+        assert!(notice(Locale::zh, &shrunk).contains("batch-size 64 → 8"));
+    }
+
+    #[test]
+    fn every_value_has_words_in_each_language() {
+        for l in crate::lang::ALL {
+            for m in Model::ALL {
+                assert!(!model(l, m).is_empty());
+            }
+            for t in TaskKind::ALL {
+                assert!(!task(l, t).is_empty());
+            }
+            for p in crate::state::presets::PRESETS {
+                let (title, expect) = preset(l, p.id);
+                assert!(!title.is_empty() && !expect.is_empty());
+            }
+        }
+        // Each lesson has its own words, not the default's.
+        let titles: std::collections::BTreeSet<_> = crate::state::presets::PRESETS
+            .iter()
+            .map(|p| preset(Locale::zh, p.id).0)
+            .collect();
+        assert_eq!(titles.len(), crate::state::presets::PRESETS.len());
+    }
+}
