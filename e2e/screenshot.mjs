@@ -1,6 +1,7 @@
 // A screenshot of the page after a few seconds of training, for the README
 // and for judging the layout at projector size.
 //   node screenshot.mjs [out.png] [--hash '#model=lstm…'] [--size 1280x720] [--train 3000]
+//                       [--locale zh-CN] [--full]
 // Serves ../dist (build it first: `trunk build --release`).
 
 import { serve, launch, openPage, ready } from './lib/harness.mjs';
@@ -13,12 +14,14 @@ const opt = (name, dflt) => {
 const hash = opt('--hash', '');
 const [width, height] = opt('--size', '1280x720').split('x').map(Number);
 const trainMs = Number(opt('--train', '3000'));
+const locale = opt('--locale', 'en-US');
+const full = args.includes('--full') ? (args.splice(args.indexOf('--full'), 1), true) : false;
 const out = args[0] ?? '../docs/screenshot.png';
 
 const server = await serve();
 const browser = await launch();
 try {
-  const { page, problems } = await openPage(browser, server.url, { width, height });
+  const { page, problems } = await openPage(browser, server.url, { width, height, locale });
   await page.goto(server.url + hash);
   await ready(page);
   if (trainMs > 0) {
@@ -29,7 +32,7 @@ try {
     }
   }
   await page.waitForTimeout(300);
-  await page.screenshot({ path: out });
+  await page.screenshot({ path: out, fullPage: full });
   console.log(`wrote ${out} (${width}×${height})`);
   for (const [k, v] of Object.entries(problems)) if (v.length) console.log(`  ${k}:`, v);
 } finally {

@@ -66,10 +66,11 @@ export async function launch() {
 
 /**
  * A page at 1280×720 with its console errors, page errors and outside
- * requests collected in `problems`.
+ * requests collected in `problems`. The browser's language is `locale`
+ * (English unless asked: the page follows it when the link has no `lang`).
  */
-export async function openPage(browser, baseUrl, { width = 1280, height = 720 } = {}) {
-  const context = await browser.newContext({ viewport: { width, height } });
+export async function openPage(browser, baseUrl, { width = 1280, height = 720, locale = 'en-US', deviceScaleFactor = 1 } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, locale, deviceScaleFactor });
   const page = await context.newPage();
   const problems = { console: [], pageErrors: [], outside: [], failed: [] };
   page.on('console', (m) => {

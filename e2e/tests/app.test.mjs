@@ -243,14 +243,37 @@ test('every model trains on every task from the menus', async () => {
   await context.close();
 });
 
-test('a model too big to train live is refused with a notice, and the page stays as it was', async () => {
+test('a link too big to train live keeps every setting but the sizes it must shrink', async () => {
   const { page, context, problems } = await openPage(browser, server.url);
-  await page.goto(`${server.url}#model=bilstm&seq-len=200&hidden=256&batch-size=256`);
+  // The link of issue 8: every valid value survives, seed and task included.
+  await page.goto(`${server.url}#task=chars&model=bilstm&hidden=256&seq-len=200&batch-size=64&seed=99&learning-rate=0.003`);
   await ready(page);
-  assert.match(await page.getByTestId('notice').textContent(), /GFLOP/);
-  assert.equal(await page.getByTestId('model').inputValue(), 'rnn');
-  await page.getByTestId('notice').getByRole('button').click();
-  // From the controls: the last straw is undone.
+  const text = await page.getByTestId('notice').textContent();
+  assert.match(text, /GFLOP/);
+  assert.match(text, /batch-size 64 → \d+/);
+  for (const [key, value] of [['task', 'chars'], ['model', 'bilstm'], ['seed', '99'], ['learning-rate', '0.003']]) {
+    assert.equal(await page.getByTestId(key).inputValue(), value, key);
+  }
+  assert.ok(Number(await page.getByTestId('batch-size').inputValue()) < 64);
+  assert.match(page.url(), /task=chars/);
+  assert.match(page.url(), /seed=99/);
+  // The same when such a link is pasted into the open page.
+  await page.evaluate(() => {
+    location.hash = 'task=copy&model=bigru&hidden=256&seq-len=200&batch-size=256&seed=7';
+  });
+  await page.waitForFunction(() => location.hash.includes('seed=7') && location.hash.includes('model=bigru'));
+  assert.equal(await page.getByTestId('task').inputValue(), 'copy');
+  assert.equal(await page.getByTestId('seed').inputValue(), '7');
+  assert.match(await page.getByTestId('notice').textContent(), /batch-size 256 →/);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('a model too big to train live is refused from the controls, and the page stays as it was', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(server.url);
+  await ready(page);
+  // The last straw is undone.
   await page.getByTestId('model').selectOption('bilstm');
   await page.getByTestId('seq-len').fill('200');
   await page.getByTestId('batch-size').selectOption('256');

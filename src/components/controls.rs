@@ -241,18 +241,23 @@ pub fn Lessons() -> impl IntoView {
     }
 }
 
-/// The picked lesson's title and what the class should see, for the stage.
+/// The picked lesson's title and what the class should see, for the stage;
+/// nothing at all while no lesson is picked.
 #[component]
 pub fn LessonNote() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let i18n = use_i18n();
-    let note = move || lab.lesson.get().map(|p| text::preset(i18n.get_locale(), p.id));
-    view! {
-        <p class="expect" data-testid="lesson" hidden=move || note().is_none()>
-            <strong>{move || note().map(|n| n.0)}</strong>
-            " — "
-            {move || note().map(|n| n.1)}
-        </p>
+    move || {
+        lab.lesson.get().map(|p| {
+            let (title, expect) = text::preset(i18n.get_locale(), p.id);
+            view! {
+                <p class="expect" data-testid="lesson">
+                    <strong>{title}</strong>
+                    " — "
+                    {expect}
+                </p>
+            }
+        })
     }
 }
 

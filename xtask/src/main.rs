@@ -22,6 +22,8 @@ const TRUNK_VERSION: &str = "0.21.14";
 /// wasm-opt from npm's binaryen (Debian's 108 breaks the page at runtime).
 const BINARYEN_VERSION: &str = "132.0.0";
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// Where Debian's fonts-noto-cjk puts the Simplified Chinese sans face.
+const CJK_FONT: &str = "/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc";
 
 fn main() -> ExitCode {
     let args: Vec<String> = env::args().skip(1).collect();
@@ -157,7 +159,10 @@ fn setup(needs: Needs) -> Result {
     if needs == Needs::Everything {
         let have_browser = Path::new("/usr/bin/chromium").exists() || env::var_os("CHROMIUM").is_some();
         let have_node = output("node", &["--version"]).is_some() && output("npm", &["--version"]).is_some();
-        if !have_browser || !have_node {
+        // Debian's Chromium has no Chinese glyphs of its own: without this
+        // font the tests and screenshots of the Chinese page see boxes.
+        let have_cjk_font = Path::new(CJK_FONT).exists();
+        if !have_browser || !have_node || !have_cjk_font {
             let mut pkgs = vec![];
             if !have_browser {
                 pkgs.extend(["chromium", "chromium-driver"]);
@@ -165,9 +170,13 @@ fn setup(needs: Needs) -> Result {
             if !have_node {
                 pkgs.extend(["nodejs", "npm"]);
             }
+            if !have_cjk_font {
+                pkgs.push("fonts-noto-cjk");
+            }
             apt_install(&pkgs)?;
         } else {
             ok("chromium", "/usr/bin/chromium");
+            ok("fonts-noto-cjk", CJK_FONT);
         }
     } else if output("npm", &["--version"]).is_none() {
         apt_install(&["nodejs", "npm"])?;

@@ -1,0 +1,201 @@
+// The page in Chinese and English (issue 9): how the language is chosen,
+// that switching never touches the run, and that each language's page says
+// nothing in the other language — DOM text, attributes a reader meets
+// (title, aria-label), every menu option, the hidden data tables, and the
+// words drawn on the canvases (each canvas lists them in `data-words`).
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { serve, launch, openPage, ready, stepCount } from '../lib/harness.mjs';
+
+let server;
+let browser;
+let latinAllowed;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+  // The one list of Latin words the Chinese page may hold: src/lang.rs.
+  const src = await readFile(new URL('../../src/lang.rs', import.meta.url), 'utf8');
+  const list = src.match(/pub const LATIN_ALLOWED: &\[&str\] = &\[([^\]]*)\]/);
+  assert.ok(list, 'LATIN_ALLOWED found in src/lang.rs');
+  latinAllowed = new Set([...list[1].matchAll(/"([^"]+)"/g)].map((m) => m[1]));
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** Every text of the page a reader can meet, with where it is. */
+function pageTexts() {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+    const parent = n.parentElement;
+    if (!parent || parent.closest('script, style, [data-testid=lang]')) continue;
+    const text = n.textContent.trim();
+    if (text) out.push({ where: parent.tagName.toLowerCase() + (parent.className?.baseVal ?? parent.className ? '.' + (parent.className?.baseVal ?? parent.className) : ''), text });
+  }
+  for (const el of document.querySelectorAll('[title], [aria-label], [placeholder], [data-words], [alt]')) {
+    if (el.closest('[data-testid=lang]')) continue;
+    for (const attr of ['title', 'aria-label', 'placeholder', 'data-words', 'alt']) {
+      const v = el.getAttribute(attr);
+      if (v && v.trim()) out.push({ where: `${el.tagName.toLowerCase()}[${attr}]`, text: v });
+    }
+  }
+  out.push({ where: 'title', text: document.title });
+  return out;
+}
+
+function englishIn(texts) {
+  const bad = [];
+  for (const { where, text } of texts) {
+    for (const word of text.match(/[A-Za-z]{2,}/g) ?? []) {
+      if (!latinAllowed.has(word)) bad.push(`${where}: "${word}" in "${text.slice(0, 80)}"`);
+    }
+  }
+  return [...new Set(bad)];
+}
+
+function chineseIn(texts) {
+  return [...new Set(texts.filter(({ text }) => /[\u3400-\u9fff\u3000-\u303f\uff00-\uffef]/.test(text)).map(({ where, text }) => `${where}: "${text.slice(0, 80)}"`))];
+}
+
+/** Opens every lesson and every model, a step each, and gathers what the page says. */
+async function sweep(page) {
+  const texts = [];
+  const gather = async () => texts.push(...(await page.evaluate(pageTexts)));
+  const stepOnce = async () => {
+    const n = await stepCount(page);
+    await page.getByTestId('step').click();
+    await page.waitForFunction((k) => Number(document.querySelector('[data-testid=step-count]').textContent) > k, n);
+    // Views draw on a short throttle once a step completes.
+    await page.waitForTimeout(700);
+  };
+  const lessons = await page.getByTestId('preset').locator('option').evaluateAll((o) => o.map((x) => x.value).filter(Boolean));
+  for (const id of lessons) {
+    await page.getByTestId('preset').selectOption(id);
+    await stepOnce();
+    // Scroll through the views so each draws (they draw only on screen).
+    for (const view of await page.locator('.views > *').all()) {
+      await view.scrollIntoViewIfNeeded();
+      await page.waitForTimeout(150);
+    }
+    await gather();
+  }
+  for (const model of ['gru', 'bigru', 'birnn']) {
+    await page.getByTestId('model').selectOption(model);
+    await stepOnce();
+    await gather();
+  }
+  // Refusals and notices speak the page's language too.
+  await page.evaluate(() => {
+    location.hash = location.hash + '&hidden=0&bogus=1';
+  });
+  await page.getByTestId('notice').waitFor();
+  await gather();
+  return texts;
+}
+
+test('a link with lang=zh opens in Chinese whatever the browser prefers', async () => {
+  const { page, context, problems } = await openPage(browser, server.url, { locale: 'en-US' });
+  await page.goto(`${server.url}#lang=zh`);
+  await ready(page);
+  await page.waitForFunction(() => document.documentElement.lang.startsWith('zh'));
+  assert.equal(await page.getByTestId('lang').inputValue(), 'zh');
+  assert.equal(await page.getByTestId('play').textContent(), '▶ 开始');
+  assert.match(page.url(), /lang=zh/);
+  assert.ok(await page.getByTestId('notice').isHidden(), 'a partial link is no mistake');
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('without lang, a browser whose languages start with zh-CN gets Chinese, and en-US English', async () => {
+  for (const [locale, lang, play] of [['zh-CN', 'zh', '▶ 开始'], ['en-US', 'en', '▶ Play']]) {
+    const { page, context } = await openPage(browser, server.url, { locale });
+    await page.goto(server.url);
+    await ready(page);
+    assert.equal(await page.getByTestId('play').textContent(), play, locale);
+    assert.equal(await page.getByTestId('lang').inputValue(), lang, locale);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), lang, locale);
+    await context.close();
+  }
+});
+
+test('switching the language while training keeps the run going', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(server.url);
+  await ready(page);
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) > 20);
+  const before = await stepCount(page);
+  await page.getByTestId('lang').selectOption('zh');
+  await page.waitForFunction(() => document.documentElement.lang === 'zh');
+  assert.equal(await page.getByTestId('status').getAttribute('data-state'), 'running');
+  assert.ok((await stepCount(page)) >= before, 'no reset');
+  await page.waitForFunction((b) => Number(document.querySelector('[data-testid=step-count]').textContent) > b + 20, before);
+  assert.equal(await page.getByTestId('play').textContent(), '▶ 开始');
+  assert.match(page.url(), /lang=zh/);
+  await page.getByTestId('lang').selectOption('en');
+  await page.waitForFunction(() => document.documentElement.lang === 'en');
+  assert.equal(await page.getByTestId('status').getAttribute('data-state'), 'running');
+  assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.console, []);
+  await context.close();
+});
+
+test('the Chinese page says nothing in English beyond symbols and the names courses keep in Latin', async () => {
+  const { page, context, problems } = await openPage(browser, server.url, { locale: 'zh-CN' });
+  await page.goto(`${server.url}#lang=zh`);
+  await ready(page);
+  const texts = await sweep(page);
+  assert.ok(texts.length > 200, `${texts.length} texts gathered`);
+  assert.deepEqual(englishIn(texts), []);
+  assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.console, []);
+  await context.close();
+});
+
+test('the English page says nothing in Chinese outside the language switch', async () => {
+  const { page, context, problems } = await openPage(browser, server.url, { locale: 'en-US' });
+  await page.goto(`${server.url}#lang=en`);
+  await ready(page);
+  const texts = await sweep(page);
+  assert.ok(texts.length > 200, `${texts.length} texts gathered`);
+  assert.deepEqual(chineseIn(texts), []);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('the Chinese page fits 1280×720 like the English one: no control cut or wrapped under its label', async () => {
+  for (const lang of ['zh', 'en']) {
+    const { page, context } = await openPage(browser, server.url);
+    await page.goto(`${server.url}#lang=${lang}`);
+    await ready(page);
+    const problems = await page.evaluate(() => {
+      const bad = [];
+      const vw = document.documentElement.clientWidth;
+      if (document.documentElement.scrollWidth > vw) bad.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${vw}`);
+      for (const label of document.querySelectorAll('.panel label.control')) {
+        const name = label.querySelector('.label');
+        const control = label.querySelector('select, input, .slider, .seed');
+        if (!name || !control) continue;
+        const a = name.getBoundingClientRect();
+        const b = control.getBoundingClientRect();
+        // Side by side: the control starts on the label's line.
+        if (b.top >= a.bottom - 2) bad.push(`"${name.textContent}" wraps above its control`);
+        if (name.scrollWidth > name.clientWidth + 1) bad.push(`"${name.textContent}" is cut`);
+      }
+      for (const b of document.querySelectorAll('.panel button')) {
+        if (b.scrollWidth > b.clientWidth + 1) bad.push(`button "${b.textContent}" is cut`);
+      }
+      const panel = document.querySelector('.panel');
+      if (panel.scrollHeight > panel.clientHeight + 1) bad.push(`controls need scrolling: ${panel.scrollHeight} > ${panel.clientHeight}`);
+      return bad;
+    });
+    assert.deepEqual(problems, [], lang);
+    await context.close();
+  }
+});

@@ -1,0 +1,78 @@
+// Links and controls go through one table (issue 8): a hostile link injects
+// nothing and is named, a setting the model ignores rebuilds nothing, and
+// Pause stops Steps still queued on a big model.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { serve, launch, openPage, ready, stepCount, state } from '../lib/harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve();
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+test('a hostile link injects nothing and its keys are named as text', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.exposeFunction('pwned', () => problems.pageErrors.push('injected script ran'));
+  const evil = '<img src=x onerror=window.pwned()>';
+  const key = `"k'<b>${evil}`;
+  const value = `'v"<script>window.pwned()</script>${evil}`;
+  await page.goto(`${server.url}#${encodeURIComponent(key)}=1&model=${encodeURIComponent(value)}&seed=5`);
+  await ready(page);
+  const notice = page.getByTestId('notice');
+  await notice.waitFor();
+  await page.waitForTimeout(300);
+  // Shown as text, never as markup.
+  assert.equal(await notice.locator('img, script, b').count(), 0);
+  const text = await notice.textContent();
+  assert.ok(text.includes("\"k'<b><img"), `the key is named: ${text}`);
+  assert.ok(text.includes('model'), `the bad value's key is named: ${text}`);
+  assert.ok(text.includes("'v\"<script>"), `the bad value is shown as text: ${text}`);
+  assert.equal(await page.getByTestId('seed').inputValue(), '5', 'the good value is kept');
+  assert.equal(await page.locator('img[src=x]').count(), 0);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('changing the activation of an LSTM keeps its run: the gates have their own functions', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(`${server.url}#model=lstm&seq-len=10`);
+  await ready(page);
+  for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=step-count]').textContent === '3');
+  await page.getByTestId('activation').selectOption('relu');
+  await page.waitForFunction(() => location.hash.includes('activation=relu'));
+  assert.equal(await stepCount(page), 3, 'no rebuild for a setting the model ignores');
+  // A plain RNN does use it: there it rebuilds.
+  await page.getByTestId('model').selectOption('rnn');
+  assert.equal(await stepCount(page), 0);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
+test('Pause stops Steps still queued on a big model', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  // 2.6 GFLOP a step: each Step spans many frames.
+  await page.goto(`${server.url}#model=lstm&hidden=128&seq-len=200&batch-size=32`);
+  await ready(page);
+  for (let i = 0; i < 4; i++) await page.getByTestId('step').click();
+  assert.ok(await page.getByTestId('pause').isEnabled(), 'Pause can be pressed while Steps are queued');
+  await page.getByTestId('pause').click();
+  const at = await stepCount(page);
+  // A step already under way is kept for the next Play or Step, not
+  // finished now: nothing moves after Pause.
+  await page.waitForTimeout(2500);
+  assert.equal(await stepCount(page), at, 'no queued Step runs after Pause');
+  assert.ok(at < 4, `Pause came before the four Steps were done (${at})`);
+  assert.equal(await state(page), 'paused');
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
