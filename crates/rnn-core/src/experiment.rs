@@ -13,7 +13,7 @@ use crate::rng::Rng;
 use crate::tasks::{Score, Task, TaskConfig};
 use crate::trace::Trace;
 use crate::train::{StepError, StepReport, TrainConfig, Trainer};
-use crate::Error;
+use crate::{Error, Invalid};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_BATCH: usize = 512;
@@ -104,30 +104,31 @@ pub struct Experiment {
 impl Experiment {
     pub fn new(config: ExperimentConfig) -> Result<Self, Error> {
         if config.batch_size == 0 || config.batch_size > MAX_BATCH {
-            return Err(Error::Invalid(format!(
-                "batch size must be between 1 and {MAX_BATCH}"
-            )));
+            return Err(Invalid::BatchSize {
+                got: config.batch_size,
+                max: MAX_BATCH,
+            }
+            .into());
         }
         let task = Task::new(config.task.clone())?;
         let net_config = config.net_config(&task);
         let seq_len = task.info().seq_len;
         let memory = net_config.workspace_scalars(seq_len, config.batch_size);
         if memory > MAX_WORKSPACE_SCALARS {
-            return Err(Error::Invalid(format!(
-                "this network would need about {:.0} MB per batch (limit {:.0} MB): \
-                 use a smaller hidden size, sequence length or batch",
-                memory * 4.0 / 1e6,
-                MAX_WORKSPACE_SCALARS * 4.0 / 1e6
-            )));
+            // f32: four bytes a scalar.
+            return Err(Invalid::TooMuchMemory {
+                bytes: memory * 4.0,
+                limit: MAX_WORKSPACE_SCALARS * 4.0,
+            }
+            .into());
         }
         let work = net_config.flops_per_step(seq_len, config.batch_size);
         if work > MAX_FLOPS_PER_STEP {
-            return Err(Error::Invalid(format!(
-                "one training step would take {:.0} GFLOP (limit {:.0}): \
-                 use a smaller hidden size, sequence length or batch",
-                work / 1e9,
-                MAX_FLOPS_PER_STEP / 1e9
-            )));
+            return Err(Invalid::TooManyFlops {
+                flops: work,
+                limit: MAX_FLOPS_PER_STEP,
+            }
+            .into());
         }
         let net = RecurrentNet::new(net_config)?;
         let trainer = Trainer::new(net, config.train)?;

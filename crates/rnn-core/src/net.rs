@@ -23,7 +23,7 @@ use crate::rng::Rng;
 use crate::schedule::{BackwardUnit, ForwardUnit, Plan, Shape, UNIT_FLOPS};
 use crate::spectrum::{jacobian_chain, spectrum, JacobianChain, Spectrum};
 use crate::trace::{DirectionTrace, GateSeries, Trace};
-use crate::Error;
+use crate::{Error, Invalid};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -102,35 +102,43 @@ impl NetConfig {
     }
 
     pub fn validate(&self) -> Result<(), Error> {
-        let bad = |m: &str| Err(Error::Invalid(m.to_string()));
-        if self.input_size == 0 || self.output_size == 0 {
-            return bad("input and output sizes must be at least 1");
+        let bad = |e: Invalid| Err(e.into());
+        if self.input_size == 0 {
+            return bad(Invalid::InputSize { got: 0, max: None });
+        }
+        if self.output_size == 0 {
+            return bad(Invalid::OutputSize { got: 0, max: None });
         }
         if self.hidden_size == 0 || self.hidden_size > MAX_HIDDEN {
-            return Err(Error::Invalid(format!(
-                "hidden size must be between 1 and {MAX_HIDDEN}"
-            )));
+            return bad(Invalid::HiddenSize {
+                got: self.hidden_size,
+                max: MAX_HIDDEN,
+            });
         }
         if self.loss == LossKind::CrossEntropy && self.output_size < 2 {
-            return bad("cross-entropy needs at least 2 classes");
+            return bad(Invalid::TooFewClasses {
+                got: self.output_size,
+            });
         }
-        if let Some(rho) = self.spectral_radius {
-            if !rho.is_finite() || rho < 0.0 {
-                return bad("spectral radius must be a finite number ≥ 0");
+        if let Some(value) = self.spectral_radius {
+            if !value.is_finite() || value < 0.0 {
+                return bad(Invalid::SpectralRadius { value });
             }
         }
         for init in [self.init_input, self.init_recurrent] {
             if let Init::Uniform { a } = init {
                 if !a.is_finite() {
-                    return bad("uniform range must be finite");
+                    return bad(Invalid::UniformRange { value: a });
                 }
             }
         }
         if !self.forget_bias.is_finite() {
-            return bad("forget bias must be finite");
+            return bad(Invalid::ForgetBias {
+                value: self.forget_bias,
+            });
         }
         if self.truncation == Some(0) {
-            return bad("truncation window must be at least 1 step");
+            return bad(Invalid::ZeroTruncation);
         }
         Ok(())
     }
@@ -238,9 +246,11 @@ impl<T: Real> RecurrentNet<T> {
         let cfg = &self.config;
         batch.validate(cfg.input_size, cfg.output_size, cfg.structure, cfg.loss)?;
         if batch.seq_len > MAX_SEQ_LEN {
-            return Err(Error::Invalid(format!(
-                "sequence length must be at most {MAX_SEQ_LEN}"
-            )));
+            return Err(Invalid::SeqTooLong {
+                got: batch.seq_len,
+                max: MAX_SEQ_LEN,
+            }
+            .into());
         }
         Ok(())
     }

@@ -10,7 +10,7 @@ use crate::optim::{clip_gradients, Clip, ClipReport, Optimizer, OptimizerKind};
 use crate::param::Params;
 use crate::real::Real;
 use crate::trace::Trace;
-use crate::Error;
+use crate::{Error, Invalid};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
@@ -34,13 +34,14 @@ impl Default for TrainConfig {
 
 impl TrainConfig {
     pub fn validate(&self) -> Result<(), Error> {
-        if !self.learning_rate.is_finite() || self.learning_rate < 0.0 {
-            return Err(Error::Invalid("learning rate must be a finite number ≥ 0".into()));
+        let value = self.learning_rate;
+        if !value.is_finite() || value < 0.0 {
+            return Err(Invalid::LearningRate { value }.into());
         }
         match self.clip {
-            Clip::Value(v) | Clip::Norm(v) if !(v.is_finite() && v > 0.0) => Err(Error::Invalid(
-                "clip threshold must be a finite number > 0".into(),
-            )),
+            Clip::Value(value) | Clip::Norm(value) if !(value.is_finite() && value > 0.0) => {
+                Err(Invalid::ClipThreshold { value }.into())
+            }
             _ => Ok(()),
         }
     }
