@@ -4,6 +4,7 @@
 use crate::lab::{Lab, RunState};
 use crate::state::settings::ClipMode;
 use leptos::prelude::*;
+use rnn_core::DivergenceCause;
 
 /// A loss as a person reads it: 4 significant digits.
 pub fn format_loss(x: f64) -> String {
@@ -77,10 +78,13 @@ fn Diverged() -> impl IntoView {
     let detail = move || {
         lab.divergence.with(|d| {
             d.as_ref().map_or_else(String::new, |d| {
-                let what = if d.parameter == "loss" {
-                    "the loss".to_string()
-                } else {
-                    format!("the gradient of {}", d.parameter)
+                let what = match &d.cause {
+                    DivergenceCause::Gradient { parameter } | DivergenceCause::Update { parameter } => {
+                        format!("the gradient of {parameter}")
+                    }
+                    DivergenceCause::Loss
+                    | DivergenceCause::ForwardOverflow(_)
+                    | DivergenceCause::OverflowAfterUpdates(_) => "the loss".to_string(),
                 };
                 format!(" ({what} became NaN or infinite). The gradient exploded.")
             })

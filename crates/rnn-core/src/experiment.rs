@@ -12,7 +12,7 @@ use crate::param::Params;
 use crate::rng::Rng;
 use crate::tasks::{Score, Task, TaskConfig};
 use crate::trace::Trace;
-use crate::train::{StepError, StepReport, TrainConfig, Trainer};
+use crate::train::{check_gradients, forward_first, Divergence, StepError, StepReport, TrainConfig, Trainer};
 use crate::{Error, Invalid};
 use serde::{Deserialize, Serialize};
 
@@ -218,6 +218,12 @@ impl Experiment {
     /// without changing any weight: what the network looks like right now.
     /// It needs the buffers a step under way works in, so it abandons that
     /// step.
+    ///
+    /// A loss or gradient that is NaN or ±∞ is reported rather than
+    /// published: `StepError::Diverged` with `step` = the steps done so far
+    /// (0 before training) and the cause a training step would give, so a
+    /// new net whose forward pass already overflows says `ForwardOverflow`
+    /// and where.
     pub fn probe(&mut self, trace: bool) -> Result<StepReport, StepError> {
         self.trainer.abandon_step();
         self.pending_batch = None;
@@ -225,8 +231,18 @@ impl Experiment {
         let net = &mut self.trainer.net;
         let loss = net.forward(&batch.cast()).map_err(StepError::Invalid)?;
         net.backward(trace.then_some(0));
+        let bad = check_gradients(&*net, loss);
         let clip = clip_gradients(net, self.config.train.clip);
         let step = self.trainer.steps_done();
+        if let Some(cause) = bad {
+            self.last_batch = Some(batch);
+            return Err(StepError::Diverged(Divergence {
+                step,
+                cause: forward_first(&self.trainer.net, cause, step > 0),
+                loss,
+                grad_norm: clip.norm_before,
+            }));
+        }
         let trace = trace.then(|| {
             let mut t = self.trainer.net.trace(step);
             t.params = clip.params.clone();

@@ -49,4 +49,4 @@ pub use real::Real;
 pub use rng::Rng;
 pub use tasks::{Task, TaskConfig, TaskKind};
 pub use trace::{DirectionTrace, Trace};
-pub use train::{Divergence, StepError, StepReport, TrainConfig, Trainer};
+pub use train::{Divergence, DivergenceCause, Overflow, StepError, StepReport, TrainConfig, Trainer};

@@ -23,6 +23,7 @@ use crate::rng::Rng;
 use crate::schedule::{BackwardUnit, ForwardUnit, Plan, Shape, UNIT_FLOPS};
 use crate::spectrum::{jacobian_chain, spectrum, JacobianChain, Spectrum};
 use crate::trace::{DirectionTrace, GateSeries, Trace};
+use crate::train::Overflow;
 use crate::{Error, Invalid};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
@@ -472,6 +473,32 @@ impl<T: Real> RecurrentNet<T> {
     /// The loss of the last forward pass.
     pub fn loss(&self) -> f64 {
         self.ws.loss
+    }
+
+    /// Whether the last forward pass overflowed, and where: the first time
+    /// step at which a hidden state h_t (or an LSTM cell state c_t) of any
+    /// example stopped being finite. Of the two directions of a
+    /// bidirectional net, the one that overflowed after fewer steps read
+    /// (the forward one on a tie). It scans every state: nothing pays for it
+    /// until a loss or gradient is found not finite.
+    pub fn forward_overflow(&self) -> Option<Overflow> {
+        let fwd = self.fwd.first_nonfinite_step().map(|read| (read, 0));
+        let bwd = self
+            .bwd
+            .as_ref()
+            .and_then(|l| l.first_nonfinite_step())
+            .map(|read| (read, 1));
+        let (read, direction) = match (fwd, bwd) {
+            (Some(f), Some(b)) if b.0 < f.0 => b,
+            (f, b) => f.or(b)?,
+        };
+        // The backward layer reads real time T first: its step `read` is t = T + 1 − read.
+        let time_step = if direction == 0 {
+            read
+        } else {
+            self.ws.steps + 1 - read
+        };
+        Some(Overflow { time_step, direction })
     }
 
     /// The readout after the last forward pass, O × (output steps · B).
