@@ -82,9 +82,10 @@ fn Diverged() -> impl IntoView {
                     DivergenceCause::Gradient { parameter } | DivergenceCause::Update { parameter } => {
                         format!("the gradient of {parameter}")
                     }
-                    DivergenceCause::Loss
-                    | DivergenceCause::ForwardOverflow(_)
-                    | DivergenceCause::OverflowAfterUpdates(_) => "the loss".to_string(),
+                    DivergenceCause::ForwardOverflow(o) | DivergenceCause::OverflowAfterUpdates(o) => {
+                        format!("the hidden state at t = {}", o.time_step)
+                    }
+                    DivergenceCause::Loss => "the loss".to_string(),
                 };
                 format!(" ({what} became NaN or infinite). The gradient exploded.")
             })
