@@ -300,12 +300,19 @@ impl Lab {
             }
         };
         let mut history = LossHistory::default();
+        // A network whose forward pass already overflows says so at once
+        // (step 0), instead of showing NaNs and then blaming the gradient.
+        let mut overflowed = None;
         let snapshot = match experiment.probe(true) {
             Ok(report) => {
                 history.set_initial(report.loss);
                 Some(Snapshot::from_report(report))
             }
-            Err(_) => None,
+            Err(StepError::Diverged(d)) => {
+                overflowed = Some(d);
+                None
+            }
+            Err(StepError::Invalid(_)) => None,
         };
         self.task_info
             .set(Some(Arc::new(experiment.task().info().clone())));
@@ -314,11 +321,16 @@ impl Lab {
         self.meter.update_value(RateMeter::clear);
         self.history.set(history);
         self.snapshot.set(snapshot);
-        self.divergence.set(None);
+        let diverged = overflowed.is_some();
+        self.divergence.set(overflowed);
         self.steps_per_sec.set(None);
         self.epoch.update(|e| *e += 1);
-        self.run.set(RunState::Idle);
-        if keep_running {
+        self.run.set(if diverged {
+            RunState::Diverged
+        } else {
+            RunState::Idle
+        });
+        if keep_running && !diverged {
             self.play();
         }
     }

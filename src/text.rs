@@ -220,9 +220,68 @@ pub fn refusal(l: Locale, r: &Refusal) -> String {
     }
 }
 
-/// The engine's typed refusal in words.
-pub fn engine_error(_l: Locale, e: &rnn_core::Error) -> String {
-    e.to_string()
+/// The engine's typed refusal in words: which limit, which value.
+pub fn engine_error(l: Locale, e: &rnn_core::Error) -> String {
+    use rnn_core::{Error, Invalid as I};
+    let n = format_number;
+    let e = match e {
+        Error::Invalid(e) => e,
+        // Sizes that do not fit together are a programming error, not a
+        // setting: the page names them with the engine's own terms.
+        Error::Shape(m) => return crate::tr!(l, app.engine.shape, what = format!("{m:?}")),
+        Error::UnknownParameter(name) => return crate::tr!(l, app.engine.unknown_parameter, name),
+    };
+    match e {
+        I::BatchSize { got, max } => crate::tr!(l, app.engine.batch_size, got, max),
+        I::TooMuchMemory { bytes, limit } => crate::tr!(
+            l,
+            app.engine.too_much_memory,
+            mb = format!("{:.0}", bytes / 1e6),
+            limit = format!("{:.0}", limit / 1e6)
+        ),
+        I::TooManyFlops { flops, limit } => crate::tr!(
+            l,
+            app.engine.too_many_flops,
+            gflop = format!("{:.1}", flops / 1e9),
+            limit = n(limit / 1e9)
+        ),
+        I::LearningRate { value } => crate::tr!(l, app.engine.learning_rate, value = n(*value)),
+        I::ClipThreshold { value } => crate::tr!(l, app.engine.clip_threshold, value = n(*value)),
+        I::SeqLen {
+            task: t,
+            got,
+            min,
+            max,
+        } => crate::tr!(l, app.engine.seq_len, task = task(l, *t), got, min, max),
+        I::DistinctChars { got, max } => crate::tr!(l, app.engine.distinct_chars, got, max),
+        I::TextTooShort { got, min } => crate::tr!(l, app.engine.text_too_short, got, min),
+        I::InputSize { got, .. } => crate::tr!(l, app.engine.input_size, got),
+        I::OutputSize { got, .. } => crate::tr!(l, app.engine.output_size, got),
+        I::TooFewClasses { got } => crate::tr!(l, app.engine.too_few_classes, got),
+        I::HiddenSize { got, max } => crate::tr!(l, app.engine.hidden_size, got, max),
+        I::SpectralRadius { value } => crate::tr!(l, app.engine.spectral_radius, value = n(*value)),
+        I::UniformRange { value } => crate::tr!(l, app.engine.uniform_range, value = n(*value)),
+        I::ForgetBias { value } => crate::tr!(l, app.engine.forget_bias, value = n(*value)),
+        I::ZeroTruncation => td_string!(l, app.engine.zero_truncation).to_string(),
+        I::Depth { got, max } => crate::tr!(l, app.engine.depth, got, max),
+        I::Width { got, max } => crate::tr!(l, app.engine.width, got, max),
+        I::EmptyBatch { seq_len, batch_size } => {
+            crate::tr!(l, app.engine.empty_batch, batch = batch_size, len = seq_len)
+        }
+        I::SeqTooLong { got, max } => crate::tr!(l, app.engine.seq_too_long, got, max),
+        I::OneToOneSeqLen { got } => crate::tr!(l, app.engine.one_to_one, got),
+        I::NonFiniteInputs => td_string!(l, app.engine.non_finite_inputs).to_string(),
+        I::TargetClass { class, classes } => crate::tr!(l, app.engine.target_class, class, classes),
+        I::BatchNormBatch { got } => crate::tr!(l, app.engine.batch_norm_batch, got),
+        I::RunningStats { name } => crate::tr!(l, app.engine.running_stats, name),
+        I::PerceptronLearningRate { value } => {
+            crate::tr!(l, app.engine.perceptron_learning_rate, value = n(*value))
+        }
+        I::NonFiniteWeights => td_string!(l, app.engine.non_finite_weights).to_string(),
+        I::PerceptronLabel { value } => crate::tr!(l, app.engine.perceptron_label, value = n(*value)),
+        I::Points { got, min, max } => crate::tr!(l, app.engine.points, got, min, max),
+        I::Noise { value, max } => crate::tr!(l, app.engine.noise, value = n(*value), max = n(*max)),
+    }
 }
 
 #[cfg(test)]
@@ -261,6 +320,31 @@ mod tests {
         );
         assert!(notice(Locale::en, &shrunk).contains("batch-size 64 → 8"));
         assert!(notice(Locale::zh, &shrunk).contains("batch-size 64 → 8"));
+    }
+
+    #[test]
+    fn engine_refusals_are_worded_with_their_numbers() {
+        use rnn_core::{Error, Invalid};
+        let e = Error::Invalid(Invalid::SeqLen {
+            task: TaskKind::Copy,
+            got: 3,
+            min: 7,
+            max: 1000,
+        });
+        assert_eq!(
+            engine_error(Locale::en, &e),
+            "sequence length 3 for the Copy memory task (allowed: 7 to 1000)"
+        );
+        assert_eq!(
+            engine_error(Locale::zh, &e),
+            "“隔空复制”任务的序列长度为 3（允许 7 到 1000）"
+        );
+        let lr = Error::Invalid(Invalid::LearningRate { value: f64::NAN });
+        assert!(
+            engine_error(Locale::zh, &lr).contains("学习率 NaN"),
+            "{}",
+            engine_error(Locale::zh, &lr)
+        );
     }
 
     #[test]

@@ -76,3 +76,26 @@ test('Pause stops Steps still queued on a big model', async () => {
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });
+
+test('a net whose forward pass overflows says so at step 0, with a remedy that works', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(`${server.url}#activation=identity&spectral-radius=5&seq-len=200`);
+  await ready(page);
+  assert.equal(await state(page), 'diverged');
+  const box = page.getByTestId('diverged');
+  assert.ok(await box.isVisible());
+  assert.equal(await box.getAttribute('data-cause'), 'forward');
+  const text = await box.textContent();
+  assert.match(text, /diverged at step 0: the activations overflowed in the forward pass at time step t = \d+/);
+  assert.doesNotMatch(text, /gradient exploded/, 'not blamed on the gradient');
+  assert.match(text, /spectral radius below 1/);
+  // The remedy offered works: a trainable net, ready at step 0.
+  await page.getByTestId('diverged-fix').click();
+  assert.equal(await state(page), 'idle');
+  assert.match(page.url(), /activation=tanh/);
+  assert.match(page.url(), /spectral-radius=0.9/);
+  await page.getByTestId('step').click();
+  assert.equal(await stepCount(page), 1);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});

@@ -6,7 +6,7 @@ use crate::lab::{Lab, RunState};
 use crate::lang::Locale;
 use crate::state::settings::ClipMode;
 use leptos::prelude::*;
-use rnn_core::{Activation, Divergence};
+use rnn_core::{Activation, Divergence, DivergenceCause};
 
 /// A loss as a person reads it: 4 significant digits.
 pub fn format_loss(x: f64) -> String {
@@ -63,31 +63,45 @@ pub fn Status() -> impl IntoView {
     }
 }
 
-/// The diverged message: where the run blew up, how, and what to do.
+/// The diverged message: where the run blew up, how, and what to do:
+/// (headline, detail, remedy).
 pub fn divergence_text(l: Locale, d: &Divergence, clipping_off: bool) -> (String, String, &'static str) {
+    if let DivergenceCause::ForwardOverflow(o) = &d.cause {
+        return (
+            crate::tr!(l, app.diverged.headline_forward, step = d.step, t = o.time_step),
+            td_string!(l, app.diverged.forward).to_string(),
+            td_string!(l, app.diverged.remedy_forward),
+        );
+    }
     let headline = crate::tr!(
         l,
         app.diverged.headline,
         step = d.step,
         norm = format_norm(l, d.grad_norm)
     );
-    let detail = if d.parameter == "loss" {
-        td_string!(l, app.diverged.loss).to_string()
-    } else {
-        crate::tr!(l, app.diverged.gradient, param = &d.parameter).to_string()
+    let detail = match &d.cause {
+        DivergenceCause::Gradient { parameter } => crate::tr!(l, app.diverged.gradient, param = parameter),
+        DivergenceCause::Update { parameter } => crate::tr!(l, app.diverged.update, param = parameter),
+        DivergenceCause::OverflowAfterUpdates(o) => {
+            crate::tr!(l, app.diverged.after_updates, t = o.time_step)
+        }
+        DivergenceCause::Loss | DivergenceCause::ForwardOverflow(_) => {
+            td_string!(l, app.diverged.loss).to_string()
+        }
     };
     let remedy = if clipping_off {
         td_string!(l, app.diverged.remedy_clip)
     } else {
         td_string!(l, app.diverged.remedy_lower)
     };
-    (headline.to_string(), detail, remedy)
+    (headline, detail, remedy)
 }
 
-/// Whether the run overflowed in the forward pass (no gradient clipping
-/// helps there).
-fn forward_overflow(_d: &Divergence) -> bool {
-    false
+/// Whether the network as built overflows in its forward pass: no gradient
+/// clipping helps there, a smaller spectral radius or a squashing activation
+/// does.
+fn forward_overflow(d: &Divergence) -> bool {
+    matches!(d.cause, DivergenceCause::ForwardOverflow(_))
 }
 
 /// Shown only after a blow-up: where, how big, and the remedy that can

@@ -3,7 +3,7 @@
 
 use crate::loss::{LossKind, Targets};
 use crate::real::Real;
-use crate::Error;
+use crate::{Error, Invalid, Mismatch};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
@@ -57,41 +57,40 @@ impl<T: Real> Batch<T> {
         structure: Structure,
         loss: LossKind,
     ) -> Result<(), Error> {
-        if self.seq_len == 0 || self.batch_size == 0 {
-            return Err(Error::Invalid(
-                "sequence length and batch size must be at least 1".into(),
-            ));
+        let (seq_len, batch_size) = (self.seq_len, self.batch_size);
+        if seq_len == 0 || batch_size == 0 {
+            return Err(Invalid::EmptyBatch { seq_len, batch_size }.into());
         }
-        if structure == Structure::OneToOne && self.seq_len != 1 {
-            return Err(Error::Invalid(
-                "a one-to-one network reads sequences of length 1".into(),
-            ));
+        if structure == Structure::OneToOne && seq_len != 1 {
+            return Err(Invalid::OneToOneSeqLen { got: seq_len }.into());
         }
-        if self.inputs.shape() != (input_size, self.seq_len * self.batch_size) {
-            return Err(Error::Shape(format!(
-                "inputs are {:?}, expected ({input_size}, {})",
-                self.inputs.shape(),
-                self.seq_len * self.batch_size
-            )));
+        let expected = (input_size, seq_len * batch_size);
+        if self.inputs.shape() != expected {
+            let got = self.inputs.shape();
+            return Err(Mismatch::Inputs { expected, got }.into());
         }
         if self.inputs.iter().any(|x| !x.is_finite()) {
-            return Err(Error::Invalid("inputs contain NaN or infinity".into()));
+            return Err(Invalid::NonFiniteInputs.into());
         }
-        let cols = structure.output_steps(self.seq_len) * self.batch_size;
+        let cols = structure.output_steps(seq_len) * batch_size;
         match (&self.targets, loss) {
             (Targets::Values(t), LossKind::Mse) if t.shape() == (output_size, cols) => Ok(()),
             (Targets::Classes(c), LossKind::CrossEntropy) if c.len() == cols => {
-                if c.iter().flatten().any(|&k| k as usize >= output_size) {
-                    Err(Error::Invalid(format!(
-                        "a target class is not below {output_size}"
-                    )))
-                } else {
-                    Ok(())
+                match c.iter().flatten().find(|&&k| k as usize >= output_size) {
+                    Some(&k) => Err(Invalid::TargetClass {
+                        class: k as usize,
+                        classes: output_size,
+                    }
+                    .into()),
+                    None => Ok(()),
                 }
             }
-            _ => Err(Error::Shape(format!(
-                "targets do not fit {loss:?} with {output_size} outputs over {cols} columns"
-            ))),
+            _ => Err(Mismatch::Targets {
+                loss,
+                outputs: output_size,
+                columns: cols,
+            }
+            .into()),
         }
     }
 }

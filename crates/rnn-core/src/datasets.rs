@@ -10,7 +10,7 @@
 use crate::loss::Targets;
 use crate::real::Real;
 use crate::rng::Rng;
-use crate::Error;
+use crate::{Error, Invalid};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
@@ -96,14 +96,19 @@ impl Default for DatasetConfig {
 impl DatasetConfig {
     pub fn validate(&self) -> Result<(), Error> {
         if !(MIN_POINTS..=MAX_POINTS).contains(&self.points) {
-            return Err(Error::Invalid(format!(
-                "a dataset needs between {MIN_POINTS} and {MAX_POINTS} points"
-            )));
+            return Err(Invalid::Points {
+                got: self.points,
+                min: MIN_POINTS,
+                max: MAX_POINTS,
+            }
+            .into());
         }
         if !(self.noise.is_finite() && (0.0..=MAX_NOISE).contains(&self.noise)) {
-            return Err(Error::Invalid(format!(
-                "noise must be a number between 0 and {MAX_NOISE}"
-            )));
+            return Err(Invalid::Noise {
+                value: self.noise,
+                max: MAX_NOISE,
+            }
+            .into());
         }
         Ok(())
     }
@@ -310,9 +315,28 @@ mod tests {
                 ..DatasetConfig::default()
             })
         };
-        assert!(matches!(bad(0, 0.1), Err(Error::Invalid(_))));
-        assert!(matches!(bad(100, f64::NAN), Err(Error::Invalid(_))));
-        assert!(matches!(bad(100, -0.1), Err(Error::Invalid(_))));
+        let points = |got| {
+            Err(Invalid::Points {
+                got,
+                min: MIN_POINTS,
+                max: MAX_POINTS,
+            }
+            .into())
+        };
+        assert_eq!(bad(0, 0.1), points(0));
+        assert_eq!(bad(MAX_POINTS + 1, 0.1), points(MAX_POINTS + 1));
+        assert!(matches!(
+            bad(100, f64::NAN),
+            Err(Error::Invalid(Invalid::Noise { value, max: MAX_NOISE })) if value.is_nan()
+        ));
+        assert_eq!(
+            bad(100, -0.1),
+            Err(Invalid::Noise {
+                value: -0.1,
+                max: MAX_NOISE
+            }
+            .into())
+        );
         let d = set(DatasetKind::Circles, 0.0);
         let (xs, ys) = d.sample(&mut Rng::new(1), 32);
         assert_eq!((xs.shape(), ys.len()), ((2, 32), 32));

@@ -12,8 +12,8 @@ use crate::param::Params;
 use crate::rng::Rng;
 use crate::tasks::{Score, Task, TaskConfig};
 use crate::trace::Trace;
-use crate::train::{StepError, StepReport, TrainConfig, Trainer};
-use crate::Error;
+use crate::train::{check_gradients, forward_first, Divergence, StepError, StepReport, TrainConfig, Trainer};
+use crate::{Error, Invalid};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_BATCH: usize = 512;
@@ -104,30 +104,31 @@ pub struct Experiment {
 impl Experiment {
     pub fn new(config: ExperimentConfig) -> Result<Self, Error> {
         if config.batch_size == 0 || config.batch_size > MAX_BATCH {
-            return Err(Error::Invalid(format!(
-                "batch size must be between 1 and {MAX_BATCH}"
-            )));
+            return Err(Invalid::BatchSize {
+                got: config.batch_size,
+                max: MAX_BATCH,
+            }
+            .into());
         }
         let task = Task::new(config.task.clone())?;
         let net_config = config.net_config(&task);
         let seq_len = task.info().seq_len;
         let memory = net_config.workspace_scalars(seq_len, config.batch_size);
         if memory > MAX_WORKSPACE_SCALARS {
-            return Err(Error::Invalid(format!(
-                "this network would need about {:.0} MB per batch (limit {:.0} MB): \
-                 use a smaller hidden size, sequence length or batch",
-                memory * 4.0 / 1e6,
-                MAX_WORKSPACE_SCALARS * 4.0 / 1e6
-            )));
+            // f32: four bytes a scalar.
+            return Err(Invalid::TooMuchMemory {
+                bytes: memory * 4.0,
+                limit: MAX_WORKSPACE_SCALARS * 4.0,
+            }
+            .into());
         }
         let work = net_config.flops_per_step(seq_len, config.batch_size);
         if work > MAX_FLOPS_PER_STEP {
-            return Err(Error::Invalid(format!(
-                "one training step would take {:.0} GFLOP (limit {:.0}): \
-                 use a smaller hidden size, sequence length or batch",
-                work / 1e9,
-                MAX_FLOPS_PER_STEP / 1e9
-            )));
+            return Err(Invalid::TooManyFlops {
+                flops: work,
+                limit: MAX_FLOPS_PER_STEP,
+            }
+            .into());
         }
         let net = RecurrentNet::new(net_config)?;
         let trainer = Trainer::new(net, config.train)?;
@@ -217,6 +218,12 @@ impl Experiment {
     /// without changing any weight: what the network looks like right now.
     /// It needs the buffers a step under way works in, so it abandons that
     /// step.
+    ///
+    /// A loss or gradient that is NaN or ±∞ is reported rather than
+    /// published: `StepError::Diverged` with `step` = the steps done so far
+    /// (0 before training) and the cause a training step would give, so a
+    /// new net whose forward pass already overflows says `ForwardOverflow`
+    /// and where.
     pub fn probe(&mut self, trace: bool) -> Result<StepReport, StepError> {
         self.trainer.abandon_step();
         self.pending_batch = None;
@@ -224,8 +231,18 @@ impl Experiment {
         let net = &mut self.trainer.net;
         let loss = net.forward(&batch.cast()).map_err(StepError::Invalid)?;
         net.backward(trace.then_some(0));
+        let bad = check_gradients(&*net, loss);
         let clip = clip_gradients(net, self.config.train.clip);
         let step = self.trainer.steps_done();
+        if let Some(cause) = bad {
+            self.last_batch = Some(batch);
+            return Err(StepError::Diverged(Divergence {
+                step,
+                cause: forward_first(&self.trainer.net, cause, step > 0),
+                loss,
+                grad_norm: clip.norm_before,
+            }));
+        }
         let trace = trace.then(|| {
             let mut t = self.trainer.net.trace(step);
             t.params = clip.params.clone();

@@ -593,6 +593,18 @@ impl<T: Real> Layer<T> {
         }
     }
 
+    /// After a forward pass, the first processing step (1-based: 1 is the
+    /// first step read) whose state h (or, LSTM, cell state c) is NaN or ±∞
+    /// for some example of the batch; `None` if every state is finite. It
+    /// scans every state, so it is for once something is known to be wrong.
+    pub fn first_nonfinite_step(&self) -> Option<usize> {
+        let ws = &self.ws;
+        let bad = |m: &DMatrix<T>, p: usize| slice(m, p, ws.batch).iter().any(|v| !v.is_finite());
+        let lstm = self.kind == CellKind::Lstm;
+        // Block p of `hs` and `cs` is the state after p steps (0 is h_0, c_0).
+        (1..=ws.steps).find(|&p| bad(&ws.hs, p) || (lstm && bad(&ws.cs, p)))
+    }
+
     pub fn steps(&self) -> usize {
         self.ws.steps
     }

@@ -14,6 +14,7 @@ pub mod batch;
 pub mod benchmark;
 pub mod cell;
 pub mod datasets;
+pub mod error;
 pub mod experiment;
 pub mod init;
 pub mod layer;
@@ -35,6 +36,7 @@ pub use activation::Activation;
 pub use batch::{Batch, Structure};
 pub use cell::CellKind;
 pub use datasets::{Dataset, DatasetConfig, DatasetKind};
+pub use error::{Error, Invalid, Mismatch};
 pub use experiment::{Experiment, ExperimentConfig};
 pub use init::Init;
 pub use loss::{LossKind, Targets};
@@ -47,25 +49,4 @@ pub use real::Real;
 pub use rng::Rng;
 pub use tasks::{Task, TaskConfig, TaskKind};
 pub use trace::{DirectionTrace, Trace};
-pub use train::{Divergence, StepError, StepReport, TrainConfig, Trainer};
-
-/// Why a model, batch or setting was refused.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Error {
-    /// A value out of its allowed range (message says which).
-    Invalid(String),
-    /// Sizes that do not fit together.
-    Shape(String),
-    UnknownParameter(String),
-}
-
-impl std::fmt::Display for Error {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::Invalid(m) | Error::Shape(m) => f.write_str(m),
-            Error::UnknownParameter(n) => write!(f, "no parameter named {n:?}"),
-        }
-    }
-}
-
-impl std::error::Error for Error {}
+pub use train::{Divergence, DivergenceCause, Overflow, StepError, StepReport, TrainConfig, Trainer};

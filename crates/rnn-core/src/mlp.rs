@@ -40,7 +40,7 @@ use crate::real::{flush_subnormals, norm_f64, Real};
 use crate::rng::Rng;
 use crate::trace::ParamNorm;
 use crate::train::{GuardedUpdate, StepError, TrainConfig};
-use crate::Error;
+use crate::{Error, Invalid, Mismatch};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
@@ -91,27 +91,40 @@ impl Default for MlpConfig {
 
 impl MlpConfig {
     pub fn validate(&self) -> Result<(), Error> {
-        let bad = |m: String| Err(Error::Invalid(m));
-        if self.input_size == 0 || self.output_size == 0 {
-            return bad("input and output sizes must be at least 1".into());
+        let bad = |e: Invalid| Err(e.into());
+        let max = Some(MAX_WIDTH);
+        if !(1..=MAX_WIDTH).contains(&self.input_size) {
+            return bad(Invalid::InputSize {
+                got: self.input_size,
+                max,
+            });
         }
-        if self.input_size > MAX_WIDTH || self.output_size > MAX_WIDTH {
-            return bad(format!("input and output sizes must be at most {MAX_WIDTH}"));
+        if !(1..=MAX_WIDTH).contains(&self.output_size) {
+            return bad(Invalid::OutputSize {
+                got: self.output_size,
+                max,
+            });
         }
         if !(1..=MAX_DEPTH).contains(&self.depth) {
-            return bad(format!(
-                "the number of hidden layers must be between 1 and {MAX_DEPTH}"
-            ));
+            return bad(Invalid::Depth {
+                got: self.depth,
+                max: MAX_DEPTH,
+            });
         }
         if !(1..=MAX_WIDTH).contains(&self.width) {
-            return bad(format!("hidden width must be between 1 and {MAX_WIDTH}"));
+            return bad(Invalid::Width {
+                got: self.width,
+                max: MAX_WIDTH,
+            });
         }
         if self.loss == LossKind::CrossEntropy && self.output_size < 2 {
-            return bad("cross-entropy needs at least 2 classes".into());
+            return bad(Invalid::TooFewClasses {
+                got: self.output_size,
+            });
         }
         if let Init::Uniform { a } = self.init {
             if !a.is_finite() {
-                return bad("uniform range must be finite".into());
+                return bad(Invalid::UniformRange { value: a });
             }
         }
         Ok(())
@@ -459,37 +472,44 @@ impl<T: Real> Mlp<T> {
     pub fn check_batch(&self, inputs: &DMatrix<T>, targets: &Targets<T>) -> Result<usize, Error> {
         let cfg = &self.config;
         let b = inputs.ncols();
-        if inputs.nrows() != cfg.input_size || b == 0 {
-            return Err(Error::Shape(format!(
-                "inputs are {:?}, expected {} rows and at least one column",
-                inputs.shape(),
-                cfg.input_size
-            )));
+        if inputs.nrows() != cfg.input_size {
+            return Err(Mismatch::InputRows {
+                expected: cfg.input_size,
+                got: inputs.nrows(),
+            }
+            .into());
+        }
+        if b == 0 {
+            return Err(Invalid::EmptyBatch {
+                seq_len: 1,
+                batch_size: 0,
+            }
+            .into());
         }
         if cfg.batch_norm && b < 2 {
-            return Err(Error::Invalid(
-                "batch normalisation needs at least 2 examples per batch when training".into(),
-            ));
+            return Err(Invalid::BatchNormBatch { got: b }.into());
         }
         if inputs.iter().any(|x| !x.is_finite()) {
-            return Err(Error::Invalid("inputs contain NaN or infinity".into()));
+            return Err(Invalid::NonFiniteInputs.into());
         }
         match (targets, cfg.loss) {
             (Targets::Values(t), LossKind::Mse) if t.shape() == (cfg.output_size, b) => Ok(b),
             (Targets::Classes(c), LossKind::CrossEntropy) if c.len() == b => {
-                if c.iter().flatten().any(|&k| k as usize >= cfg.output_size) {
-                    Err(Error::Invalid(format!(
-                        "a target class is not below {}",
-                        cfg.output_size
-                    )))
-                } else {
-                    Ok(b)
+                match c.iter().flatten().find(|&&k| k as usize >= cfg.output_size) {
+                    Some(&k) => Err(Invalid::TargetClass {
+                        class: k as usize,
+                        classes: cfg.output_size,
+                    }
+                    .into()),
+                    None => Ok(b),
                 }
             }
-            _ => Err(Error::Shape(format!(
-                "targets do not fit {:?} with {} outputs over {b} examples",
-                cfg.loss, cfg.output_size
-            ))),
+            _ => Err(Mismatch::Targets {
+                loss: cfg.loss,
+                outputs: cfg.output_size,
+                columns: b,
+            }
+            .into()),
         }
     }
 
@@ -592,11 +612,11 @@ impl<T: Real> Mlp<T> {
     /// buffers are left alone. For decision-boundary heatmaps and accuracy.
     pub fn predict(&self, inputs: &DMatrix<T>) -> Result<DMatrix<T>, Error> {
         if inputs.nrows() != self.config.input_size {
-            return Err(Error::Shape(format!(
-                "inputs have {} rows, expected {}",
-                inputs.nrows(),
-                self.config.input_size
-            )));
+            return Err(Mismatch::InputRows {
+                expected: self.config.input_size,
+                got: inputs.nrows(),
+            }
+            .into());
         }
         let act = self.config.activation;
         let mut h = inputs.clone();
@@ -636,7 +656,11 @@ impl<T: Real> Mlp<T> {
     /// Eval-mode fraction of `labels` classified right.
     pub fn accuracy(&self, inputs: &DMatrix<T>, labels: &[usize]) -> Result<f64, Error> {
         if labels.len() != inputs.ncols() {
-            return Err(Error::Shape("one label per input column".into()));
+            return Err(Mismatch::Labels {
+                expected: inputs.ncols(),
+                got: labels.len(),
+            }
+            .into());
         }
         let classes = self.classify(inputs)?;
         let right = classes.iter().zip(labels).filter(|(a, b)| a == b).count();
@@ -691,16 +715,26 @@ impl<T: Real> Mlp<T> {
                         && (*which == "running_mean" || *which == "running_var")
                 })
                 .ok_or_else(|| Error::UnknownParameter(s.name.clone()))?;
-            if (s.rows, s.cols, s.values.len()) != (w, 1, w) {
-                return Err(Error::Shape(format!("{}: expected ({w}, 1)", s.name)));
+            if (s.rows, s.cols) != (w, 1) {
+                return Err(Mismatch::Param {
+                    name: s.name.clone(),
+                    expected: (w, 1),
+                    got: (s.rows, s.cols),
+                }
+                .into());
+            }
+            if s.values.len() != w {
+                return Err(Mismatch::ValueCount {
+                    name: s.name.clone(),
+                    expected: w,
+                    got: s.values.len(),
+                }
+                .into());
             }
             if s.values.iter().any(|v| !v.is_finite())
                 || (target.1 == "running_var" && s.values.iter().any(|v| *v < 0.0))
             {
-                return Err(Error::Invalid(format!(
-                    "{}: values must be finite (variances ≥ 0)",
-                    s.name
-                )));
+                return Err(Invalid::RunningStats { name: s.name.clone() }.into());
             }
             staged.push((target, &s.values));
         }
@@ -978,35 +1012,64 @@ mod tests {
     #[test]
     fn nonsense_configs_are_errors_not_panics() {
         let ok = MlpConfig::default();
+        let max = Some(MAX_WIDTH);
         let bad = [
-            MlpConfig {
-                depth: 0,
-                ..ok.clone()
-            },
-            MlpConfig {
-                depth: MAX_DEPTH + 1,
-                ..ok.clone()
-            },
-            MlpConfig {
-                width: 0,
-                ..ok.clone()
-            },
-            MlpConfig {
-                input_size: 0,
-                ..ok.clone()
-            },
-            MlpConfig {
-                output_size: 1,
-                ..ok.clone()
-            },
-            MlpConfig {
-                init: Init::Uniform { a: f64::NAN },
-                ..ok.clone()
-            },
+            (
+                MlpConfig {
+                    depth: 0,
+                    ..ok.clone()
+                },
+                Invalid::Depth {
+                    got: 0,
+                    max: MAX_DEPTH,
+                },
+            ),
+            (
+                MlpConfig {
+                    depth: MAX_DEPTH + 1,
+                    ..ok.clone()
+                },
+                Invalid::Depth {
+                    got: MAX_DEPTH + 1,
+                    max: MAX_DEPTH,
+                },
+            ),
+            (
+                MlpConfig {
+                    width: 0,
+                    ..ok.clone()
+                },
+                Invalid::Width {
+                    got: 0,
+                    max: MAX_WIDTH,
+                },
+            ),
+            (
+                MlpConfig {
+                    input_size: 0,
+                    ..ok.clone()
+                },
+                Invalid::InputSize { got: 0, max },
+            ),
+            (
+                MlpConfig {
+                    output_size: 1,
+                    ..ok.clone()
+                },
+                Invalid::TooFewClasses { got: 1 },
+            ),
         ];
-        for cfg in bad {
-            assert!(matches!(Mlp::<f32>::new(cfg), Err(Error::Invalid(_))));
+        for (cfg, want) in bad {
+            assert_eq!(Mlp::<f32>::new(cfg).err(), Some(want.into()));
         }
+        let nan_range = MlpConfig {
+            init: Init::Uniform { a: f64::NAN },
+            ..ok.clone()
+        };
+        assert!(matches!(
+            Mlp::<f32>::new(nan_range),
+            Err(Error::Invalid(Invalid::UniformRange { value })) if value.is_nan()
+        ));
         let mut net = Mlp::<f32>::new(ok).unwrap();
         net.backward(); // before any forward: a no-op, not a panic
         assert_eq!(net.trace(0, 3).layers.len(), 1);
@@ -1014,7 +1077,10 @@ mod tests {
             learning_rate: f64::NAN,
             ..TrainConfig::default()
         };
-        assert!(matches!(MlpTrainer::new(net, lr_nan), Err(Error::Invalid(_))));
+        assert!(matches!(
+            MlpTrainer::new(net, lr_nan),
+            Err(Error::Invalid(Invalid::LearningRate { value })) if value.is_nan()
+        ));
     }
 
     #[test]

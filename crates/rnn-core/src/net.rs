@@ -23,7 +23,8 @@ use crate::rng::Rng;
 use crate::schedule::{BackwardUnit, ForwardUnit, Plan, Shape, UNIT_FLOPS};
 use crate::spectrum::{jacobian_chain, spectrum, JacobianChain, Spectrum};
 use crate::trace::{DirectionTrace, GateSeries, Trace};
-use crate::Error;
+use crate::train::Overflow;
+use crate::{Error, Invalid};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 use std::ops::Range;
@@ -102,35 +103,43 @@ impl NetConfig {
     }
 
     pub fn validate(&self) -> Result<(), Error> {
-        let bad = |m: &str| Err(Error::Invalid(m.to_string()));
-        if self.input_size == 0 || self.output_size == 0 {
-            return bad("input and output sizes must be at least 1");
+        let bad = |e: Invalid| Err(e.into());
+        if self.input_size == 0 {
+            return bad(Invalid::InputSize { got: 0, max: None });
+        }
+        if self.output_size == 0 {
+            return bad(Invalid::OutputSize { got: 0, max: None });
         }
         if self.hidden_size == 0 || self.hidden_size > MAX_HIDDEN {
-            return Err(Error::Invalid(format!(
-                "hidden size must be between 1 and {MAX_HIDDEN}"
-            )));
+            return bad(Invalid::HiddenSize {
+                got: self.hidden_size,
+                max: MAX_HIDDEN,
+            });
         }
         if self.loss == LossKind::CrossEntropy && self.output_size < 2 {
-            return bad("cross-entropy needs at least 2 classes");
+            return bad(Invalid::TooFewClasses {
+                got: self.output_size,
+            });
         }
-        if let Some(rho) = self.spectral_radius {
-            if !rho.is_finite() || rho < 0.0 {
-                return bad("spectral radius must be a finite number ≥ 0");
+        if let Some(value) = self.spectral_radius {
+            if !value.is_finite() || value < 0.0 {
+                return bad(Invalid::SpectralRadius { value });
             }
         }
         for init in [self.init_input, self.init_recurrent] {
             if let Init::Uniform { a } = init {
                 if !a.is_finite() {
-                    return bad("uniform range must be finite");
+                    return bad(Invalid::UniformRange { value: a });
                 }
             }
         }
         if !self.forget_bias.is_finite() {
-            return bad("forget bias must be finite");
+            return bad(Invalid::ForgetBias {
+                value: self.forget_bias,
+            });
         }
         if self.truncation == Some(0) {
-            return bad("truncation window must be at least 1 step");
+            return bad(Invalid::ZeroTruncation);
         }
         Ok(())
     }
@@ -238,9 +247,11 @@ impl<T: Real> RecurrentNet<T> {
         let cfg = &self.config;
         batch.validate(cfg.input_size, cfg.output_size, cfg.structure, cfg.loss)?;
         if batch.seq_len > MAX_SEQ_LEN {
-            return Err(Error::Invalid(format!(
-                "sequence length must be at most {MAX_SEQ_LEN}"
-            )));
+            return Err(Invalid::SeqTooLong {
+                got: batch.seq_len,
+                max: MAX_SEQ_LEN,
+            }
+            .into());
         }
         Ok(())
     }
@@ -462,6 +473,32 @@ impl<T: Real> RecurrentNet<T> {
     /// The loss of the last forward pass.
     pub fn loss(&self) -> f64 {
         self.ws.loss
+    }
+
+    /// Whether the last forward pass overflowed, and where: the first time
+    /// step at which a hidden state h_t (or an LSTM cell state c_t) of any
+    /// example stopped being finite. Of the two directions of a
+    /// bidirectional net, the one that overflowed after fewer steps read
+    /// (the forward one on a tie). It scans every state: nothing pays for it
+    /// until a loss or gradient is found not finite.
+    pub fn forward_overflow(&self) -> Option<Overflow> {
+        let fwd = self.fwd.first_nonfinite_step().map(|read| (read, 0));
+        let bwd = self
+            .bwd
+            .as_ref()
+            .and_then(|l| l.first_nonfinite_step())
+            .map(|read| (read, 1));
+        let (read, direction) = match (fwd, bwd) {
+            (Some(f), Some(b)) if b.0 < f.0 => b,
+            (f, b) => f.or(b)?,
+        };
+        // The backward layer reads real time T first: its step `read` is t = T + 1 − read.
+        let time_step = if direction == 0 {
+            read
+        } else {
+            self.ws.steps + 1 - read
+        };
+        Some(Overflow { time_step, direction })
     }
 
     /// The readout after the last forward pass, O × (output steps · B).

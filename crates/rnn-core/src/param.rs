@@ -73,11 +73,12 @@ pub trait Params<T: Real> {
                     p.value = value.map(T::of);
                     Ok(())
                 } else {
-                    Err(crate::Error::Shape(format!(
-                        "{name}: expected {:?}, got {:?}",
-                        p.value.shape(),
-                        value.shape()
-                    )))
+                    Err(crate::Mismatch::Param {
+                        name: name.to_string(),
+                        expected: p.value.shape(),
+                        got: value.shape(),
+                    }
+                    .into())
                 };
             }
         });
@@ -104,7 +105,12 @@ pub trait Params<T: Real> {
         let mut staged = Vec::new();
         for s in saved {
             if s.values.len() != s.rows * s.cols {
-                return Err(crate::Error::Shape(format!("{}: wrong value count", s.name)));
+                return Err(crate::Mismatch::ValueCount {
+                    name: s.name.clone(),
+                    expected: s.rows * s.cols,
+                    got: s.values.len(),
+                }
+                .into());
             }
             staged.push((
                 s.name.as_str(),

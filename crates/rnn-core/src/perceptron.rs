@@ -7,7 +7,7 @@
 //! Kept in `f64` only: there are no gradients to check and nothing to speed
 //! up, and the views draw the weights exactly as they are.
 
-use crate::Error;
+use crate::{Error, Invalid, Mismatch};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
@@ -43,13 +43,13 @@ impl Perceptron {
 
     pub fn from_weights(w: Vec<f64>, b: f64, learning_rate: f64) -> Result<Self, Error> {
         if w.is_empty() {
-            return Err(Error::Invalid("a perceptron needs at least one input".into()));
+            return Err(Invalid::InputSize { got: 0, max: None }.into());
         }
         if !(learning_rate.is_finite() && learning_rate > 0.0) {
-            return Err(Error::Invalid("learning rate must be a finite number > 0".into()));
+            return Err(Invalid::PerceptronLearningRate { value: learning_rate }.into());
         }
         if !b.is_finite() || w.iter().any(|v| !v.is_finite()) {
-            return Err(Error::Invalid("weights and bias must be finite".into()));
+            return Err(Invalid::NonFiniteWeights.into());
         }
         Ok(Perceptron { w, b, learning_rate })
     }
@@ -134,20 +134,16 @@ impl Perceptron {
     }
 
     fn check(&self, inputs: &DMatrix<f64>, labels: &[f64]) -> Result<(), Error> {
-        if inputs.nrows() != self.w.len() || inputs.ncols() != labels.len() {
-            return Err(Error::Shape(format!(
-                "inputs are {:?}, expected ({}, {}) for {} labels",
-                inputs.shape(),
-                self.w.len(),
-                labels.len(),
-                labels.len()
-            )));
+        let expected = (self.w.len(), labels.len());
+        if inputs.shape() != expected {
+            let got = inputs.shape();
+            return Err(Mismatch::Inputs { expected, got }.into());
         }
-        if labels.iter().any(|&y| y != 1.0 && y != -1.0) {
-            return Err(Error::Invalid("perceptron labels must be +1 or −1".into()));
+        if let Some(&value) = labels.iter().find(|&&y| y != 1.0 && y != -1.0) {
+            return Err(Invalid::PerceptronLabel { value }.into());
         }
         if inputs.iter().any(|x| !x.is_finite()) {
-            return Err(Error::Invalid("inputs contain NaN or infinity".into()));
+            return Err(Invalid::NonFiniteInputs.into());
         }
         Ok(())
     }
@@ -166,13 +162,33 @@ mod tests {
         let epochs = p.train(&x, &y, 50).unwrap();
         assert_eq!(epochs.last().unwrap().mistakes, 0);
         assert_eq!(p.accuracy(&x, &y).unwrap(), 1.0);
-        assert!(Perceptron::new(0, 1.0).is_err());
-        assert!(Perceptron::new(2, f64::NAN).is_err());
-        assert!(Perceptron::new(2, 0.0).is_err());
+        assert_eq!(
+            Perceptron::new(0, 1.0),
+            Err(Invalid::InputSize { got: 0, max: None }.into())
+        );
         assert!(matches!(
-            p.epoch(&x, &[1.0, 0.0, 1.0, 1.0]),
-            Err(Error::Invalid(_))
+            Perceptron::new(2, f64::NAN),
+            Err(Error::Invalid(Invalid::PerceptronLearningRate { value })) if value.is_nan()
         ));
-        assert!(matches!(p.epoch(&x, &y[..3]), Err(Error::Shape(_))));
+        assert_eq!(
+            Perceptron::new(2, 0.0),
+            Err(Invalid::PerceptronLearningRate { value: 0.0 }.into())
+        );
+        assert_eq!(
+            Perceptron::from_weights(vec![1.0, f64::INFINITY], 0.0, 1.0),
+            Err(Invalid::NonFiniteWeights.into())
+        );
+        assert_eq!(
+            p.epoch(&x, &[1.0, 0.0, 1.0, 1.0]),
+            Err(Invalid::PerceptronLabel { value: 0.0 }.into())
+        );
+        assert_eq!(
+            p.epoch(&x, &y[..3]),
+            Err(Mismatch::Inputs {
+                expected: (2, 3),
+                got: (2, 4)
+            }
+            .into())
+        );
     }
 }

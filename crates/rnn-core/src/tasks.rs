@@ -13,7 +13,7 @@
 use crate::batch::{Batch, Structure};
 use crate::loss::{LossKind, Targets};
 use crate::rng::Rng;
-use crate::Error;
+use crate::{Error, Invalid};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
@@ -173,11 +173,13 @@ impl Task {
     pub fn new(config: TaskConfig) -> Result<Task, Error> {
         let kind = config.kind;
         if kind != TaskKind::FillBlank && !(kind.min_seq_len()..=MAX_SEQ_LEN).contains(&config.seq_len) {
-            return Err(Error::Invalid(format!(
-                "the {} task needs a sequence length between {} and {MAX_SEQ_LEN}",
-                kind.name(),
-                kind.min_seq_len()
-            )));
+            return Err(Invalid::SeqLen {
+                task: kind,
+                got: config.seq_len,
+                min: kind.min_seq_len(),
+                max: MAX_SEQ_LEN,
+            }
+            .into());
         }
         let t = config.seq_len;
         let labels = |n: usize, f: &dyn Fn(usize) -> String| (0..n).map(f).collect::<Vec<_>>();
@@ -287,15 +289,18 @@ impl Task {
                 let chars: Vec<String> = text.chars().map(|c| c.to_string()).collect();
                 task.vocab = vocabulary(chars.iter().cloned());
                 if task.vocab.len() < 2 || task.vocab.len() > MAX_VOCAB {
-                    return Err(Error::Invalid(format!(
-                        "the text needs between 2 and {MAX_VOCAB} different characters"
-                    )));
+                    return Err(Invalid::DistinctChars {
+                        got: task.vocab.len(),
+                        max: MAX_VOCAB,
+                    }
+                    .into());
                 }
                 if chars.len() < t + 1 {
-                    return Err(Error::Invalid(format!(
-                        "the text needs at least {} characters for sequences of length {t}",
-                        t + 1
-                    )));
+                    return Err(Invalid::TextTooShort {
+                        got: chars.len(),
+                        min: t + 1,
+                    }
+                    .into());
                 }
                 task.corpus = chars.iter().map(|c| index_of(&task.vocab, c)).collect();
                 let info = &mut task.info;

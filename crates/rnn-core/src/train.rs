@@ -10,7 +10,7 @@ use crate::optim::{clip_gradients, Clip, ClipReport, Optimizer, OptimizerKind};
 use crate::param::Params;
 use crate::real::Real;
 use crate::trace::Trace;
-use crate::Error;
+use crate::{Error, Invalid};
 use nalgebra::DMatrix;
 use serde::{Deserialize, Serialize};
 
@@ -34,13 +34,14 @@ impl Default for TrainConfig {
 
 impl TrainConfig {
     pub fn validate(&self) -> Result<(), Error> {
-        if !self.learning_rate.is_finite() || self.learning_rate < 0.0 {
-            return Err(Error::Invalid("learning rate must be a finite number ≥ 0".into()));
+        let value = self.learning_rate;
+        if !value.is_finite() || value < 0.0 {
+            return Err(Invalid::LearningRate { value }.into());
         }
         match self.clip {
-            Clip::Value(v) | Clip::Norm(v) if !(v.is_finite() && v > 0.0) => Err(Error::Invalid(
-                "clip threshold must be a finite number > 0".into(),
-            )),
+            Clip::Value(value) | Clip::Norm(value) if !(value.is_finite() && value > 0.0) => {
+                Err(Invalid::ClipThreshold { value }.into())
+            }
             _ => Ok(()),
         }
     }
@@ -50,14 +51,85 @@ impl TrainConfig {
 /// before the step.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Divergence {
-    /// The step that would have been taken (1-based).
+    /// The step that would have been taken (1-based); for
+    /// `Experiment::probe`, the steps done so far (0 for an untrained net).
     pub step: u64,
-    /// The first parameter whose gradient (or updated value) was NaN or ±∞,
-    /// or "loss" when the loss itself was not finite.
-    pub parameter: String,
+    /// Where it blew up: the first stage of the step that went wrong.
+    pub cause: DivergenceCause,
     pub loss: f64,
     /// Global gradient norm (may be ∞ or NaN).
     pub grad_norm: f64,
+}
+
+/// Where a step blew up, in the order a step runs: forward pass, loss,
+/// backward pass, update. Only the first stage that went wrong is named:
+/// the later ones go wrong because of it. Parameters are named by their
+/// symbols ("W", "fwd.U", "layer2.W", …; see each model's docs).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum DivergenceCause {
+    /// Recurrent nets, before any update (the first step, or a probe of a net not yet trained):
+    /// the forward pass of the weights as built overflowed. No gradient clipping can help; a
+    /// smaller spectral radius, a bounded activation or a shorter sequence does.
+    ForwardOverflow(Overflow),
+    /// Recurrent nets, after updates: the forward pass overflowed because earlier updates had
+    /// grown the weights (their gradients exploded without reaching ∞). Clipping or a lower
+    /// learning rate helps.
+    OverflowAfterUpdates(Overflow),
+    /// The loss was NaN or ±∞ though every hidden state was finite: the readout or the loss
+    /// overflowed. (An MLP does not look further: any overflow of its forward pass is this.)
+    Loss,
+    /// The loss was finite but the gradient of `parameter` (the first such) was not: the
+    /// gradient exploded in the backward pass.
+    Gradient { parameter: String },
+    /// The gradients were finite but the update made `parameter` (the first such) NaN or ±∞.
+    Update { parameter: String },
+}
+
+/// Where a recurrent net's forward pass overflowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Overflow {
+    /// t, 1-based in real time order: the first step at which a hidden state h_t, or an LSTM
+    /// cell state c_t, of some example of the batch was NaN or ±∞.
+    pub time_step: usize,
+    /// 0 for the forward direction, 1 for the backward one of a bidirectional net (as in
+    /// `Trace::directions`), which had then read T + 1 − t steps.
+    pub direction: usize,
+}
+
+/// Why a model whose gradients for `loss` are filled in cannot be updated:
+/// `Loss` if the loss is not finite, else `Gradient` naming the first
+/// parameter whose gradient is not; `None` if all is finite.
+pub fn check_gradients<T: Real>(model: &dyn Params<T>, loss: f64) -> Option<DivergenceCause> {
+    if !loss.is_finite() {
+        return Some(DivergenceCause::Loss);
+    }
+    let mut bad = None;
+    model.visit(&mut |p| {
+        if bad.is_none() && p.grad.iter().any(|g| !g.is_finite()) {
+            bad = Some(p.name.clone());
+        }
+    });
+    bad.map(|parameter| DivergenceCause::Gradient { parameter })
+}
+
+/// A recurrent net's loss or gradient that is not finite may come from a
+/// forward pass that had already overflowed: then that is the cause, told
+/// apart by whether the weights had been `updated` since they were built.
+pub(crate) fn forward_first<T: Real>(
+    net: &RecurrentNet<T>,
+    cause: DivergenceCause,
+    updated: bool,
+) -> DivergenceCause {
+    let overflow = match cause {
+        DivergenceCause::Loss | DivergenceCause::Gradient { .. } => net.forward_overflow(),
+        _ => None,
+    };
+    match overflow {
+        Some(o) if updated => DivergenceCause::OverflowAfterUpdates(o),
+        Some(o) => DivergenceCause::ForwardOverflow(o),
+        None => cause,
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -66,14 +138,47 @@ pub enum StepError {
     Diverged(Divergence),
 }
 
+impl std::fmt::Display for DivergenceCause {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let at = |o: &Overflow| {
+            let dir = if o.direction == 1 {
+                " (backward direction)"
+            } else {
+                ""
+            };
+            format!(
+                "a hidden state became NaN or infinite at t = {}{dir}",
+                o.time_step
+            )
+        };
+        match self {
+            DivergenceCause::ForwardOverflow(o) => {
+                write!(f, "the forward pass of the untrained net overflowed: {}", at(o))
+            }
+            DivergenceCause::OverflowAfterUpdates(o) => {
+                write!(
+                    f,
+                    "updates grew the weights until the forward pass overflowed: {}",
+                    at(o)
+                )
+            }
+            DivergenceCause::Loss => f.write_str("the loss became NaN or infinite"),
+            DivergenceCause::Gradient { parameter } => {
+                write!(f, "the gradient of {parameter} became NaN or infinite")
+            }
+            DivergenceCause::Update { parameter } => write!(f, "the update made {parameter} NaN or infinite"),
+        }
+    }
+}
+
 impl std::fmt::Display for StepError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StepError::Invalid(e) => write!(f, "{e}"),
             StepError::Diverged(d) => write!(
                 f,
-                "diverged at step {}: {} became NaN or infinite (gradient norm {:.3e}, loss {:.3e})",
-                d.step, d.parameter, d.grad_norm, d.loss
+                "diverged at step {}: {} (gradient norm {:.3e}, loss {:.3e})",
+                d.step, d.cause, d.grad_norm, d.loss
             ),
         }
     }
@@ -113,8 +218,9 @@ impl<T: Real> GuardedUpdate<T> {
 
     /// Given a model whose gradients for `loss` are filled in, clips and
     /// applies them as step `step`. A NaN or infinite loss, gradient or
-    /// updated weight is reported as divergence, naming the first such
-    /// parameter, with the weights left as they were.
+    /// updated weight is reported as divergence (`Loss`, `Gradient` or
+    /// `Update`, naming the first such parameter), with the weights left as
+    /// they were.
     pub fn apply(
         &mut self,
         model: &mut dyn Params<T>,
@@ -122,17 +228,12 @@ impl<T: Real> GuardedUpdate<T> {
         loss: f64,
         step: u64,
     ) -> Result<ClipReport, Divergence> {
-        let mut bad_grad = None;
-        model.visit(&mut |p| {
-            if bad_grad.is_none() && p.grad.iter().any(|g| !g.is_finite()) {
-                bad_grad = Some(p.name.clone());
-            }
-        });
+        let bad = check_gradients(&*model, loss);
         let clip = clip_gradients(model, config.clip);
-        if !loss.is_finite() || bad_grad.is_some() {
+        if let Some(cause) = bad {
             return Err(Divergence {
                 step,
-                parameter: bad_grad.unwrap_or_else(|| "loss".into()),
+                cause,
                 loss,
                 grad_norm: clip.norm_before,
             });
@@ -164,7 +265,7 @@ impl<T: Real> GuardedUpdate<T> {
             });
             return Err(Divergence {
                 step,
-                parameter,
+                cause: DivergenceCause::Update { parameter },
                 loss,
                 grad_norm: clip.norm_before,
             });
@@ -339,14 +440,17 @@ impl<T: Real> Trainer<T> {
     }
 
     /// The step's last unit, after forward and backward: check, clip and
-    /// apply the gradients, then assemble the report.
+    /// apply the gradients, then assemble the report. A loss or gradient
+    /// that is not finite is traced back to the forward pass if that
+    /// already overflowed.
     fn update(&mut self, trace_example: Option<usize>) -> Result<StepReport, StepError> {
         let next = self.steps_done + 1;
         let loss = self.net.loss();
-        let clip = self
-            .update
-            .apply(&mut self.net, &self.config, loss, next)
-            .map_err(StepError::Diverged)?;
+        let applied = self.update.apply(&mut self.net, &self.config, loss, next);
+        let clip = applied.map_err(|mut d| {
+            d.cause = forward_first(&self.net, d.cause, self.steps_done > 0);
+            StepError::Diverged(d)
+        })?;
         self.steps_done = next;
         let trace = trace_example.map(|_| {
             let mut t = self.net.trace(next);

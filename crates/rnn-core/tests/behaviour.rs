@@ -184,6 +184,8 @@ fn an_explosion_is_reported_not_panicked_and_keeps_the_weights() {
         clip: Clip::None,
     };
     let mut e = experiment(cfg);
+    // The net as built runs its sequences: nothing overflows yet.
+    e.probe(false).unwrap();
     let mut diverged = None;
     for _ in 0..50 {
         let before = e.net().export();
@@ -198,8 +200,109 @@ fn an_explosion_is_reported_not_panicked_and_keeps_the_weights() {
         }
     }
     let d = diverged.expect("ReLU with spectral radius 3 and lr 1 must blow up");
-    assert!(d.step >= 1);
-    assert!(!d.parameter.is_empty());
+    // What really happens: step 1's gradient is huge but finite (norm ~1e22),
+    // SGD at lr 1 applies it, and the weights it leaves overflow the next
+    // forward pass within a few time steps. The gradient exploded; the page
+    // must not say that the untrained net cannot run (clipping does cure it).
+    match d.cause {
+        DivergenceCause::OverflowAfterUpdates(o) => {
+            assert!(d.step >= 2, "{d:?}");
+            assert_eq!(o.direction, 0);
+            assert!((1..=50).contains(&o.time_step), "{d:?}");
+        }
+        _ => panic!("expected an overflow after updates, got {d:?}"),
+    }
+}
+
+/// `#activation=identity&spectral-radius=5&seq-len=200` in page terms (the
+/// page's defaults otherwise, clipping by norm at 1 included): ‖h_t‖ grows
+/// about 5× a step and leaves f32 within some 60 steps, before any gradient
+/// exists. Probe and first step say so, with the time step, and change
+/// nothing.
+#[test]
+fn an_untrained_net_whose_forward_pass_overflows_says_where() {
+    let cfg = ExperimentConfig {
+        task: TaskConfig {
+            seq_len: 200,
+            ..Default::default()
+        },
+        activation: Activation::Identity,
+        spectral_radius: Some(5.0),
+        ..Default::default()
+    };
+    let mut e = experiment(cfg);
+    let before = e.net().export();
+    let overflow = |d: &Divergence| match d.cause {
+        DivergenceCause::ForwardOverflow(o) => o,
+        _ => panic!("expected a forward overflow, got {d:?}"),
+    };
+    // The first step whose state is not finite, for some example.
+    let first_bad = |e: &Experiment, t: usize| {
+        let finite = |t: usize| e.net().fwd.state(t).iter().all(|h| h.is_finite());
+        (1..=200).contains(&t) && finite(t - 1) && !finite(t)
+    };
+    match e.probe(true) {
+        Err(StepError::Diverged(d)) => {
+            assert_eq!(d.step, 0);
+            let o = overflow(&d);
+            assert_eq!(o.direction, 0);
+            assert!(first_bad(&e, o.time_step), "{d:?}");
+            // Plain data, like the trace.
+            let json = serde_json::to_string(&d.cause).unwrap();
+            let back: DivergenceCause = serde_json::from_str(&json).unwrap();
+            assert_eq!(back, d.cause, "{json}");
+        }
+        other => panic!("the probe must report the overflow, got {other:?}"),
+    }
+    match e.step(true) {
+        Err(StepError::Diverged(d)) => {
+            assert_eq!(d.step, 1);
+            let o = overflow(&d);
+            assert!(first_bad(&e, o.time_step), "{d:?}");
+            let message = StepError::Diverged(d.clone()).to_string();
+            assert!(message.contains(&format!("t = {}", o.time_step)), "{message}");
+        }
+        other => panic!("the first step must report the overflow, got {other:?}"),
+    }
+    assert_eq!(e.net().export(), before, "weights must be left as they were");
+    assert_eq!(e.steps_done(), 0);
+}
+
+/// In a bidirectional net the backward layer reads real time T first: its
+/// overflow is reported in real time, with its direction.
+#[test]
+fn a_backward_direction_overflow_is_placed_in_real_time() {
+    let t_len = 120;
+    let cfg = NetConfig {
+        bidirectional: true,
+        activation: Activation::Identity,
+        spectral_radius: Some(5.0),
+        input_size: 2,
+        ..NetConfig::default()
+    };
+    let mut net = RecurrentNet::<f32>::new(cfg).unwrap();
+    // A forward direction that cannot overflow: no recurrence at all.
+    net.set_param("fwd.W", &nalgebra::DMatrix::zeros(16, 16)).unwrap();
+    let task = Task::new(TaskConfig {
+        seq_len: t_len,
+        ..Default::default()
+    })
+    .unwrap();
+    let batch = task.batch(&mut Rng::new(1), 4).cast::<f32>();
+    let mut trainer = Trainer::new(net, TrainConfig::default()).unwrap();
+    let d = match trainer.step(&batch, None) {
+        Err(StepError::Diverged(d)) => d,
+        other => panic!("expected divergence, got {other:?}"),
+    };
+    let DivergenceCause::ForwardOverflow(o) = d.cause else {
+        panic!("{d:?}")
+    };
+    assert_eq!(o.direction, 1);
+    let bwd = trainer.net.bwd.as_ref().unwrap();
+    let read = t_len + 1 - o.time_step;
+    let finite = |p: usize| bwd.state(p).iter().all(|h| h.is_finite());
+    assert!(finite(read - 1) && !finite(read), "{d:?}");
+    assert!(trainer.net.fwd.first_nonfinite_step().is_none());
 }
 
 #[test]
