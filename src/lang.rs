@@ -120,8 +120,8 @@ pub const FONT_STACK: &str = "system-ui, -apple-system, \"Segoe UI\", Roboto, \"
 
 /// Latin words the Chinese page may contain: model, function and optimiser
 /// names that Chinese courses keep in Latin, symbols, units. The browser
-/// test of the Chinese page uses the same list (`e2e/lib/latin-allowed.json`
-/// is checked against it).
+/// test of the Chinese page reads this same list from this file
+/// (`e2e/tests/i18n.test.mjs`).
 pub const LATIN_ALLOWED: &[&str] = &[
     "RNN",
     "LSTM",

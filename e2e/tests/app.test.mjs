@@ -22,7 +22,7 @@ after(async () => {
 const CONTROLS = [
   'preset', 'play', 'pause', 'step', 'reset', 'model', 'task', 'seq-len', 'hidden', 'activation',
   'init-input', 'init-recurrent', 'spectral-radius', 'clip-mode', 'clip-threshold', 'optimizer',
-  'learning-rate', 'batch-size', 'seed', 'status', 'step-count', 'loss', 'loss-chart',
+  'learning-rate', 'batch-size', 'seed', 'status', 'step-count', 'loss', 'loss-chart', 'lang',
 ];
 
 test('the page loads with every hook, no console error and no outside request', async () => {

@@ -34,7 +34,7 @@ function pageTexts() {
   const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
   for (let n = walker.nextNode(); n; n = walker.nextNode()) {
     const parent = n.parentElement;
-    if (!parent || parent.closest('script, style, [data-testid=lang]')) continue;
+    if (!parent || parent.closest('script, style, noscript, [data-testid=lang]')) continue;
     const text = n.textContent.trim();
     if (text) out.push({ where: parent.tagName.toLowerCase() + (parent.className?.baseVal ?? parent.className ? '.' + (parent.className?.baseVal ?? parent.className) : ''), text });
   }
