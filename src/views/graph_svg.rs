@@ -1217,6 +1217,9 @@ pub(crate) mod tests {
         let zh = data_table(&tr, None, Locale::zh);
         assert_eq!(count(&zh, "<tr data-t="), 3);
         assert!(zh.contains("低于 f32 下限"));
+        // The band under the graph says it short; leptos_i18n keeps the `<`.
+        assert!(graph_svg(&tr, opts(11), Locale::en).contains(">&lt;floor</text>"));
+        assert!(graph_svg(&tr, opts(11), Locale::zh).contains(">&lt;下限</text>"));
     }
 
     /// Everything the graph and its read-out say in Chinese, for every
