@@ -3,22 +3,63 @@
 //! so a class sees whether the vanishing persists or recovers. Accumulated
 //! from the live snapshots, cleared on every reset (`lab.epoch`), thinned
 //! evenly once full so it always reaches back to the start of the run.
-//! Drawn as ImageData at one pixel per cell and scaled up by CSS.
+//! Drawn as ImageData at one pixel per cell and scaled up by CSS (so the
+//! canvas draws no words: its axes and legend are HTML, in `grads.history`).
 
 use super::canvas::put_rgba;
 use super::colour::{decade_label, viridis, LogScale, UNDERFLOW};
 use super::gradients::{grad_points, history_rgba, history_scale, history_table, GradHistory};
 use super::onscreen::Redraw;
+use super::stats::escape;
 use super::throttle::throttled_trace;
+use crate::i18n::*;
 use crate::lab::Lab;
+use crate::lang::Locale;
 use leptos::prelude::*;
 
 /// Rows kept before the history is thinned to every other one.
 const CAP: usize = 240;
 
+/// The y axis beside the heatmap: the first and last sampled steps.
+fn y_axis_html(l: Locale, first: Option<u64>, last: Option<u64>) -> String {
+    let label = |s: Option<u64>| {
+        s.map_or_else(String::new, |step| {
+            escape(&crate::tr!(l, grads.history.step, step))
+        })
+    };
+    format!(
+        "<span>{}</span><span class=\"gh-ylabel\">{}</span><span>{}</span>",
+        label(first),
+        escape(td_string!(l, grads.history.y)),
+        label(last)
+    )
+}
+
+/// The x axis under the heatmap, for sequences of `width` steps.
+fn x_axis_html(l: Locale, width: usize) -> String {
+    format!(
+        "<span>t = 1</span><span>{}</span><span>t = {width}</span>",
+        escape(td_string!(l, grads.history.x))
+    )
+}
+
+/// The swatches for what the colour bar cannot show.
+fn under_html(l: Locale) -> String {
+    format!(
+        "<span class=\"gh-swatch\" style=\"background: rgb({},{},{})\"></span> {} \
+         <span class=\"gh-swatch gh-zero\"></span> {}",
+        UNDERFLOW.0,
+        UNDERFLOW.1,
+        UNDERFLOW.2,
+        escape(td_string!(l, grads.history.below_floor)),
+        escape(td_string!(l, grads.history.zero))
+    )
+}
+
 #[component]
 pub fn GradHistoryView() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let i18n = use_i18n();
     let latest = throttled_trace(lab, 250.0);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let history = StoredValue::new(GradHistory::new(CAP));
@@ -90,7 +131,8 @@ pub fn GradHistoryView() -> impl IntoView {
     };
     let table = move || {
         version.track();
-        history.with_value(history_table)
+        let l = i18n.get_locale();
+        history.with_value(|h| history_table(l, h))
     };
     let legend = move || {
         scale
@@ -119,47 +161,69 @@ pub fn GradHistoryView() -> impl IntoView {
                 // One string, not a tree of reactive nodes: it is rebuilt whole.
                 format!(
                     "<div class=\"gh-legend\"><div class=\"gh-bar\" style=\"{gradient}\"></div>\
-                 <div class=\"gh-ticks\">{labels}</div><div class=\"gh-under\">\
-                 <span class=\"gh-swatch\" style=\"background: rgb({},{},{})\"></span> below f32 floor \
-                 <span class=\"gh-swatch gh-zero\"></span> exactly 0</div></div>",
-                    UNDERFLOW.0, UNDERFLOW.1, UNDERFLOW.2
+                 <div class=\"gh-ticks\">{labels}</div><div class=\"gh-under\">{}</div></div>",
+                    under_html(i18n.get_locale())
                 )
             })
             .unwrap_or_default()
     };
     view! {
         <figure class="view grad-history">
-            <h2>"Gradient history: does it last, or recover?"</h2>
+            <h2>{t!(i18n, grads.history.title)}</h2>
             <div class="gh-plot">
-                <div class="gh-yaxis" inner_html=move || {
-                    let label = |s: Option<u64>| s.map_or_else(String::new, |s| format!("step {s}"));
-                    format!(
-                        "<span>{}</span><span class=\"gh-ylabel\">training step ↓</span><span>{}</span>",
-                        label(first_step()),
-                        label(last_step())
-                    )
-                }></div>
+                <div
+                    class="gh-yaxis"
+                    inner_html=move || y_axis_html(i18n.get_locale(), first_step(), last_step())
+                ></div>
+                // The heatmap is pixels only: it draws no words.
                 <canvas
                     node_ref=canvas
                     data-testid="grad-history"
                     data-rows=rows
+                    data-words=""
                     role="img"
-                    aria-label="Heatmap of the hidden-state gradient norm, training step by time step, log colour"
+                    aria-label=move || t_string!(i18n, grads.history.aria)
                 ></canvas>
             </div>
-            <div class="gh-xaxis" inner_html=move || {
-                format!("<span>t = 1</span><span>time step t →</span><span>t = {}</span>", width())
-            }></div>
+            <div class="gh-xaxis" inner_html=move || x_axis_html(i18n.get_locale(), width())></div>
             <div inner_html=legend></div>
             <figcaption class="muted">
-                "Colour: ‖∂L/∂h_t‖ on a log scale (decades), for example 1 of each sampled step's batch. Rows are samples of the live run taken a few times a second, oldest at the top; once "
-                {CAP}
-                " rows are full every other row is dropped, so the map always reaches back to the start. Cleared on Reset."
+                {move || crate::tr!(i18n.get_locale(), grads.history.caption, cap = CAP)}
             </figcaption>
             <details class="view-data">
-                <summary>"the numbers"</summary>
+                <summary>{t!(i18n, grads.numbers)}</summary>
                 <div class="view-data-table" data-testid="grad-history-data" inner_html=table></div>
             </details>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::graph_svg::tests::english_words;
+
+    #[test]
+    fn axes_and_legend_in_both_languages() {
+        assert!(y_axis_html(Locale::en, Some(0), Some(40)).contains("training step ↓"));
+        assert!(y_axis_html(Locale::zh, Some(0), Some(40)).contains("第 40 步"));
+        assert!(x_axis_html(Locale::en, 30).contains("<span>t = 30</span>"));
+        assert!(under_html(Locale::en).contains("below f32 floor"));
+        assert!(under_html(Locale::zh).contains("恰好为 0"));
+    }
+
+    #[test]
+    fn chinese_axes_legend_and_caption_have_no_english() {
+        let l = Locale::zh;
+        for t in [
+            y_axis_html(l, Some(0), Some(40)),
+            x_axis_html(l, 30),
+            under_html(l),
+            crate::tr!(l, grads.history.caption, cap = CAP),
+            td_string!(l, grads.history.title).to_string(),
+            td_string!(l, grads.history.aria).to_string(),
+        ] {
+            assert!(english_words(&t).is_empty(), "{t}");
+        }
     }
 }

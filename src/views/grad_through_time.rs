@@ -2,18 +2,21 @@
 //! with the plain RNN's bound (γ·σ_max(W))^(T−t) drawn over it, steps whose
 //! gradient underflowed f32 marked at the floor, and the ratio
 //! ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖ in large type. Numbers come from `gradients`
-//! (plain, tested); this file only draws them.
+//! (plain, tested); this file only draws them. Its words are in the `grads`
+//! namespace (`grads.gtt.*`), in the page's language.
 
 use super::chart::{err, font, rgb, root, AXIS, GRID, OKABE_ITO};
 use super::colour::UNDERFLOW;
 use super::gradients::{
-    envelope, envelope_in_view, format_sci, format_tick, grad_points, ratio_readout, spectrum_refresh_ms,
-    y_range, GradPoint,
+    envelope, envelope_in_view, format_sci, format_tick, grad_points, point_text, ratio_readout,
+    spectrum_refresh_ms, y_range, GradPoint,
 };
 use super::onscreen::Redraw;
 use super::stats::escape;
 use super::throttle::{now_ms, throttled_trace};
+use crate::i18n::*;
 use crate::lab::{Lab, RunState};
+use crate::lang::Locale;
 use leptos::prelude::*;
 use rnn_core::{CellKind, Trace};
 use std::fmt::Write;
@@ -66,19 +69,24 @@ impl GradChart {
     }
 
     /// One row per time step, for the hidden data table.
-    pub fn table(&self) -> String {
-        let mut out = String::from("<table><caption>‖∂L/∂h_t‖ per time step (log-scale chart)</caption><thead><tr><th>t</th><th>‖∂L/∂h_t‖</th>");
+    pub fn table(&self, l: Locale) -> String {
+        let mut out = format!(
+            "<table><caption>{}</caption><thead><tr><th>t</th><th>‖∂L/∂h_t‖</th>",
+            escape(td_string!(l, grads.gtt.table_caption))
+        );
         if self.backward.is_some() {
-            out.push_str("<th>‖∂L/∂h_t‖ backward direction</th>");
+            let _ = write!(
+                out,
+                "<th>{}</th>",
+                escape(td_string!(l, grads.gtt.table_backward))
+            );
         }
-        out.push_str("<th>bound (γ·σ_max)^(T−t)</th></tr></thead><tbody>");
-        let cell = |p: Option<&GradPoint>| match p {
-            Some(GradPoint::Value(v)) => format_sci(*v),
-            Some(GradPoint::Underflow) => "below f32 floor".into(),
-            Some(GradPoint::Zero) => "0".into(),
-            Some(GradPoint::NonFinite) => "∞ or NaN".into(),
-            None => "—".into(),
-        };
+        let _ = write!(
+            out,
+            "<th>{}</th></tr></thead><tbody>",
+            escape(td_string!(l, grads.gtt.table_bound))
+        );
+        let cell = |p: Option<&GradPoint>| escape(&point_text(l, p));
         for t in 0..self.len {
             let _ = write!(
                 out,
@@ -95,6 +103,126 @@ impl GradChart {
         }
         out.push_str("</tbody></table>");
         out
+    }
+}
+
+/// One entry of the legend under the chart: the swatch's class, its colour
+/// and its words.
+pub type LegendItem = (&'static str, String, String);
+
+/// The legend's entries for this chart, in the page's language.
+pub fn legend_items(c: &GradChart, l: Locale) -> Vec<LegendItem> {
+    let mut items = Vec::new();
+    let colour = |c: (u8, u8, u8)| format!("rgb({},{},{})", c.0, c.1, c.2);
+    let said = |s: &str| s.to_string();
+    if c.backward.is_some() {
+        items.push((
+            "gtt-line",
+            colour(OKABE_ITO[0]),
+            said(td_string!(l, grads.gtt.forward_measured)),
+        ));
+        items.push((
+            "gtt-line",
+            colour(OKABE_ITO[2]),
+            said(td_string!(l, grads.gtt.backward_measured)),
+        ));
+    } else {
+        items.push((
+            "gtt-line",
+            colour(OKABE_ITO[0]),
+            said(td_string!(l, grads.gtt.measured)),
+        ));
+    }
+    if let Some(f) = c.factor {
+        items.push((
+            "gtt-dash",
+            colour(OKABE_ITO[1]),
+            crate::tr!(l, grads.gtt.bound, f = format_sci(f)),
+        ));
+    }
+    let any = |want: GradPoint| {
+        c.forward
+            .iter()
+            .chain(c.backward.iter().flatten())
+            .any(|p| *p == want)
+    };
+    if any(GradPoint::Underflow) {
+        items.push((
+            "gtt-tri",
+            colour(UNDERFLOW),
+            crate::tr!(l, grads.gtt.below_floor, floor = format_sci(c.floor)),
+        ));
+    }
+    if any(GradPoint::Zero) {
+        items.push((
+            "gtt-cross",
+            "#000".to_string(),
+            said(td_string!(l, grads.gtt.zero)),
+        ));
+    }
+    if any(GradPoint::NonFinite) {
+        items.push((
+            "gtt-tri",
+            colour(OKABE_ITO[1]),
+            said(td_string!(l, grads.gtt.blown)),
+        ));
+    }
+    items
+}
+
+/// What the bound says, when there is one: vanishing guaranteed below 1,
+/// nothing above. `sigma_step`: the training step σ_max was measured at,
+/// when it is not the step drawn.
+pub fn verdict_text(c: &GradChart, sigma_step: Option<u64>, l: Locale) -> Option<String> {
+    let f = format_sci(c.factor?);
+    let text = if c.factor? < 1.0 {
+        crate::tr!(l, grads.gtt.vanishing, f)
+    } else {
+        crate::tr!(l, grads.gtt.no_guarantee, f)
+    };
+    let when = sigma_step.map_or(String::new(), |step| crate::tr!(l, grads.gtt.sigma_from, step));
+    Some(text + &when)
+}
+
+/// The caption: which step and example, and what the chart leaves out.
+pub fn caption_text(trace: Option<&Trace>, running: bool, l: Locale) -> String {
+    let Some(t) = trace else {
+        return td_string!(l, grads.no_trace).to_string();
+    };
+    let mut s = if running {
+        crate::tr!(l, grads.gtt.caption_live, step = t.step)
+    } else {
+        crate::tr!(l, grads.gtt.caption, step = t.step)
+    };
+    if t.cell != CellKind::Rnn {
+        s.push_str(td_string!(l, grads.gtt.gated));
+    }
+    if t.directions.len() > 1 {
+        s.push_str(td_string!(l, grads.gtt.bidirectional));
+    }
+    if t.outputs.len() == t.seq_len && t.seq_len > 1 {
+        s.push_str(td_string!(l, grads.gtt.many_to_many));
+    }
+    s
+}
+
+/// The words the canvas draws (its axis titles), one per line for its
+/// `data-words`.
+pub struct ChartWords {
+    pub x: &'static str,
+    pub y: &'static str,
+}
+
+impl ChartWords {
+    pub fn new(l: Locale) -> ChartWords {
+        ChartWords {
+            x: td_string!(l, grads.gtt.x),
+            y: td_string!(l, grads.gtt.y),
+        }
+    }
+
+    pub fn joined(&self) -> String {
+        [self.x, self.y].join("\n")
     }
 }
 
@@ -119,6 +247,7 @@ fn sigma_max_of(a: &rnn_core::Analysis) -> Option<f64> {
 #[component]
 pub fn GradThroughTime() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let i18n = use_i18n();
     let latest = throttled_trace(lab, 250.0);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     // Drawn only on screen (and after a resize): see `onscreen::Redraw`.
@@ -173,6 +302,8 @@ pub fn GradThroughTime() -> impl IntoView {
     });
     Effect::new(move |_| {
         chart.track();
+        // A new language redraws the axis titles in it.
+        i18n.get_locale();
         redraw.changed();
     });
     Effect::new(move |_| {
@@ -180,17 +311,24 @@ pub fn GradThroughTime() -> impl IntoView {
         if !redraw.due(&el) {
             return;
         }
+        let words = ChartWords::new(i18n.get_locale_untracked());
+        let _ = el.set_attribute("data-words", &words.joined());
         chart.with_untracked(|c| {
             if let Some((_, c, _)) = c {
-                if let Err(e) = draw(&el, c) {
+                if let Err(e) = draw(&el, c, &words) {
                     leptos::logging::warn!("gradient through time: {e}");
                 }
             }
         });
     });
 
-    let ratio =
-        Memo::new(move |_| latest.with(|t| t.as_ref().and_then(|t| t.directions.first().map(ratio_readout))));
+    let ratio = Memo::new(move |_| {
+        let l = i18n.get_locale();
+        latest.with(|t| {
+            t.as_ref()
+                .and_then(|t| t.directions.first().map(|d| ratio_readout(l, d)))
+        })
+    });
     let ratio_text = move || ratio.with(|r| r.as_ref().map_or("—".into(), |r| r.text.clone()));
     let ratio_value = move || {
         ratio.with(|r| {
@@ -209,7 +347,10 @@ pub fn GradThroughTime() -> impl IntoView {
         } else {
             "gtt-ratio-value"
         };
-        let at_step = step().map_or_else(String::new, |s| format!("at step {s}"));
+        let l = i18n.get_locale();
+        let at_step = step().map_or_else(String::new, |step| {
+            escape(&crate::tr!(l, grads.gtt.at_step, step))
+        });
         let data_step = step().map_or_else(String::new, |s| format!(" data-step=\"{s}\""));
         format!(
             "<span class=\"gtt-ratio-label\">‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ =</span>\
@@ -221,135 +362,61 @@ pub fn GradThroughTime() -> impl IntoView {
     };
     let caption = move || {
         let running = lab.run.get() == RunState::Running;
-        latest.with(|t| {
-            let Some(t) = t.as_ref() else { return "No trace yet.".to_string() };
-            let mut s = format!(
-                "Training step {}{}, example 1 of the batch. ",
-                t.step,
-                if running { " (live, redrawn a few times a second)" } else { "" }
-            );
-            if t.cell != CellKind::Rnn {
-                s.push_str("The bound (γ·σ_max(W))^(T−t) is the plain RNN's and is not drawn here: LSTM and GRU pass the gradient back through their gates, not through W and φ′ alone. ");
-            }
-            if t.directions.len() > 1 {
-                s.push_str("The backward direction's gradient flows the other way: from t = 1 towards T. ");
-            }
-            if t.outputs.len() == t.seq_len && t.seq_len > 1 {
-                s.push_str("Every step has an output here, so ‖∂L/∂h_t‖ also holds what step t's own output adds. ");
-            }
-            s
-        })
+        let l = i18n.get_locale();
+        latest.with(|t| caption_text(t.as_deref(), running, l))
     };
-    let table = move || chart.with(|c| c.as_ref().map_or_else(String::new, |(_, c, _)| c.table()));
+    let table = move || {
+        let l = i18n.get_locale();
+        chart.with(|c| c.as_ref().map_or_else(String::new, |(_, c, _)| c.table(l)))
+    };
     let legend = move || {
-        chart.with(|c| {
-            let (_, c, _) = c.as_ref()?;
-            let mut items = Vec::new();
-            let colour = |c: (u8, u8, u8)| format!("rgb({},{},{})", c.0, c.1, c.2);
-            if c.backward.is_some() {
-                items.push((
-                    "gtt-line",
-                    colour(OKABE_ITO[0]),
-                    "forward direction (measured)".to_string(),
-                ));
-                items.push((
-                    "gtt-line",
-                    colour(OKABE_ITO[2]),
-                    "backward direction (measured)".to_string(),
-                ));
-            } else {
-                items.push(("gtt-line", colour(OKABE_ITO[0]), "measured".to_string()));
-            }
-            if let Some(f) = c.factor {
-                items.push((
-                    "gtt-dash",
-                    colour(OKABE_ITO[1]),
-                    format!("bound (γ·σ_max)^(T−t), γ·σ_max = {}", format_sci(f)),
-                ));
-            }
-            if c.forward
-                .iter()
-                .chain(c.backward.iter().flatten())
-                .any(|p| *p == GradPoint::Underflow)
-            {
-                items.push((
-                    "gtt-tri",
-                    colour(UNDERFLOW),
-                    format!("below f32 floor ({})", format_sci(c.floor)),
-                ));
-            }
-            if c.forward
-                .iter()
-                .chain(c.backward.iter().flatten())
-                .any(|p| *p == GradPoint::Zero)
-            {
-                items.push((
-                    "gtt-cross",
-                    "#000".to_string(),
-                    "exactly 0 (drawn at the foot of the axis)".to_string(),
-                ));
-            }
-            if c.forward
-                .iter()
-                .chain(c.backward.iter().flatten())
-                .any(|p| *p == GradPoint::NonFinite)
-            {
-                items.push((
-                    "gtt-tri",
-                    colour(OKABE_ITO[1]),
-                    "∞ or NaN: the gradient blew up (top of the axis)".to_string(),
-                ));
-            }
-            Some(
-                items
-                    .into_iter()
-                    .map(|(class, colour, text)| {
-                        format!(
-                            "<span class=\"gtt-key\"><span class=\"{class}\" style=\"--c: {colour}\"></span>{}</span>",
-                            escape(&text)
-                        )
-                    })
-                    .collect::<String>(),
-            )
-        })
-        .unwrap_or_default()
+        let l = i18n.get_locale();
+        chart
+            .with(|c| {
+                let (_, c, _) = c.as_ref()?;
+                Some(
+                    legend_items(c, l)
+                        .into_iter()
+                        .map(|(class, colour, text)| {
+                            format!(
+                                "<span class=\"gtt-key\"><span class=\"{class}\" style=\"--c: {colour}\"></span>{}</span>",
+                                escape(&text)
+                            )
+                        })
+                        .collect::<String>(),
+                )
+            })
+            .unwrap_or_default()
     };
     let verdict = move || {
+        let l = i18n.get_locale();
         chart.with(|c| {
             let (_, c, sigma_step) = c.as_ref()?;
-            let f = c.factor?;
-            let when = sigma_step.map_or(String::new(), |s| format!(" (σ_max from step {s}: recomputed every few seconds at this size while training)"));
-            let text = if f < 1.0 {
-                format!("γ·σ_max = {} < 1: each step back multiplies the gradient by at most that much, so vanishing is guaranteed.",
-                    format_sci(f))
-            } else {
-                format!("γ·σ_max = {} ≥ 1: the bound allows growth, so it guarantees nothing; the measured curve decides.", format_sci(f))
-            };
-            Some(text + &when)
+            verdict_text(c, *sigma_step, l)
         })
     };
     view! {
         <figure class="view grad-through-time">
-            <h2>"Gradient through time"</h2>
+            <h2>{t!(i18n, grads.gtt.title)}</h2>
             <div class="gtt-ratio" inner_html=ratio_html></div>
             <canvas
                 node_ref=canvas
                 data-testid="grad-through-time"
                 role="img"
-                aria-label="Norm of the gradient with respect to the hidden state at each time step, log scale"
+                aria-label=move || t_string!(i18n, grads.gtt.aria)
             ></canvas>
             <div class="gtt-legend" inner_html=legend></div>
             <p class="gtt-verdict">{verdict}</p>
             <figcaption class="muted">{caption}</figcaption>
             <details class="view-data">
-                <summary>"the numbers"</summary>
+                <summary>{t!(i18n, grads.numbers)}</summary>
                 <div class="view-data-table" data-testid="grad-through-time-data" inner_html=table></div>
             </details>
         </figure>
     }
 }
 
-fn draw(canvas: &web_sys::HtmlCanvasElement, d: &GradChart) -> Result<(), String> {
+fn draw(canvas: &web_sys::HtmlCanvasElement, d: &GradChart, words: &ChartWords) -> Result<(), String> {
     use plotters::prelude::*;
     let (f, root) = root(canvas)?;
     let px = |x: f64| f.px(x);
@@ -364,8 +431,8 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, d: &GradChart) -> Result<(), String
     let decades = ((d.y.1 / d.y.0).log10().round() as usize).max(1);
     chart
         .configure_mesh()
-        .x_desc("time step t")
-        .y_desc("‖∂L/∂h_t‖ (log scale)")
+        .x_desc(words.x)
+        .y_desc(words.y)
         .label_style(font(&f, 15.0))
         .axis_desc_style(font(&f, 16.0))
         .x_labels(d.len.clamp(2, 8))
@@ -503,7 +570,19 @@ mod tests {
         assert!((env[3].unwrap() - 0.5).abs() < 1e-12);
         assert_eq!(c.factor, Some(0.5));
         assert!(c.y.0 <= 0.0625 && c.y.1 >= 1.0);
-        assert!(c.table().contains("<tr data-t=\"5\"><td>5</td><td>1</td>"));
+        assert!(c
+            .table(Locale::en)
+            .contains("<tr data-t=\"5\"><td>5</td><td>1</td>"));
+        assert!(c
+            .table(Locale::zh)
+            .contains("<tr data-t=\"5\"><td>5</td><td>1</td>"));
+        let v = verdict_text(&c, None, Locale::en).unwrap();
+        assert!(
+            v.starts_with("γ·σ_max = 0.5 < 1") && v.contains("vanishing is guaranteed"),
+            "{v}"
+        );
+        let v = verdict_text(&c, Some(3), Locale::zh).unwrap();
+        assert!(v.contains("一定会消失") && v.contains("第 3 步"), "{v}");
     }
 
     #[test]
@@ -512,6 +591,64 @@ mod tests {
         let c = GradChart::prepare(&tr, 1.0, Some(1.0)).unwrap();
         assert!(c.envelope.is_none());
         assert_eq!(c.backward.as_ref().map(Vec::len), Some(4));
-        assert!(c.table().contains("backward direction"));
+        assert!(c.table(Locale::en).contains("backward direction"));
+        assert!(c.table(Locale::zh).contains("反向一层"));
+        assert!(verdict_text(&c, None, Locale::en).is_none());
+        let legend = legend_items(&c, Locale::en);
+        assert_eq!(legend[0].2, "forward direction (measured)");
+        assert_eq!(legend_items(&c, Locale::zh)[0].2, "正向一层（实测）");
+        assert!(caption_text(Some(&tr), false, Locale::en).contains("not drawn here"));
+        assert!(caption_text(Some(&tr), false, Locale::zh).contains("这里不画"));
+    }
+
+    /// Everything the view says in Chinese (table, legend, verdict,
+    /// caption, axis titles) has no English word.
+    #[test]
+    fn chinese_view_has_no_english() {
+        use crate::views::graph_svg::tests::english_words;
+        let check = |what: &str, text: &str| {
+            let words = english_words(text);
+            assert!(words.is_empty(), "{what}: {words:?} in {text}");
+        };
+        for (cell, m2m, bi) in [
+            (CellKind::Rnn, true, false),
+            (CellKind::Lstm, false, true),
+            (CellKind::Gru, true, true),
+        ] {
+            let mut tr = trace(cell, 6, m2m, bi);
+            tr.directions[0].grad_h[0] = 0.0;
+            tr.directions[0].flushed[0] = 3;
+            tr.directions[0].grad_h[1] = 0.0;
+            tr.directions[0].grad_h[2] = f64::INFINITY;
+            for sigma in [0.5, 8.0] {
+                let c = GradChart::prepare(&tr, 1.0, Some(sigma)).unwrap();
+                check("table", &c.table(Locale::zh));
+                for (_, _, text) in legend_items(&c, Locale::zh) {
+                    check("legend", &text);
+                }
+                if let Some(v) = verdict_text(&c, Some(2), Locale::zh) {
+                    check("verdict", &v);
+                }
+            }
+            for running in [false, true] {
+                check("caption", &caption_text(Some(&tr), running, Locale::zh));
+            }
+            let r = ratio_readout(Locale::zh, &tr.directions[0]);
+            check("ratio", &r.text);
+        }
+        let rnn = trace(CellKind::Rnn, 6, false, false);
+        let c = GradChart::prepare(&rnn, 0.25, Some(2.0)).unwrap();
+        assert!(!legend_items(&c, Locale::zh).is_empty());
+        check("verdict", &verdict_text(&c, Some(2), Locale::zh).unwrap());
+        check("no trace", &caption_text(None, false, Locale::zh));
+        check("axis", &ChartWords::new(Locale::zh).joined());
+        for t in [
+            td_string!(Locale::zh, grads.gtt.title),
+            td_string!(Locale::zh, grads.gtt.aria),
+            td_string!(Locale::zh, grads.numbers),
+        ] {
+            check("static", t);
+        }
+        check("at step", &crate::tr!(Locale::zh, grads.gtt.at_step, step = 4));
     }
 }

@@ -1,8 +1,12 @@
 //! The numbers behind the gradient-through-time views, as plain functions
 //! (tested natively): each step's ‖∂L/∂h_t‖ sorted into a value, an
 //! underflow or a true zero; the theoretical envelope; the ratio readout;
-//! and the accumulated history the heatmap draws.
+//! and the accumulated history the heatmap draws. Their words come from
+//! the `grads` namespace (`locales/*/grads.json`), in the locale given.
 
+use crate::i18n::*;
+use crate::lang::Locale;
+use crate::views::stats::escape;
 use rnn_core::DirectionTrace;
 
 /// ‖∂L/∂h_t‖ at one step as a log axis can show it.
@@ -71,11 +75,11 @@ pub struct RatioReadout {
     pub text: String,
 }
 
-pub fn ratio_readout(d: &DirectionTrace) -> RatioReadout {
+pub fn ratio_readout(l: Locale, d: &DirectionTrace) -> RatioReadout {
     match d.gradient_ratio() {
         Some(r) if r == 0.0 && d.underflowed(0) => RatioReadout {
             value: Some(0.0),
-            text: "< 1e-38 (underflow)".into(),
+            text: td_string!(l, grads.value.underflow_ratio).into(),
         },
         Some(r) => RatioReadout {
             value: Some(r),
@@ -83,8 +87,20 @@ pub fn ratio_readout(d: &DirectionTrace) -> RatioReadout {
         },
         None => RatioReadout {
             value: None,
-            text: "— (‖∂L/∂h_T‖ is 0)".into(),
+            text: td_string!(l, grads.value.last_is_zero).into(),
         },
+    }
+}
+
+/// One step's ‖∂L/∂h_t‖ as a table cell says it: a number, "below f32
+/// floor", "0", "∞ or NaN", or "—" for a step that is not there.
+pub fn point_text(l: Locale, p: Option<&GradPoint>) -> String {
+    match p {
+        Some(GradPoint::Value(v)) => format_sci(*v),
+        Some(GradPoint::Underflow) => td_string!(l, grads.value.below_floor).into(),
+        Some(GradPoint::Zero) => "0".into(),
+        Some(GradPoint::NonFinite) => td_string!(l, grads.value.non_finite).into(),
+        None => "—".into(),
     }
 }
 
@@ -290,21 +306,21 @@ pub fn history_scale(h: &GradHistory) -> Option<crate::views::colour::LogScale> 
 }
 
 /// One row per sample: its step, ‖∂L/∂h_1‖, ‖∂L/∂h_T‖ and their ratio.
-pub fn history_table(h: &GradHistory) -> String {
+pub fn history_table(l: Locale, h: &GradHistory) -> String {
     use std::fmt::Write;
-    let mut out = String::from("<table><caption>Gradient history: one row per sampled training step</caption><thead><tr><th>training step</th><th>‖∂L/∂h_1‖</th><th>‖∂L/∂h_T‖</th><th>ratio</th></tr></thead><tbody>");
-    let text = |p: Option<&GradPoint>| match p {
-        Some(GradPoint::Value(v)) => format_sci(*v),
-        Some(GradPoint::Underflow) => "below f32 floor".into(),
-        Some(GradPoint::Zero) => "0".into(),
-        Some(GradPoint::NonFinite) => "∞ or NaN".into(),
-        None => "—".into(),
-    };
+    let mut out = format!(
+        "<table><caption>{}</caption><thead><tr><th>{}</th><th>‖∂L/∂h_1‖</th><th>‖∂L/∂h_T‖</th><th>{}</th></tr></thead><tbody>",
+        escape(td_string!(l, grads.history.table_caption)),
+        escape(td_string!(l, grads.history.table_step)),
+        escape(td_string!(l, grads.history.table_ratio))
+    );
     for r in h.rows() {
         let (first, last) = (r.points.first(), r.points.last());
         let ratio = match (first, last) {
             (Some(GradPoint::Value(a)), Some(GradPoint::Value(b))) => format_sci(a / b),
-            (Some(GradPoint::Underflow), Some(GradPoint::Value(_))) => "< 1e-38 (underflow)".into(),
+            (Some(GradPoint::Underflow), Some(GradPoint::Value(_))) => {
+                td_string!(l, grads.value.underflow_ratio).into()
+            }
             _ => "—".into(),
         };
         let _ = write!(
@@ -312,9 +328,9 @@ pub fn history_table(h: &GradHistory) -> String {
             "<tr data-step=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
             r.step,
             r.step,
-            text(first),
-            text(last),
-            ratio
+            escape(&point_text(l, first)),
+            escape(&point_text(l, last)),
+            escape(&ratio)
         );
     }
     out.push_str("</tbody></table>");
@@ -375,14 +391,20 @@ mod tests {
 
     #[test]
     fn ratio_readout_names_underflow() {
-        let r = ratio_readout(&dir(vec![1e-9, 0.1, 1e-3], vec![0, 0, 0]));
+        let r = ratio_readout(Locale::en, &dir(vec![1e-9, 0.1, 1e-3], vec![0, 0, 0]));
         assert!((r.value.unwrap() - 1e-6).abs() < 1e-18);
         assert_eq!(r.text, "1.0e-6");
-        let u = ratio_readout(&dir(vec![0.0, 1e-30, 0.1], vec![2, 0, 0]));
+        let under = dir(vec![0.0, 1e-30, 0.1], vec![2, 0, 0]);
+        let u = ratio_readout(Locale::en, &under);
         assert_eq!(u.value, Some(0.0));
         assert!(u.text.contains("underflow"));
-        let z = ratio_readout(&dir(vec![0.1, 0.0], vec![0, 0]));
+        let u = ratio_readout(Locale::zh, &under);
+        assert!(u.text.contains("下溢"), "{}", u.text);
+        let z = ratio_readout(Locale::en, &dir(vec![0.1, 0.0], vec![0, 0]));
         assert_eq!(z.value, None);
+        assert!(ratio_readout(Locale::zh, &dir(vec![0.1, 0.0], vec![0, 0]))
+            .text
+            .contains("为 0"));
     }
 
     #[test]
@@ -483,11 +505,39 @@ mod tests {
         let grey = crate::views::colour::UNDERFLOW;
         assert_eq!(&px[8..12], &[grey.0, grey.1, grey.2, 255]);
         assert_eq!(&px[12..16], &[255, 255, 255, 255]);
-        let table = history_table(&h);
+        let table = history_table(Locale::en, &h);
         assert!(
             table.contains("<td>1</td><td>1.0e-3</td><td>1</td><td>1.0e-3</td>"),
             "{table}"
         );
         assert!(table.contains("below f32 floor"));
+        let zh = history_table(Locale::zh, &h);
+        assert!(zh.contains("<td>1</td><td>1.0e-3</td><td>1</td><td>1.0e-3</td>"));
+        assert!(zh.contains("低于 f32 下限"), "{zh}");
+    }
+
+    #[test]
+    fn chinese_readouts_and_table_have_no_english() {
+        use crate::views::graph_svg::tests::english_words;
+        let mut h = GradHistory::new(8);
+        h.offer(1, vec![GradPoint::Underflow, GradPoint::Value(1.0)]);
+        h.offer(2, vec![GradPoint::NonFinite, GradPoint::Zero]);
+        let table = history_table(Locale::zh, &h);
+        assert_eq!(english_words(&table), Vec::<String>::new(), "{table}");
+        for d in [
+            dir(vec![0.0, 1e-30, 0.1], vec![2, 0, 0]),
+            dir(vec![0.1, 0.0], vec![0, 0]),
+        ] {
+            let r = ratio_readout(Locale::zh, &d);
+            assert_eq!(english_words(&r.text), Vec::<String>::new(), "{}", r.text);
+        }
+        for p in [GradPoint::Underflow, GradPoint::NonFinite, GradPoint::Zero] {
+            assert!(english_words(&point_text(Locale::zh, Some(&p))).is_empty());
+        }
+        // English still names them as the browser tests expect.
+        assert_eq!(
+            point_text(Locale::en, Some(&GradPoint::Underflow)),
+            "below f32 floor"
+        );
     }
 }

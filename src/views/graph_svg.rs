@@ -7,11 +7,16 @@
 //! a band with t and ‖∂L/∂h_t‖. Every node is a small tile of its vector's
 //! units, coloured on a diverging scale; the shared weights are named once
 //! on the first column and under a brace that spans every step.
+//!
+//! Every word is in the locale given, from the `graph` namespace
+//! (`locales/*/graph.json`); symbols (U, W, V, h_t, ‖∂L/∂h_t‖) stay symbols.
 
 use super::colour::{diverging, hex, Rgb};
 use super::gradients::format_sci;
 use super::stats::escape;
 use super::timeline::{columns, Column, Cursor, Phase};
+use crate::i18n::*;
+use crate::lang::Locale;
 use rnn_core::{Activation, CellKind, DirectionTrace, Trace};
 use std::fmt::Write;
 
@@ -73,31 +78,57 @@ fn subscript(n: usize) -> String {
 }
 
 /// Summary of one vector for a tooltip: norm, range and the first units.
-fn describe(v: &[f64]) -> String {
+fn describe(l: Locale, v: &[f64]) -> String {
+    if v.is_empty() {
+        return td_string!(l, graph.node.empty).into();
+    }
     let shown: Vec<String> = v.iter().take(4).map(|x| format!("{x:.3}")).collect();
     let (lo, hi) = v.iter().fold((f64::INFINITY, f64::NEG_INFINITY), |(l, h), x| {
         (l.min(*x), h.max(*x))
     });
-    let more = if v.len() > 4 { ", …" } else { "" };
-    if v.is_empty() {
-        return "empty".into();
+    let mut first = shown.join(td_string!(l, graph.step.list_sep));
+    if v.len() > 4 {
+        first.push_str(td_string!(l, graph.node.more));
     }
-    format!(
-        "‖·‖ = {}, min {lo:.3}, max {hi:.3}, {} values: {}{more}",
-        format_sci(norm(v)),
-        v.len(),
-        shown.join(", ")
+    crate::tr!(
+        l,
+        graph.node.describe,
+        norm = format_sci(norm(v)),
+        lo = format!("{lo:.3}"),
+        hi = format!("{hi:.3}"),
+        n = v.len(),
+        first
     )
 }
 
-/// ‖∂L/∂h_t‖ as text: a number, "below f32 floor" or "0".
-pub fn grad_text(d: &DirectionTrace, t0: usize) -> String {
+/// ‖∂L/∂h_t‖ at a step, sorted as the text says it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum GradAt {
+    Value(f64),
+    NonFinite,
+    Underflow,
+    Zero,
+    Missing,
+}
+
+fn grad_at(d: &DirectionTrace, t0: usize) -> GradAt {
     match d.grad_h.get(t0) {
-        Some(&g) if !g.is_finite() => "∞ or NaN".into(),
-        Some(&g) if g > 0.0 => format_sci(g),
-        Some(_) if d.underflowed(t0) => "below f32 floor".into(),
-        Some(_) => "0".into(),
-        None => "—".into(),
+        Some(&g) if !g.is_finite() => GradAt::NonFinite,
+        Some(&g) if g > 0.0 => GradAt::Value(g),
+        Some(_) if d.underflowed(t0) => GradAt::Underflow,
+        Some(_) => GradAt::Zero,
+        None => GradAt::Missing,
+    }
+}
+
+/// ‖∂L/∂h_t‖ as text: a number, "below f32 floor" or "0".
+pub fn grad_text(l: Locale, d: &DirectionTrace, t0: usize) -> String {
+    match grad_at(d, t0) {
+        GradAt::NonFinite => td_string!(l, grads.value.non_finite).into(),
+        GradAt::Value(g) => format_sci(g),
+        GradAt::Underflow => td_string!(l, grads.value.below_floor).into(),
+        GradAt::Zero => "0".into(),
+        GradAt::Missing => "—".into(),
     }
 }
 
@@ -254,7 +285,7 @@ impl Svg {
 }
 
 /// The whole graph as an `<svg>` element.
-pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
+pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
     let len = trace.seq_len.min(trace.inputs.len());
     let Some(fwd) = trace.directions.first() else {
         return String::new();
@@ -281,8 +312,10 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
     };
     let _ = write!(
         s.out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {h:.0}" width="100%" role="group" aria-label="Unrolled graph of {len} time steps" font-family="system-ui, sans-serif">"#,
-        h = r.height
+        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {h:.0}" width="100%" role="group" aria-label="{aria}" font-family="{font}">"#,
+        h = r.height,
+        aria = esc(&crate::tr!(l, graph.svg.aria, len)),
+        font = esc(crate::lang::FONT_STACK)
     );
     s.out.push_str(&format!(
         r#"<defs><marker id="ug-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{MUTED}"/></marker><marker id="ug-head-hi" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{HIGHLIGHT}"/></marker><marker id="ug-head-grad" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{GRADIENT}"/></marker></defs>"#
@@ -291,16 +324,16 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
     // Row labels.
     let label = |s: &mut Svg, y: f64, text: &str| s.text(12.0, y + 6.0, 18.0, r#"font-weight="600""#, text);
     if let Some(y) = r.y {
-        label(&mut s, y, "y (out)");
+        label(&mut s, y, td_string!(l, graph.svg.row_y));
     }
     if let Some(y) = r.c {
-        label(&mut s, y, "c lane");
+        label(&mut s, y, td_string!(l, graph.svg.row_c));
     }
     label(&mut s, r.h, if r.hb.is_some() { "h →" } else { "h" });
     if let Some(y) = r.hb {
         label(&mut s, y, "h ←");
     }
-    label(&mut s, r.x, "x (in)");
+    label(&mut s, r.x, td_string!(l, graph.svg.row_x));
     s.text(12.0, r.t_label + 5.0, 16.0, &format!(r#"fill="{MUTED}""#), "t");
     s.text(12.0, r.grad + 5.0, 15.0, &format!(r#"fill="{MUTED}""#), "‖∂L/∂h‖");
 
@@ -336,7 +369,7 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
                 r.x + 6.0,
                 16.0,
                 &format!(r#"text-anchor="middle" fill="{MUTED}""#),
-                &format!("{n} steps"),
+                &crate::tr!(l, graph.svg.fold, n),
             );
             s.text(
                 x,
@@ -494,7 +527,13 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
                     "V",
                 );
             }
-            let info = format!("{} (output at t = {t}): {}", sub("y", t), describe(out));
+            let info = crate::tr!(
+                l,
+                graph.node.output,
+                name = sub("y", t),
+                t,
+                desc = describe(l, out)
+            );
             s.tile(x, yy, out, y_scale, "y", t, &info, None);
         }
 
@@ -508,11 +547,13 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
                     1.4,
                     "",
                 );
-                let info = format!(
-                    "{} (cell state at t = {t}): {}; ‖∂L/∂c‖ = {}",
-                    sub("c", t),
-                    describe(v),
-                    fwd.grad_c.get(t0).map_or("—".into(), |g| format_sci(*g))
+                let info = crate::tr!(
+                    l,
+                    graph.node.cell,
+                    name = sub("c", t),
+                    t,
+                    desc = describe(l, v),
+                    grad = fwd.grad_c.get(t0).map_or("—".into(), |g| format_sci(*g))
                 );
                 s.tile(x, yc, v, c_scale, "c", t, &info, None);
             }
@@ -529,22 +570,23 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
                 // The forward step's inputs: h_{t−1}.
                 (phase == Some(Phase::Forward) && cursor.t() == Some(t + 1)).then_some("#56b4e9")
             });
-            let info = format!(
-                "{}{} (hidden state at t = {t}): {}; ‖∂L/∂h‖ = {}",
-                sub("h", t),
-                if r.hb.is_some() { " forward" } else { "" },
-                describe(h),
-                grad_text(fwd, t0)
-            );
+            let (name, desc, grad) = (sub("h", t), describe(l, h), grad_text(l, fwd, t0));
+            let info = if r.hb.is_some() {
+                crate::tr!(l, graph.node.hidden_forward, name, t, desc, grad)
+            } else {
+                crate::tr!(l, graph.node.hidden, name, t, desc, grad)
+            };
             s.tile(x, r.h, h, h_scale, "h", t, &info, ring);
         }
         if let (Some(yb), Some(bwd)) = (r.hb, trace.directions.get(1)) {
             if let Some(h) = bwd.hidden.get(t0) {
-                let info = format!(
-                    "{} backward (hidden state at t = {t}, read from T down to t): {}; ‖∂L/∂h‖ = {}",
-                    sub("h", t),
-                    describe(h),
-                    grad_text(bwd, t0)
+                let info = crate::tr!(
+                    l,
+                    graph.node.hidden_backward,
+                    name = sub("h", t),
+                    t,
+                    desc = describe(l, h),
+                    grad = grad_text(l, bwd, t0)
                 );
                 s.tile(x, yb, h, h_scale, "hb", t, &info, None);
             }
@@ -553,7 +595,7 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
         // x_t.
         if let Some(v) = trace.inputs.get(t0) {
             let ring = (fwd_hot).then_some("#56b4e9");
-            let info = format!("{} (input at t = {t}): {}", sub("x", t), describe(v));
+            let info = crate::tr!(l, graph.node.input, name = sub("x", t), t, desc = describe(l, v));
             s.tile(x, r.x, v, x_scale, "x", t, &info, ring);
         }
 
@@ -572,11 +614,9 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
             None => true,
         };
         if show_grad {
-            let g = grad_text(fwd, t0);
-            let g = if g == "below f32 floor" {
-                "<floor".to_string()
-            } else {
-                g
+            let g = match grad_at(fwd, t0) {
+                GradAt::Underflow => td_string!(l, graph.svg.grad_floor).to_string(),
+                _ => grad_text(l, fwd, t0),
             };
             let colour = if is_cur { GRADIENT } else { INK };
             s.text(
@@ -606,9 +646,9 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
         yb + 10.0
     );
     let shared = if r.hb.is_some() {
-        "same U, W, V at every step (U′, W′ backward): parameter sharing"
+        td_string!(l, graph.svg.shared_bi)
     } else {
-        "the same U, W, V at every step: parameter sharing"
+        td_string!(l, graph.svg.shared)
     };
     s.text(
         mid,
@@ -634,23 +674,19 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
         ly + 1.0,
         15.0,
         &format!(r#"fill="{MUTED}""#),
-        "each small square is one unit: blue negative, orange positive",
+        td_string!(l, graph.svg.colours),
     );
     let units = if trace.hidden > MAX_UNITS {
-        format!("tiles show the first {MAX_UNITS} of {} units", trace.hidden)
+        crate::tr!(l, graph.svg.units_some, shown = MAX_UNITS, n = trace.hidden)
     } else {
-        format!("tiles show all {} units", trace.hidden)
+        crate::tr!(l, graph.svg.units_all, n = trace.hidden)
     };
-    let scales = format!(
-        "rows scaled to their largest |value|: h {}, x {}{}; {units}",
-        format_sci(h_scale),
-        format_sci(x_scale),
-        if trace.outputs.is_empty() {
-            String::new()
-        } else {
-            format!(", y {}", format_sci(y_scale))
-        }
-    );
+    let (h, x) = (format_sci(h_scale), format_sci(x_scale));
+    let scales = if trace.outputs.is_empty() {
+        crate::tr!(l, graph.svg.scales, h, x, units)
+    } else {
+        crate::tr!(l, graph.svg.scales_y, h, x, y = format_sci(y_scale), units)
+    };
     s.text(lx, ly + 22.0, 15.0, &format!(r#"fill="{MUTED}""#), &scales);
     if r.c.is_some() {
         s.text(
@@ -658,7 +694,8 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions) -> String {
             ly + 44.0,
             15.0,
             &format!(r#"fill="{MUTED}""#),
-            "blue lane: the cell-state highway c_t = f⊙c_{t−1} + i⊙g (no W, no squashing on this path)",
+            // Plain text (no `tr!`): its braces are a subscript, not a placeholder.
+            td_string!(l, graph.svg.lane),
         );
     }
     s.out.push_str("</svg>");
@@ -713,14 +750,30 @@ impl StepDetails {
     }
 }
 
-fn cell_formula(cell: CellKind, act: Activation, t: usize) -> String {
+fn cell_formula(l: Locale, cell: CellKind, act: Activation, t: usize) -> String {
     let (tt, tp) = (subscript(t), subscript(t - 1));
     match cell {
-        CellKind::Rnn => format!("h{tt} = {}(U·x{tt} + W·h{tp} + b)", act.name()),
-        CellKind::Lstm => {
-            format!("c{tt} = f⊙c{tp} + i⊙g,   h{tt} = o⊙tanh(c{tt});   gates from U·x{tt} + W·h{tp} + b")
-        }
-        CellKind::Gru => format!("h{tt} = (1−z)⊙n + z⊙h{tp};   gates from U·x{tt} + W·h{tp} + b"),
+        CellKind::Rnn => match act {
+            // The names a formula is written with; the others as φ, named.
+            Activation::Sigmoid | Activation::Tanh | Activation::Relu => {
+                crate::tr!(
+                    l,
+                    graph.step.formula_rnn,
+                    t = &tt,
+                    p = &tp,
+                    f = crate::text::activation(l, act)
+                )
+            }
+            Activation::LeakyRelu | Activation::Identity => crate::tr!(
+                l,
+                graph.step.formula_rnn_phi,
+                t = &tt,
+                p = &tp,
+                f = crate::text::activation(l, act)
+            ),
+        },
+        CellKind::Lstm => crate::tr!(l, graph.step.formula_lstm, t = &tt, p = &tp),
+        CellKind::Gru => crate::tr!(l, graph.step.formula_gru, t = &tt, p = &tp),
     }
 }
 
@@ -733,21 +786,27 @@ fn mean(v: &[f64]) -> f64 {
 }
 
 /// What the step-through shows for the cursor, or `None` without one.
-pub fn step_details(trace: &Trace, cursor: Cursor, step_norms: Option<&[f64]>) -> Option<StepDetails> {
+pub fn step_details(
+    trace: &Trace,
+    cursor: Cursor,
+    step_norms: Option<&[f64]>,
+    l: Locale,
+) -> Option<StepDetails> {
     let len = trace.seq_len.min(trace.inputs.len());
     let (phase, t) = cursor.clamp(len).0?;
     let d = trace.directions.first()?;
     let t0 = t - 1;
     let bi = if trace.directions.len() > 1 {
-        " (forward direction)"
+        td_string!(l, graph.step.forward_direction)
     } else {
         ""
     };
     let many_to_many = trace.outputs.len() == trace.seq_len && len > 1;
+    let step = trace.step;
     match phase {
         Phase::Forward => {
             let h = d.hidden.get(t0)?;
-            let mut lines = vec![cell_formula(trace.cell, trace.activation, t)];
+            let mut lines = vec![cell_formula(l, trace.cell, trace.activation, t)];
             let x = trace.inputs.get(t0).map_or(0.0, |x| norm(x));
             let prev = if t > 1 {
                 format!(
@@ -756,12 +815,14 @@ pub fn step_details(trace: &Trace, cursor: Cursor, step_norms: Option<&[f64]>) -
                     format_sci(norm(d.hidden.get(t0 - 1)?))
                 )
             } else {
-                "h₀ = 0 (the state starts empty)".into()
+                td_string!(l, graph.step.start_empty).into()
             };
-            lines.push(format!(
-                "made from ‖x{}‖ = {},  {prev}",
-                subscript(t),
-                format_sci(x)
+            lines.push(crate::tr!(
+                l,
+                graph.step.made_from,
+                t = subscript(t),
+                x = format_sci(x),
+                prev
             ));
             match trace.cell {
                 CellKind::Rnn => {
@@ -772,11 +833,14 @@ pub fn step_details(trace: &Trace, cursor: Cursor, step_norms: Option<&[f64]>) -
                         .zip(h)
                         .filter(|(a, h)| trace.activation.derivative(**a, **h) < 0.1 * gamma)
                         .count();
-                    lines.push(format!(
-                        "a{} = U·x + W·h + b: ‖a‖ = {};  {low} of {} units have φ′(a) below 10% of its peak {gamma} (they pass little gradient back)",
-                        subscript(t),
-                        format_sci(norm(a)),
-                        a.len()
+                    lines.push(crate::tr!(
+                        l,
+                        graph.step.saturated,
+                        t = subscript(t),
+                        a = format_sci(norm(a)),
+                        low,
+                        n = a.len(),
+                        gamma
                     ));
                 }
                 _ => {
@@ -785,7 +849,7 @@ pub fn step_details(trace: &Trace, cursor: Cursor, step_norms: Option<&[f64]>) -
                             .iter()
                             .find(|g| g.name == name)
                             .and_then(|g| g.values.get(t0))
-                            .map(|v| format!("{name} mean {:.2}", mean(v)))
+                            .map(|v| crate::tr!(l, graph.step.gate_mean, name, v = format!("{:.2}", mean(v))))
                     };
                     let names: &[&str] = if trace.cell == CellKind::Lstm {
                         &["f", "i", "o"]
@@ -793,14 +857,16 @@ pub fn step_details(trace: &Trace, cursor: Cursor, step_norms: Option<&[f64]>) -
                         &["z", "r"]
                     };
                     let gates: Vec<String> = names.iter().filter_map(|n| gate(n)).collect();
-                    lines.push(format!("gates at t = {t}: {}", gates.join(", ")));
+                    lines.push(crate::tr!(
+                        l,
+                        graph.step.gates,
+                        t,
+                        list = gates.join(td_string!(l, graph.step.list_sep))
+                    ));
                 }
             }
             Some(StepDetails {
-                title: format!(
-                    "Forward pass{bi}: t = {t} of {len}  ·  training step {}",
-                    trace.step
-                ),
+                title: crate::tr!(l, graph.step.forward_title, bi, t, len, step),
                 headline: format!("‖h{}‖ = {}", subscript(t), format_sci(norm(h))),
                 lines,
             })
@@ -808,45 +874,37 @@ pub fn step_details(trace: &Trace, cursor: Cursor, step_norms: Option<&[f64]>) -
         Phase::Backward => {
             let mut lines = Vec::new();
             if t == len {
-                lines.push(format!(
-                    "The loss hands its gradient to h{} here; each step back multiplies it by a Jacobian.",
-                    subscript(len)
-                ));
+                lines.push(crate::tr!(l, graph.step.loss_hands, t = subscript(len)));
             } else {
                 let next = t + 1;
                 if trace.cell == CellKind::Rnn {
                     match step_norms.and_then(|n| n.get(next - 1)) {
-                        Some(f) => lines.push(format!(
-                            "on the way from h{} it was multiplied by Wᵀ·diag(φ′(a{})), of norm at most ‖diag(φ′(a{}))·W‖ = {}",
-                            subscript(next),
-                            subscript(next),
-                            subscript(next),
-                            format_sci(*f)
+                        Some(f) => lines.push(crate::tr!(
+                            l,
+                            graph.step.multiplied,
+                            n = subscript(next),
+                            f = format_sci(*f)
                         )),
-                        None => lines.push("the Jacobian norm is being computed…".into()),
+                        None => lines.push(td_string!(l, graph.step.computing).into()),
                     }
                 }
                 if let Some(r) = measured_ratio(d, next) {
-                    let extra = if many_to_many {
-                        " (includes the loss at this step)"
+                    let (t, n, r) = (subscript(t), subscript(next), format_sci(r));
+                    lines.push(if many_to_many {
+                        crate::tr!(l, graph.step.measured_own, t, n, r)
                     } else {
-                        ""
-                    };
-                    lines.push(format!(
-                        "measured: ‖∂L/∂h{}‖ / ‖∂L/∂h{}‖ = {}{extra}",
-                        subscript(t),
-                        subscript(next),
-                        format_sci(r)
-                    ));
+                        crate::tr!(l, graph.step.measured, t, n, r)
+                    });
                 }
                 if let (Some(&g), Some(&g_end)) = (d.grad_h.get(t0), d.grad_h.get(len - 1)) {
                     if g_end > 0.0 {
-                        lines.push(format!(
-                            "so far: ‖∂L/∂h{}‖ / ‖∂L/∂h{}‖ = {}",
-                            subscript(t),
-                            subscript(len),
-                            if g == 0.0 && d.underflowed(t0) {
-                                "< 1e-38 (underflow)".into()
+                        lines.push(crate::tr!(
+                            l,
+                            graph.step.so_far,
+                            t = subscript(t),
+                            len = subscript(len),
+                            r = if g == 0.0 && d.underflowed(t0) {
+                                td_string!(l, grads.value.underflow_ratio).into()
                             } else {
                                 format_sci(g / g_end)
                             }
@@ -856,17 +914,11 @@ pub fn step_details(trace: &Trace, cursor: Cursor, step_norms: Option<&[f64]>) -
             }
             Some(StepDetails {
                 title: if t == len {
-                    format!(
-                        "Backward pass{bi}: starts at t = T = {len}, heads for t = 1  ·  training step {}",
-                        trace.step
-                    )
+                    crate::tr!(l, graph.step.backward_start_title, bi, len, step)
                 } else {
-                    format!(
-                        "Backward pass{bi}: t = {t}, on its way from t = {len} to t = 1  ·  training step {}",
-                        trace.step
-                    )
+                    crate::tr!(l, graph.step.backward_title, bi, t, len, step)
                 },
-                headline: format!("‖∂L/∂h{}‖ = {}", subscript(t), grad_text(d, t0)),
+                headline: format!("‖∂L/∂h{}‖ = {}", subscript(t), grad_text(l, d, t0)),
                 lines,
             })
         }
@@ -874,13 +926,16 @@ pub fn step_details(trace: &Trace, cursor: Cursor, step_norms: Option<&[f64]>) -
 }
 
 /// The graph's numbers as an HTML table (one row per time step).
-pub fn data_table(trace: &Trace, step_norms: Option<&[f64]>) -> String {
+pub fn data_table(trace: &Trace, step_norms: Option<&[f64]>, l: Locale) -> String {
     let len = trace.seq_len.min(trace.inputs.len());
     let bi = trace.directions.len() > 1;
     let lstm = trace.cell == CellKind::Lstm;
-    let mut out = String::from("<table><caption>Unrolled graph: one row per time step</caption><thead><tr><th>t</th><th>‖x_t‖</th><th>‖h_t‖</th>");
+    let mut out = format!(
+        "<table><caption>{}</caption><thead><tr><th>t</th><th>‖x_t‖</th><th>‖h_t‖</th>",
+        escape(td_string!(l, graph.table.caption))
+    );
     if bi {
-        out.push_str("<th>‖h_t‖ backward</th>");
+        let _ = write!(out, "<th>{}</th>", escape(td_string!(l, graph.table.h_backward)));
     }
     if lstm {
         out.push_str("<th>‖c_t‖</th>");
@@ -921,7 +976,7 @@ pub fn data_table(trace: &Trace, step_norms: Option<&[f64]>) -> String {
             out,
             "<td>{}</td><td>{}</td><td>{}</td></tr>",
             cell(output_at(trace, t).map(|v| norm(v))),
-            fwd.map_or("—".into(), |d| esc(&grad_text(d, t0))),
+            fwd.map_or("—".into(), |d| esc(&grad_text(l, d, t0))),
             cell(step_norms.and_then(|n| n.get(t0)).copied())
         );
     }
@@ -992,15 +1047,61 @@ pub(crate) mod tests {
         hay.matches(needle).count()
     }
 
+    /// The English words (runs of two or more Latin letters that are not in
+    /// `lang::LATIN_ALLOWED`) in what a reader sees of `html`: its text, and
+    /// its `aria-label` and `title` attributes; tags, other attributes and
+    /// entities are markup, not words.
+    pub fn english_words(html: &str) -> Vec<String> {
+        let mut seen = String::new();
+        let mut rest = html;
+        while let Some(open) = rest.find('<') {
+            seen.push_str(&rest[..open]);
+            seen.push(' ');
+            let Some(close) = rest[open..].find('>') else {
+                rest = "";
+                break;
+            };
+            let tag = &rest[open..open + close];
+            for attr in ["aria-label=\"", "title=\""] {
+                if let Some(at) = tag.find(attr) {
+                    let value = &tag[at + attr.len()..];
+                    seen.push_str(value.split('"').next().unwrap_or(""));
+                    seen.push(' ');
+                }
+            }
+            rest = &rest[open + close + 1..];
+        }
+        seen.push_str(rest);
+        let text = seen
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+            .replace("&quot;", "\"");
+        text.split(|c: char| !c.is_ascii_alphabetic())
+            .filter(|w| w.len() >= 2 && !crate::lang::LATIN_ALLOWED.contains(w))
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn english_words_reads_text_and_labels_only() {
+        assert_eq!(
+            english_words(r#"<g class="ug-node" aria-label="h₁ hidden">x <b>最小</b> &lt;floor</g>"#),
+            ["hidden", "floor"]
+        );
+        assert!(english_words(r#"<td data-kind="after">ReLU 1e-5</td>"#).is_empty());
+    }
+
+    fn opts(max_cols: usize) -> GraphOptions<'static> {
+        GraphOptions {
+            max_cols,
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn every_step_of_a_short_sequence_has_its_nodes() {
-        let svg = graph_svg(
-            &trace(CellKind::Rnn, 5, true, false),
-            GraphOptions {
-                max_cols: 11,
-                ..Default::default()
-            },
-        );
+        let svg = graph_svg(&trace(CellKind::Rnn, 5, true, false), opts(11), Locale::en);
         assert_eq!(count(&svg, r#"data-row="h""#), 5);
         assert_eq!(count(&svg, r#"data-row="x""#), 5);
         assert_eq!(count(&svg, r#"data-row="y""#), 5);
@@ -1010,36 +1111,36 @@ pub(crate) mod tests {
         assert_eq!(count(&svg, ">U<"), 1);
         assert_eq!(count(&svg, ">V<"), 1);
         assert!(svg.contains("the same U, W, V at every step"));
+        let zh = graph_svg(&trace(CellKind::Rnn, 5, true, false), opts(11), Locale::zh);
+        assert_eq!(count(&zh, r#"tabindex="0""#), 15);
+        assert_eq!(count(&zh, ">W<"), 1);
+        assert!(zh.contains("参数共享"));
     }
 
     #[test]
     fn many_to_one_draws_a_single_output_at_the_end() {
-        let svg = graph_svg(
-            &trace(CellKind::Rnn, 6, false, false),
-            GraphOptions {
-                max_cols: 11,
-                ..Default::default()
-            },
-        );
+        let svg = graph_svg(&trace(CellKind::Rnn, 6, false, false), opts(11), Locale::en);
         assert_eq!(count(&svg, r#"data-row="y""#), 1);
         assert!(svg.contains(r#"data-row="y" data-t="6""#));
     }
 
     #[test]
     fn long_sequences_fold_and_lstm_and_bidirectional_get_their_rows() {
-        let svg = graph_svg(
-            &trace(CellKind::Lstm, 50, false, true),
-            GraphOptions {
-                max_cols: 11,
-                ..Default::default()
-            },
-        );
+        let svg = graph_svg(&trace(CellKind::Lstm, 50, false, true), opts(11), Locale::en);
         assert_eq!(count(&svg, r#"data-row="h""#), 10);
         assert_eq!(count(&svg, r#"data-row="hb""#), 10);
         assert_eq!(count(&svg, r#"data-row="c""#), 10);
         assert!(svg.contains("40 steps"));
         assert!(svg.contains("cell-state highway"));
         assert!(svg.contains("W′"));
+        let zh = graph_svg(&trace(CellKind::Lstm, 50, false, true), opts(11), Locale::zh);
+        assert_eq!(count(&zh, r#"data-row="hb""#), 10);
+        assert!(zh.contains("40 步"));
+        assert!(zh.contains("单元状态的“高速公路”"));
+        assert!(
+            zh.contains("c_{t−1}"),
+            "the lane's subscript is not a placeholder"
+        );
     }
 
     #[test]
@@ -1052,6 +1153,7 @@ pub(crate) mod tests {
                 max_cols: 11,
                 step_norms: None,
             },
+            Locale::en,
         );
         assert_eq!(count(&svg, "ug-current"), 1);
         assert!(svg.contains(r#"class="ug-col ug-current" data-t="30""#));
@@ -1061,28 +1163,47 @@ pub(crate) mod tests {
     fn backward_details_show_the_gradient_and_its_factor() {
         let tr = trace(CellKind::Rnn, 4, false, false);
         let norms = [0.9, 0.8, 0.7, 0.6];
-        let d = step_details(&tr, Cursor(Some((Phase::Backward, 2))), Some(&norms)).unwrap();
+        let d = step_details(&tr, Cursor(Some((Phase::Backward, 2))), Some(&norms), Locale::en).unwrap();
         assert_eq!(d.headline, "‖∂L/∂h₂‖ = 0.25");
         // Leaving h_3 the gradient met ‖diag(φ'(a_3))·W‖ = step_norms[2].
         assert!(d.lines[0].ends_with("= 0.7"), "{:?}", d.lines);
         assert!(d.lines[1].contains("= 0.5"), "{:?}", d.lines);
+        let zh = step_details(&tr, Cursor(Some((Phase::Backward, 2))), Some(&norms), Locale::zh).unwrap();
+        assert_eq!(zh.headline, d.headline);
+        assert!(zh.lines[0].contains("diag(φ′(a₃))·W‖ = 0.7"), "{:?}", zh.lines);
+        assert!(
+            zh.lines[1].starts_with("实测") && zh.lines[1].contains("= 0.5"),
+            "{:?}",
+            zh.lines
+        );
         assert_eq!(backward_factor(&tr, Some(&norms), 3), Some(0.7));
         let gated = trace(CellKind::Gru, 4, false, false);
         assert_eq!(backward_factor(&gated, Some(&norms), 3), Some(0.5));
         assert_eq!(backward_factor(&tr, Some(&norms), 1), None);
-        let end = step_details(&tr, Cursor(Some((Phase::Backward, 4))), None).unwrap();
+        let end = step_details(&tr, Cursor(Some((Phase::Backward, 4))), None, Locale::en).unwrap();
         assert!(end.lines[0].contains("loss hands"));
+        let end = step_details(&tr, Cursor(Some((Phase::Backward, 4))), None, Locale::zh).unwrap();
+        assert!(end.lines[0].contains("把梯度交给 h₄"), "{:?}", end.lines);
     }
 
     #[test]
     fn forward_details_say_what_made_h_t() {
         let tr = trace(CellKind::Rnn, 4, false, false);
-        let d = step_details(&tr, Cursor(Some((Phase::Forward, 1))), None).unwrap();
+        let d = step_details(&tr, Cursor(Some((Phase::Forward, 1))), None, Locale::en).unwrap();
         assert!(d.title.contains("t = 1 of 4"));
         assert!(d.lines[1].contains("h₀ = 0"));
         // Unit 2 sits at a = 3, where tanh' = 0.0099 < 0.1: one saturated unit.
         assert!(d.lines[2].contains("1 of 2 units"), "{:?}", d.lines);
-        assert!(step_details(&tr, Cursor(None), None).is_none());
+        assert!(step_details(&tr, Cursor(None), None, Locale::en).is_none());
+        let zh = step_details(&tr, Cursor(Some((Phase::Forward, 1))), None, Locale::zh).unwrap();
+        assert!(zh.title.contains("t = 1，共 4 步"), "{}", zh.title);
+        assert!(
+            zh.lines[0].starts_with("h₁ = tanh(U·x₁ + W·h₀ + b)"),
+            "{:?}",
+            zh.lines
+        );
+        assert!(zh.lines[1].contains("h₀ = 0"));
+        assert!(zh.lines[2].contains("2 个单元中有 1 个"), "{:?}", zh.lines);
     }
 
     #[test]
@@ -1090,9 +1211,69 @@ pub(crate) mod tests {
         let mut tr = trace(CellKind::Rnn, 3, false, false);
         tr.directions[0].grad_h[0] = 0.0;
         tr.directions[0].flushed[1] = 4;
-        let html = data_table(&tr, None);
+        let html = data_table(&tr, None, Locale::en);
         assert_eq!(count(&html, "<tr data-t="), 3);
         assert!(html.contains("below f32 floor"));
+        let zh = data_table(&tr, None, Locale::zh);
+        assert_eq!(count(&zh, "<tr data-t="), 3);
+        assert!(zh.contains("低于 f32 下限"));
+        // The band under the graph says it short; leptos_i18n keeps the `<`.
+        assert!(graph_svg(&tr, opts(11), Locale::en).contains(">&lt;floor</text>"));
+        assert!(graph_svg(&tr, opts(11), Locale::zh).contains(">&lt;下限</text>"));
+    }
+
+    /// Everything the graph and its read-out say in Chinese, for every
+    /// model shape and every place of the cursor, has no English word.
+    #[test]
+    fn chinese_graph_and_read_out_have_no_english() {
+        let acts = [
+            Activation::Sigmoid,
+            Activation::Tanh,
+            Activation::Relu,
+            Activation::LeakyRelu,
+            Activation::Identity,
+        ];
+        for (cell, m2m, bi) in [
+            (CellKind::Rnn, true, false),
+            (CellKind::Rnn, false, true),
+            (CellKind::Lstm, false, true),
+            (CellKind::Gru, true, false),
+        ] {
+            let mut tr = trace(cell, 50, m2m, bi);
+            tr.hidden = 64;
+            tr.directions[0].grad_h[0] = 0.0;
+            tr.directions[0].flushed[0] = 2;
+            tr.directions[0].grad_h[1] = f64::NAN;
+            let norms: Vec<f64> = (0..50).map(|t| 0.5 + t as f64 / 100.0).collect();
+            let check = |what: &str, text: &str| {
+                let words = english_words(text);
+                assert!(words.is_empty(), "{cell:?} {what}: {words:?} in {text}");
+            };
+            for t in [1, 2, 3, 25, 49, 50] {
+                for phase in [Phase::Forward, Phase::Backward] {
+                    let cursor = Cursor(Some((phase, t)));
+                    for n in [None, Some(norms.as_slice())] {
+                        let o = GraphOptions {
+                            cursor,
+                            max_cols: 11,
+                            step_norms: n,
+                        };
+                        check("svg", &graph_svg(&tr, o, Locale::zh));
+                        let d = step_details(&tr, cursor, n, Locale::zh).unwrap();
+                        check("read-out", &d.html());
+                    }
+                }
+            }
+            for a in acts {
+                tr.activation = a;
+                let d = step_details(&tr, Cursor(Some((Phase::Forward, 2))), None, Locale::zh).unwrap();
+                check("formula", &d.html());
+            }
+            check("table", &data_table(&tr, Some(&norms), Locale::zh));
+            check("svg", &graph_svg(&tr, opts(11), Locale::zh));
+        }
+        let empty = describe(Locale::zh, &[]);
+        assert!(english_words(&empty).is_empty(), "{empty}");
     }
 
     #[test]

@@ -8,8 +8,11 @@
 //! smaller than the one applied.
 //!
 //! [`ParamHistory`] (plain, tested) holds the numbers; [`draw`] draws them.
+//! The words are in the `grads` namespace (`grads.params.*`).
 
+use crate::i18n::*;
 use crate::lab::{Lab, RunState};
+use crate::lang::Locale;
 use crate::state::settings::ClipMode;
 use crate::views::chart::{css, err, font, house_style, legend_item, pxi, rgb, root, LogAxis, OKABE_ITO};
 use crate::views::onscreen::{table_due, Redraw};
@@ -130,20 +133,43 @@ impl ParamHistory {
     }
 
     /// The data table, as HTML: one row per plotted point.
-    pub fn table_html(&self, mode: ClipMode, threshold: f64) -> String {
+    pub fn table_html(&self, mode: ClipMode, threshold: f64, l: Locale) -> String {
+        let caption = crate::tr!(
+            l,
+            grads.params.table_caption,
+            mode = crate::text::clip(l, mode),
+            t = threshold
+        );
         let mut s = format!(
-            "<caption>Gradient norms per parameter, after and before clipping (clipping {}, threshold {})</caption>\
-             <thead><tr><th>first step</th><th>last step</th><th>clipping fired</th>",
-            mode.name(),
-            threshold
+            "<caption>{}</caption><thead><tr><th>{}</th><th>{}</th><th>{}</th>",
+            escape(&caption),
+            escape(td_string!(l, grads.params.first_step)),
+            escape(td_string!(l, grads.params.last_step)),
+            escape(td_string!(l, grads.params.fired))
         );
         for n in &self.names {
-            let n = escape(n);
-            s += &format!("<th data-param=\"{n}\">{n} after clipping</th><th>{n} before clipping</th>");
+            let shown = param_label(l, n);
+            s += &format!(
+                "<th data-param=\"{}\">{}</th><th>{}</th>",
+                escape(n),
+                escape(&crate::tr!(l, grads.params.after, name = &shown)),
+                escape(&crate::tr!(l, grads.params.before, name = &shown))
+            );
         }
-        s += "<th>global norm after clipping</th><th>global norm before clipping</th></tr></thead><tbody>";
+        s += &format!(
+            "<th>{}</th><th>{}</th></tr></thead><tbody>",
+            escape(td_string!(l, grads.params.table_global_after)),
+            escape(td_string!(l, grads.params.table_global_before))
+        );
+        let (yes, no) = (td_string!(l, grads.params.yes), td_string!(l, grads.params.no));
         for p in &self.points {
-            s += &format!("<tr><td>{}</td><td>{}</td><td>{}</td>", p.first, p.last, p.fired);
+            s += &format!(
+                "<tr><td>{}</td><td>{}</td><td data-fired=\"{}\">{}</td>",
+                p.first,
+                p.last,
+                p.fired,
+                escape(if p.fired { yes } else { no })
+            );
             for (a, b) in p.after.iter().zip(&p.before) {
                 s += &format!("<td data-kind=\"after\">{a}</td><td data-kind=\"before\">{b}</td>");
             }
@@ -154,6 +180,92 @@ impl ParamHistory {
         }
         s + "</tbody>"
     }
+}
+
+/// A parameter's name as the page shows it: the engine's `fwd.W` and
+/// `bwd.W` (the bidirectional model's two directions) in words of the
+/// page's language, every other name (U, W, V, b, c…) as it is.
+pub fn param_label(l: Locale, name: &str) -> String {
+    if let Some(rest) = name.strip_prefix("fwd.") {
+        crate::tr!(l, grads.params.forward_param, name = rest)
+    } else if let Some(rest) = name.strip_prefix("bwd.") {
+        crate::tr!(l, grads.params.backward_param, name = rest)
+    } else {
+        name.to_string()
+    }
+}
+
+/// The caption over the chart: the steps covered, the clipping and how
+/// often it fired.
+pub fn caption_text(h: &ParamHistory, mode: ClipMode, threshold: f64, l: Locale) -> String {
+    let last = h.points.last().map_or(0, |p| p.last);
+    let fired = h.points.iter().filter(|p| p.fired).count();
+    let per = h.steps_per_point();
+    let t = fmt(threshold);
+    let mode = match mode {
+        ClipMode::None => td_string!(l, grads.params.mode_off).to_string(),
+        ClipMode::Norm => crate::tr!(l, grads.params.mode_norm, t),
+        ClipMode::Value => crate::tr!(l, grads.params.mode_value, t),
+    };
+    let n = h.points.len();
+    if per > 1 {
+        crate::tr!(l, grads.params.caption_merged, last, per, mode, fired, n)
+    } else {
+        crate::tr!(l, grads.params.caption, last, mode, fired, n)
+    }
+}
+
+/// The words of the chart: its axis titles and the threshold line's label
+/// (HTML legend aside), in one language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ChartWords {
+    pub x: &'static str,
+    pub y: &'static str,
+    /// The threshold line's label, when the line is drawn.
+    pub threshold: Option<String>,
+}
+
+impl ChartWords {
+    pub fn new(l: Locale, mode: ClipMode, threshold: f64) -> ChartWords {
+        let t = fmt(threshold);
+        ChartWords {
+            x: td_string!(l, grads.params.x),
+            y: td_string!(l, grads.params.y),
+            threshold: match mode {
+                ClipMode::None => None,
+                ClipMode::Value => Some(crate::tr!(l, grads.params.value_line, t)),
+                ClipMode::Norm => Some(crate::tr!(l, grads.params.threshold_line, t)),
+            },
+        }
+    }
+
+    /// Every word drawn, one per line (the canvas's `data-words`).
+    pub fn joined(&self) -> String {
+        let mut v = vec![self.x.to_string(), self.y.to_string()];
+        v.extend(self.threshold.clone());
+        v.join("\n")
+    }
+}
+
+/// The HTML legend: one entry per parameter, then the global norm before
+/// and after clipping and the threshold.
+pub fn legend_html(names: &[String], l: Locale) -> String {
+    let swatch = |name: &str, c: (u8, u8, u8), dashed: bool| {
+        let class = if dashed { "swatch dashed" } else { "swatch" };
+        legend_item(class, &format!("border-color: {}", css(c)), name)
+    };
+    let mut html: String = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            let (c, dashed) = series_style(i);
+            swatch(&param_label(l, n), c, dashed)
+        })
+        .collect();
+    html += &swatch(td_string!(l, grads.params.global_after), C_GLOBAL, false);
+    html += &swatch(td_string!(l, grads.params.global_before), C_GLOBAL, true);
+    html += &swatch(td_string!(l, grads.params.threshold_legend), C_THRESHOLD, true);
+    html
 }
 
 /// A parameter's line colour and whether it is dashed (beyond five
@@ -170,6 +282,7 @@ const C_GLOBAL: (u8, u8, u8) = (0, 0, 0);
 #[component]
 pub fn ParamGrads() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let i18n = use_i18n();
     let history = StoredValue::new(ParamHistory::default());
     let seen_epoch = StoredValue::new(u64::MAX);
     let (changed, set_changed) = signal(0u64);
@@ -190,7 +303,7 @@ pub fn ParamGrads() -> impl IntoView {
     let tick = throttled_tick(move || changed.track(), 250.0);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let table = RwSignal::new(String::new());
-    let legend = RwSignal::new(Vec::<(String, (u8, u8, u8), bool)>::new());
+    let names = RwSignal::new(Vec::<String>::new());
     let caption = RwSignal::new(String::new());
     let redraw = Redraw::new();
     let table_built = StoredValue::new(false);
@@ -201,77 +314,50 @@ pub fn ParamGrads() -> impl IntoView {
             return;
         }
         let (mode, threshold) = lab.settings.with_untracked(|s| (s.clip_mode, s.clip_threshold));
+        let words = ChartWords::new(i18n.get_locale_untracked(), mode, threshold);
+        let _ = el.set_attribute("data-words", &words.joined());
         history.with_value(|h| {
-            if let Err(e) = draw(&el, h, mode, threshold) {
+            if let Err(e) = draw(&el, h, mode, threshold, &words) {
                 leptos::logging::warn!("param-grads: {e}");
             }
         });
     });
+    // A new language rebuilds the table once, even while training.
+    let table_lang = StoredValue::new(None::<Locale>);
     Effect::new(move |_| {
         tick.track();
         let running = lab.run.get() == RunState::Running;
+        let l = i18n.get_locale();
         let settings = lab.settings.get();
         let (mode, threshold) = (settings.clip_mode, settings.clip_threshold);
         redraw.changed();
         history.with_value(|h| {
-            if table_due(table_built.get_value(), running) {
+            let new_lang = table_lang.get_value() != Some(l);
+            if new_lang || table_due(table_built.get_value(), running) {
                 table_built.set_value(true);
-                table.set(h.table_html(mode, threshold));
+                table_lang.set_value(Some(l));
+                table.set(h.table_html(mode, threshold, l));
             }
-            legend.set(
-                h.names
-                    .iter()
-                    .enumerate()
-                    .map(|(i, n)| {
-                        let (c, dashed) = series_style(i);
-                        (n.clone(), c, dashed)
-                    })
-                    .collect(),
-            );
-            let last = h.points.last().map_or(0, |p| p.last);
-            let fired = h.points.iter().filter(|p| p.fired).count();
-            let per = h.steps_per_point();
-            caption.set(format!(
-                "Steps 0–{last}{}. Clipping {}; fired at {fired} of {} plotted points.",
-                if per > 1 {
-                    format!(" (each point: the largest norm of up to {per} steps)")
-                } else {
-                    String::new()
-                },
-                match mode {
-                    ClipMode::None => "off".to_string(),
-                    ClipMode::Norm => format!("by global norm at {}", fmt(threshold)),
-                    ClipMode::Value => format!("by value: each entry to ±{}", fmt(threshold)),
-                },
-                h.points.len()
-            ));
+            if names.with_untracked(|n| n != &h.names) {
+                names.set(h.names.clone());
+            }
+            caption.set(caption_text(h, mode, threshold, l));
         });
     });
     // One string, not a tree of reactive nodes: it is rebuilt whole.
     let legend_html = move || {
-        let swatch = |name: &str, c: (u8, u8, u8), dashed: bool| {
-            let class = if dashed { "swatch dashed" } else { "swatch" };
-            legend_item(class, &format!("border-color: {}", css(c)), name)
-        };
-        let mut html: String = legend
-            .get()
-            .into_iter()
-            .map(|(name, c, dashed)| swatch(&name, c, dashed))
-            .collect();
-        html += &swatch("‖g‖ after clipping (all)", C_GLOBAL, false);
-        html += &swatch("‖g‖ before clipping", C_GLOBAL, true);
-        html += &swatch("clip threshold; ▲ clipping fired", C_THRESHOLD, true);
-        html
+        let l = i18n.get_locale();
+        names.with(|n| legend_html(n, l))
     };
     view! {
         <div class="view param-view" data-testid="param-grads">
-            <h2>"Parameter gradients and clipping"</h2>
+            <h2>{t!(i18n, grads.params.title)}</h2>
             <p class="view-caption">{move || caption.get()}</p>
             <canvas
                 node_ref=canvas
                 class="chart"
                 role="img"
-                aria-label="Gradient norm of each parameter after clipping against training step, log scale, with the clip threshold"
+                aria-label=move || t_string!(i18n, grads.params.aria)
             ></canvas>
             <ul class="legend" inner_html=legend_html></ul>
             <div class="visually-hidden"><table data-testid="param-grads-data" inner_html=move || table.get()></table></div>
@@ -286,6 +372,7 @@ pub fn draw(
     h: &ParamHistory,
     mode: ClipMode,
     threshold: f64,
+    words: &ChartWords,
 ) -> Result<(), String> {
     use plotters::prelude::*;
     let (f, root) = root(canvas)?;
@@ -303,8 +390,8 @@ pub fn draw(
         .build_cartesian_2d(x_min..x_max, axis.range())
         .map_err(err)?;
     house_style(&mut chart.configure_mesh(), &f)
-        .x_desc("training step")
-        .y_desc("gradient norm (log scale)")
+        .x_desc(words.x)
+        .y_desc(words.y)
         .x_labels(5)
         .y_labels(axis.ticks())
         .x_label_formatter(&|x| format!("{x:.0}"))
@@ -355,10 +442,7 @@ pub fn draw(
                 rgb(C_THRESHOLD).stroke_width(f.px(2.5)),
             ))
             .map_err(err)?;
-        let words = match mode {
-            ClipMode::Value => format!("value clip ±{} (per entry)", fmt(t)),
-            _ => format!("clip threshold {}", fmt(t)),
-        };
+        let label = words.threshold.clone().unwrap_or_default();
         // Above the line, in the right third (text anchors are unreliable on
         // the canvas backend: offset by pixels instead).
         let at = (x_min + 0.62 * (x_max - x_min), LogAxis::at(t));
@@ -366,7 +450,7 @@ pub fn draw(
             .draw_series(std::iter::once(
                 EmptyElement::at(at)
                     + Text::new(
-                        words,
+                        label,
                         (0, -pxi(&f, 19.0)),
                         font(&f, 15.0).color(&rgb(C_THRESHOLD)),
                     ),
@@ -444,10 +528,61 @@ mod tests {
         h.push(1, &report(100.0, true));
         let (lo, hi) = h.y_range(Some(1.0));
         assert!(lo <= 0.5 && hi >= 200.0);
-        let t = h.table_html(ClipMode::Norm, 1.0);
+        let t = h.table_html(ClipMode::Norm, 1.0, Locale::en);
         assert_eq!(t.matches("data-kind=\"after\"").count(), 2);
         assert!(t.contains("<td data-kind=\"after\">0.5</td>"));
         assert!(t.contains("threshold 1)"));
+        assert!(
+            t.contains(">true</td>"),
+            "the browser test counts firings by this word"
+        );
+        let zh = h.table_html(ClipMode::Norm, 1.0, Locale::zh);
+        assert_eq!(zh.matches("data-kind=\"after\"").count(), 2);
+        assert!(zh.contains("<td data-kind=\"after\">0.5</td>"));
+        assert!(
+            zh.contains("阈值 1）") && zh.contains("<td data-fired=\"true\">是</td>"),
+            "{zh}"
+        );
+    }
+
+    #[test]
+    fn words_in_both_languages_and_no_english_in_chinese() {
+        use crate::views::graph_svg::tests::english_words;
+        let mut h = ParamHistory::default();
+        let mut r = report(3.0, true);
+        r.params[0].name = "fwd.W".into();
+        r.params[1].name = "bwd.W".into();
+        h.push(1, &r);
+        h.push(2, &report(1.0, false));
+        let mut merged = ParamHistory::default();
+        for step in 0..=(CAP as u64) {
+            merged.push(step, &report(1.0, step == 3));
+        }
+        assert_eq!(param_label(Locale::en, "fwd.W"), "fwd.W");
+        assert_eq!(param_label(Locale::zh, "bwd.U"), "反向 U");
+        assert_eq!(param_label(Locale::zh, "V"), "V");
+        assert!(caption_text(&h, ClipMode::Norm, 1.0, Locale::en).contains("Clipping by global norm at 1;"));
+        let names = vec!["fwd.W".to_string(), "V".to_string()];
+        assert!(legend_html(&names, Locale::en).contains("‖g‖ before clipping"));
+        for mode in [ClipMode::None, ClipMode::Norm, ClipMode::Value] {
+            let l = Locale::zh;
+            for (what, text) in [
+                ("table", h.table_html(mode, 0.5, l)),
+                ("caption", caption_text(&h, mode, 0.5, l)),
+                ("merged caption", caption_text(&merged, mode, 0.5, l)),
+                ("merged table", merged.table_html(mode, 0.5, l)),
+                ("legend", legend_html(&names, l)),
+                ("canvas", ChartWords::new(l, mode, 0.5).joined()),
+                ("title", td_string!(l, grads.params.title).to_string()),
+                ("aria", td_string!(l, grads.params.aria).to_string()),
+            ] {
+                let words = english_words(&text);
+                assert!(words.is_empty(), "{mode:?} {what}: {words:?} in {text}");
+            }
+        }
+        let w = ChartWords::new(Locale::en, ClipMode::Value, 0.5);
+        assert_eq!(w.threshold.as_deref(), Some("value clip ±0.5 (per entry)"));
+        assert_eq!(ChartWords::new(Locale::zh, ClipMode::None, 1.0).threshold, None);
     }
 
     #[test]

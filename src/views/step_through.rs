@@ -10,7 +10,10 @@
 
 use super::graph_svg::StepDetails;
 use super::timeline::Cursor;
+use crate::i18n::*;
 use crate::lab::{Lab, RunState};
+use crate::lang::Locale;
+use crate::views::stats::escape;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -59,8 +62,12 @@ pub fn bind_keys(lab: Lab, cursor: RwSignal<Cursor>, len: Signal<usize>) {
 }
 
 /// What the read-out says before a step is highlighted.
-const IDLE: &str = "<p class=\"muted\">Step through the forward pass (t = 1 → T), then the backward pass \
-    (t = T → 1) to watch the gradient shrink or grow one step at a time.</p>";
+fn idle_html(l: Locale) -> String {
+    format!(
+        "<p class=\"muted\">{}</p>",
+        escape(td_string!(l, graph.step.idle))
+    )
+}
 
 /// The buttons and the read-out of the highlighted step.
 #[component]
@@ -77,38 +84,70 @@ pub fn StepThrough(
     let forward = move |_| cursor.update(|c| *c = c.forward(len.get_untracked()));
     let backward = move |_| cursor.update(|c| *c = c.backward(len.get_untracked()));
     let clear = move |_| cursor.set(Cursor::default());
+    let i18n = use_i18n();
     view! {
         <div class="step-through">
             <div class="step-buttons">
                 <button
                     data-testid="step-backward"
-                    title="Backward pass: carry ∂L/∂h one step towards t = 1 (← key)"
+                    title=move || t_string!(i18n, graph.step.backward_hint)
                     on:click=backward
                 >
-                    "◀ backward step"
+                    {t!(i18n, graph.step.backward)}
                 </button>
                 <button
                     data-testid="step-forward"
-                    title="Forward pass: compute the next h_t (→ key)"
+                    title=move || t_string!(i18n, graph.step.forward_hint)
                     on:click=forward
                 >
-                    "forward step ▶"
+                    {t!(i18n, graph.step.forward)}
                 </button>
                 <button
                     class="quiet"
                     on:click=clear
                     disabled=move || cursor.get().t().is_none()
-                    title="Clear the highlight (Esc)"
+                    title=move || t_string!(i18n, graph.step.clear_hint)
                 >
-                    "clear"
+                    {t!(i18n, graph.step.clear)}
                 </button>
-                <span class="muted keys">"keys: ← → step · space play/pause"</span>
+                <span class="muted keys">{t!(i18n, graph.step.keys)}</span>
             </div>
             <div
                 class="step-details"
                 aria-live="polite"
-                inner_html=move || details.with(|d| d.as_ref().map_or_else(|| IDLE.to_string(), StepDetails::html))
+                inner_html=move || {
+                    details.with(|d| d.as_ref().map_or_else(|| idle_html(i18n.get_locale()), StepDetails::html))
+                }
             ></div>
         </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::graph_svg::tests::english_words;
+
+    #[test]
+    fn the_idle_read_out_is_in_the_page_language() {
+        assert!(idle_html(Locale::en).contains("Step through the forward pass"));
+        assert!(idle_html(Locale::zh).contains("正向传播"));
+    }
+
+    #[test]
+    fn chinese_buttons_and_hints_have_no_english() {
+        let l = Locale::zh;
+        for t in [
+            idle_html(l).as_str(),
+            td_string!(l, graph.step.backward_hint),
+            td_string!(l, graph.step.backward),
+            td_string!(l, graph.step.forward_hint),
+            td_string!(l, graph.step.forward),
+            td_string!(l, graph.step.clear),
+            td_string!(l, graph.step.clear_hint),
+            td_string!(l, graph.step.keys),
+        ] {
+            assert!(english_words(t).is_empty(), "{t}");
+        }
     }
 }

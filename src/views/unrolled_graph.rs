@@ -12,7 +12,9 @@ use super::onscreen::Redraw;
 use super::step_through::{bind_keys, StepThrough};
 use super::throttle::throttled_trace;
 use super::timeline::{Cursor, Phase};
+use crate::i18n::*;
 use crate::lab::{Lab, RunState};
+use crate::lang::Locale;
 use leptos::prelude::*;
 use rnn_core::{CellKind, Trace};
 use std::sync::Arc;
@@ -25,18 +27,44 @@ const COL_PX: f64 = 78.0;
 const LIVE_COST: f64 = 4e6;
 const MAX_COST: f64 = 6e7;
 
+/// Why the RNN's Jacobian norms are not shown (said in the read-out).
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum NormsNote {
+    TooLarge,
+    PauseFirst,
+}
+
+impl NormsNote {
+    fn text(self, l: Locale) -> &'static str {
+        match self {
+            NormsNote::TooLarge => td_string!(l, graph.norms_too_large),
+            NormsNote::PauseFirst => td_string!(l, graph.norms_pause),
+        }
+    }
+}
+
 #[derive(Clone)]
 struct Shown {
     trace: Arc<Trace>,
     /// ‖diag(φ'(a_t))·W‖ for the RNN, when computed for this trace.
     norms: Option<Arc<Vec<f64>>>,
     /// Why there are no norms (shown in the read-out).
-    norms_note: Option<&'static str>,
+    norms_note: Option<NormsNote>,
+}
+
+/// The caption under the graph.
+fn caption_text(l: Locale, step: Option<u64>, running: bool) -> String {
+    match step {
+        None => td_string!(l, graph.no_trace).to_string(),
+        Some(step) if running => crate::tr!(l, graph.caption_live, step),
+        Some(step) => crate::tr!(l, graph.caption, step),
+    }
 }
 
 #[component]
 pub fn UnrolledGraph() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let i18n = use_i18n();
     let latest = throttled_trace(lab, 500.0);
     let cursor = RwSignal::new(Cursor::default());
     let shown = RwSignal::new(None::<Shown>);
@@ -83,9 +111,9 @@ pub fn UnrolledGraph() -> impl IntoView {
         }
         let cost = trace.seq_len as f64 * (trace.hidden as f64).powi(3);
         let note = if cost > MAX_COST {
-            Some("the Jacobian bound is not computed for a network this large")
+            Some(NormsNote::TooLarge)
         } else if running && cost > LIVE_COST {
-            Some("pause to compute the Jacobian bound (too costly to redo live at this size)")
+            Some(NormsNote::PauseFirst)
         } else {
             None
         };
@@ -136,6 +164,7 @@ pub fn UnrolledGraph() -> impl IntoView {
     let svg = move || {
         let cols = max_cols();
         let c = cursor.get();
+        let l = i18n.get_locale();
         shown.with(|s| {
             s.as_ref().map_or_else(String::new, |s| {
                 graph_svg(
@@ -145,6 +174,7 @@ pub fn UnrolledGraph() -> impl IntoView {
                         max_cols: cols,
                         step_norms: s.norms.as_deref().map(|v| v.as_slice()),
                     },
+                    l,
                 )
             })
         })
@@ -156,6 +186,8 @@ pub fn UnrolledGraph() -> impl IntoView {
         shown.track();
         cursor.track();
         width.track();
+        // A new language redraws the graph in it.
+        i18n.get_locale();
         redraw.changed();
     });
     Effect::new(move |_| {
@@ -165,19 +197,21 @@ pub fn UnrolledGraph() -> impl IntoView {
         }
     });
     let table = move || {
+        let l = i18n.get_locale();
         shown.with(|s| {
             s.as_ref().map_or_else(String::new, |s| {
-                data_table(&s.trace, s.norms.as_deref().map(|v| v.as_slice()))
+                data_table(&s.trace, s.norms.as_deref().map(|v| v.as_slice()), l)
             })
         })
     };
     let details = Signal::derive(move || {
         let c = cursor.get();
+        let l = i18n.get_locale();
         shown.with(|s| {
             s.as_ref().and_then(|s| {
-                let mut d = step_details(&s.trace, c, s.norms.as_deref().map(|v| v.as_slice()))?;
+                let mut d = step_details(&s.trace, c, s.norms.as_deref().map(|v| v.as_slice()), l)?;
                 if let Some(note) = s.norms_note {
-                    d.lines.insert(0, note.to_string());
+                    d.lines.insert(0, note.text(l).to_string());
                 }
                 Some(d)
             })
@@ -185,18 +219,8 @@ pub fn UnrolledGraph() -> impl IntoView {
     });
     let caption = move || {
         let running = lab.run.get() == RunState::Running;
-        shown.with(|s| match s {
-            None => "No trace yet.".to_string(),
-            Some(s) => format!(
-                "Example 1 of the batch at training step {}{}. Click a node to highlight its step.",
-                s.trace.step,
-                if running {
-                    " (live: follows the newest step, redrawn twice a second)"
-                } else {
-                    ""
-                }
-            ),
-        })
+        let step = shown.with(|s| s.as_ref().map(|s| s.trace.step));
+        caption_text(i18n.get_locale(), step, running)
     };
     let node_info = move |ev: &web_sys::Event| {
         let info = ev
@@ -234,7 +258,7 @@ pub fn UnrolledGraph() -> impl IntoView {
             data-cursor-t=move || cursor.get().t().map_or(String::new(), |t| t.to_string())
             data-step=move || shown.with(|s| s.as_ref().map(|s| s.trace.step.to_string()))
         >
-            <h2>"Unrolled in time: one column per step, the same weights in every column"</h2>
+            <h2>{t!(i18n, graph.title)}</h2>
             <div
                 class="ug-svg"
                 node_ref=host
@@ -243,14 +267,47 @@ pub fn UnrolledGraph() -> impl IntoView {
                 on:click=click
             ></div>
             <p class="ug-hover" aria-live="polite">
-                {move || hover.get().unwrap_or_else(|| "Hover or focus (Tab) a node to read its numbers here.".into())}
+                {move || hover.get().unwrap_or_else(|| t_string!(i18n, graph.hover_hint).to_string())}
             </p>
             <figcaption class="muted">{caption}</figcaption>
             <StepThrough cursor=cursor len=len details=details/>
             <details class="view-data">
-                <summary>"the numbers"</summary>
+                <summary>{t!(i18n, graph.numbers)}</summary>
                 <div class="view-data-table" data-testid="unrolled-graph-data" inner_html=table></div>
             </details>
         </figure>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::views::graph_svg::tests::english_words;
+
+    #[test]
+    fn captions_and_notes_in_both_languages() {
+        assert_eq!(caption_text(Locale::en, None, false), "No trace yet.");
+        assert!(caption_text(Locale::en, Some(7), true).contains("training step 7 (live"));
+        assert!(caption_text(Locale::zh, Some(7), true).contains("训练第 7 步（实时"));
+        for l in crate::lang::ALL {
+            assert!(!NormsNote::TooLarge.text(l).is_empty());
+        }
+    }
+
+    #[test]
+    fn chinese_captions_and_notes_have_no_english() {
+        let mut texts = vec![
+            NormsNote::TooLarge.text(Locale::zh).to_string(),
+            NormsNote::PauseFirst.text(Locale::zh).to_string(),
+            td_string!(Locale::zh, graph.title).to_string(),
+            td_string!(Locale::zh, graph.hover_hint).to_string(),
+            td_string!(Locale::zh, graph.numbers).to_string(),
+        ];
+        for (step, running) in [(None, false), (Some(3), false), (Some(3), true)] {
+            texts.push(caption_text(Locale::zh, step, running));
+        }
+        for t in texts {
+            assert!(english_words(&t).is_empty(), "{t}");
+        }
     }
 }
