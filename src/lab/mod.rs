@@ -28,11 +28,13 @@
 //!   (costs an eigen-decomposition: call it from a view's redraw, not per
 //!   step), `lab.with_experiment(|e| …)` for anything else read-only.
 
-use crate::state::budget::FramePlanner;
+pub mod driver;
+
 use crate::state::history::{LossHistory, RateMeter};
 use crate::state::presets::Preset;
 use crate::state::settings::Settings;
 use crate::state::url::{self, Notice, NoticeKind};
+use driver::{Driver, Goal};
 use leptos::prelude::*;
 use rnn_core::tasks::TaskInfo;
 use rnn_core::{Analysis, ClipReport, Divergence, Experiment, StepError, StepReport, Trace};
@@ -100,14 +102,11 @@ pub struct Lab {
     /// A step asked for with Step is still being computed (a big model's
     /// step spans frames): the status line says so rather than "paused".
     pub stepping: RwSignal<bool>,
-    experiment: StoredValue<Option<Experiment>, LocalStorage>,
-    planner: StoredValue<FramePlanner, LocalStorage>,
+    /// The one training driver (see `driver`), holding the run.
+    driver: StoredValue<Driver<Experiment>, LocalStorage>,
     meter: StoredValue<RateMeter, LocalStorage>,
     /// When the previous training frame began (ms), for the adaptive budget.
     last_frame: StoredValue<Option<f64>, LocalStorage>,
-    /// Steps the Step button asked for that are not finished yet (a big
-    /// model's step takes several frames).
-    queued: StoredValue<u32, LocalStorage>,
     /// Generation of the animation-frame loop: a frame callback from an
     /// older loop sees a newer number and quietly ends.
     loop_gen: StoredValue<u64, LocalStorage>,
@@ -132,11 +131,9 @@ impl Lab {
             epoch: RwSignal::new(0),
             lesson: RwSignal::new(None),
             stepping: RwSignal::new(false),
-            experiment: StoredValue::new_local(None),
-            planner: StoredValue::new_local(FramePlanner::default()),
+            driver: StoredValue::new_local(Driver::new(Vec::new())),
             meter: StoredValue::new_local(RateMeter::default()),
             last_frame: StoredValue::new_local(None),
-            queued: StoredValue::new_local(0),
             loop_gen: StoredValue::new_local(0),
             base: StoredValue::new_local(Settings {
                 lang: crate::lang::preferred(&browser::languages()),
@@ -261,8 +258,12 @@ impl Lab {
             }
         } else {
             let result = self
-                .experiment
-                .try_update_value(|e| e.as_mut().map(|e| e.set_train_config(next.train_config())))
+                .driver
+                .try_update_value(|d| {
+                    d.runs_mut()
+                        .first_mut()
+                        .map(|e| e.set_train_config(next.train_config()))
+                })
                 .flatten();
             match result {
                 Some(Err(e)) => notices.push(Notice::new(
@@ -285,7 +286,6 @@ impl Lab {
     /// [`Lab::reset`] with the experiment already built from the settings.
     fn rebuild(self, built: Option<Experiment>, keep_running: bool) {
         self.stop_loop();
-        self.set_queued(0);
         let settings = self.settings.get_untracked();
         let mut experiment = match built.map_or_else(|| settings.build(), Ok) {
             Ok(e) => e,
@@ -316,8 +316,8 @@ impl Lab {
         };
         self.task_info
             .set(Some(Arc::new(experiment.task().info().clone())));
-        self.experiment.set_value(Some(experiment));
-        self.planner.set_value(FramePlanner::default());
+        self.driver.set_value(Driver::new(vec![experiment]));
+        self.set_stepping();
         self.meter.update_value(RateMeter::clear);
         self.history.set(history);
         self.snapshot.set(snapshot);
@@ -339,7 +339,8 @@ impl Lab {
         match self.run.get_untracked() {
             RunState::Running | RunState::Diverged => {}
             RunState::Idle | RunState::Paused => {
-                self.set_queued(0);
+                self.driver.update_value(|d| d.set_goal(Goal::Run));
+                self.set_stepping();
                 self.run.set(RunState::Running);
                 self.start_loop();
             }
@@ -350,28 +351,33 @@ impl Lab {
     /// still owes (a big model's queued clicks); a step under way is kept
     /// and finished by Play or Step.
     pub fn pause(self) {
-        let stepping = self.queued.try_get_value().unwrap_or(0) > 0;
-        if self.run.get_untracked() == RunState::Running || stepping {
+        if self.run.get_untracked() == RunState::Running || self.stepping.get_untracked() {
             self.stop_loop();
-            self.set_queued(0);
+            self.driver.update_value(|d| d.set_goal(Goal::Rest));
+            self.set_stepping();
             self.run.set(RunState::Paused);
         }
     }
 
-    /// One training step, with its trace; pauses a running loop. A step left
-    /// under way by Pause is the one finished (with a trace if the loop
-    /// began it with one, as it does a step that spans frames). What fits in
-    /// a frame's budget runs at once, so a small model's step is done when
-    /// the click returns; a big model's goes on over the next frames, the
-    /// page answering meanwhile.
+    /// One training step of every run, with its trace; pauses a running
+    /// loop. A step left under way by Pause is the one finished. What fits
+    /// in a frame's budget runs at once, so a small model's step is done
+    /// when the click returns; a big model's goes on over the next frames,
+    /// the page answering meanwhile.
     pub fn step(self) {
         if self.run.get_untracked() == RunState::Diverged {
             return;
         }
         self.stop_loop();
         self.run.set(RunState::Paused);
-        self.set_queued(self.queued.get_value() + 1);
-        if self.train(browser::now_ms()) {
+        self.driver.update_value(|d| {
+            if d.goal() == Goal::Run {
+                d.set_goal(Goal::Rest);
+            }
+            d.step();
+        });
+        self.set_stepping();
+        if self.train() {
             // This frame's budget went to the click: the loop starts from the
             // next frame, so the page paints in between.
             browser::request_frame(move || self.start_loop());
@@ -380,7 +386,7 @@ impl Lab {
 
     /// Reads the experiment (for views that need more than the snapshot).
     pub fn with_experiment<R>(self, f: impl FnOnce(&Experiment) -> R) -> Option<R> {
-        self.experiment.try_with_value(|e| e.as_ref().map(f)).flatten()
+        self.driver.try_with_value(|d| d.runs().first().map(f)).flatten()
     }
 
     /// Spectra and Jacobian chains of the current weights, along the latest
@@ -395,7 +401,8 @@ impl Lab {
 
     fn invalid(self, e: rnn_core::Error) {
         self.stop_loop();
-        self.set_queued(0);
+        self.driver.update_value(|d| d.set_goal(Goal::Rest));
+        self.set_stepping();
         self.run.set(RunState::Paused);
         self.notices
             .update(|n| n.push(Notice::new("", NoticeKind::RefusedStep(e))));
@@ -442,18 +449,22 @@ impl Lab {
         }
         if let Some(d) = diverged {
             self.stop_loop();
-            self.set_queued(0);
+            self.driver.update_value(|d| d.set_goal(Goal::Rest));
+            self.set_stepping();
             self.divergence.set(Some(d));
             self.run.set(RunState::Diverged);
         }
     }
 
-    /// Records the steps Step still owes, and whether the page should say
-    /// "stepping" (only a change notifies, so the loop stays quiet).
-    fn set_queued(self, n: u32) {
-        self.queued.try_set_value(n);
-        if self.stepping.try_get_untracked() == Some(n == 0) {
-            self.stepping.set(n > 0);
+    /// Whether the page should say "stepping": Step's steps are still
+    /// being computed (only a change notifies, so the loop stays quiet).
+    fn set_stepping(self) {
+        let stepping = self
+            .driver
+            .try_with_value(|d| matches!(d.goal(), Goal::Reach(_)) && d.wants_work())
+            .unwrap_or(false);
+        if self.stepping.try_get_untracked() != Some(stepping) {
+            self.stepping.set(stepping);
         }
     }
 
@@ -472,112 +483,42 @@ impl Lab {
         self.loop_gen.try_update_value(|g| *g += 1);
     }
 
-    /// Whether the loop has work: training, or steps the Step button asked
-    /// for.
-    fn wants_work(self) -> bool {
-        self.run.get_untracked() == RunState::Running || self.queued.try_get_value().unwrap_or(0) > 0
-    }
-
     /// One animation frame: the frame's share of training, then the next
     /// frame if there is more to do.
     fn frame(self, generation: u64) {
-        if self.loop_gen.try_get_value() != Some(generation) || !self.wants_work() {
+        if self.loop_gen.try_get_value() != Some(generation) {
             return;
         }
         let start = browser::now_ms();
         if let Some(previous) = self.last_frame.try_get_value().flatten() {
-            self.planner.update_value(|p| p.frame_interval(start - previous));
+            self.driver.update_value(|d| d.frame_interval(start - previous));
         }
         self.last_frame.set_value(Some(start));
-        if self.train(start) {
+        if self.train() {
             browser::request_frame(move || self.frame(generation));
         }
     }
 
-    /// Runs work units until the frame's budget is used (at least one; see
-    /// `state::budget`), beginning steps while training runs or the Step
-    /// button has asked for them, then publishes the steps that finished.
-    /// Returns whether there is more to do in the next frame.
-    fn train(self, start: f64) -> bool {
-        let running = self.run.get_untracked() == RunState::Running;
-        let Some(mut planner) = self.planner.try_get_value() else {
+    /// The driver's share of this frame, then the steps that finished,
+    /// published. Returns whether there is more to do in the next frame.
+    fn train(self) -> bool {
+        let Some(mut frame) = self.driver.try_update_value(|d| d.frame(&mut browser::now_ms)) else {
             return false;
         };
-        let mut queued = self.queued.try_get_value().unwrap_or(0);
-        let mut units = 0u32;
-        let mut last = start;
-        let mut losses = Vec::new();
-        let mut latest: Option<StepReport> = None;
-        let mut traced = None;
-        let mut diverged = None;
-        let mut refused = None;
-        self.experiment.try_update_value(|e| {
-            let Some(e) = e.as_mut() else { return };
-            // A step carried over from an earlier frame (or left half done by
-            // Pause) is what this frame will show: trace it if it still can.
-            if e.step_in_progress() {
-                e.want_trace();
-            }
-            loop {
-                if !e.step_in_progress() {
-                    let wanted = running || queued > 0;
-                    if !wanted || (units > 0 && !planner.more(last - start, units)) {
-                        break;
-                    }
-                    // The Step button's step always shows its trace.
-                    let trace = !running || planner.trace_next_step(last - start);
-                    if let Err(err) = e.begin_step(trace) {
-                        refused = Some(err);
-                        break;
-                    }
-                }
-                let mut more = || {
-                    let now = browser::now_ms();
-                    planner.record_unit(now - last);
-                    last = now;
-                    units += 1;
-                    planner.more(now - start, units)
-                };
-                let Some(result) = e.advance(&mut more) else { break };
-                // The last unit of a step reports instead of asking `more`.
-                let now = browser::now_ms();
-                planner.record_unit(now - last);
-                planner.step_done();
-                last = now;
-                units += 1;
-                if !running {
-                    queued = queued.saturating_sub(1);
-                }
-                match result {
-                    Ok(mut report) => {
-                        losses.push((report.step, report.loss));
-                        if let Some(t) = report.trace.take() {
-                            traced = Some(t);
-                        }
-                        latest = Some(report);
-                    }
-                    Err(err) => {
-                        refused = Some(err);
-                        break;
-                    }
-                }
-            }
-        });
-        self.planner.try_set_value(planner);
-        self.set_queued(queued);
-        match refused {
+        self.set_stepping();
+        let now = browser::now_ms();
+        let Some(run) = frame.runs.pop() else { return false };
+        let (latest, diverged) = match run.error {
             Some(StepError::Invalid(e)) => {
+                self.publish(now, run.losses, run.latest, None);
                 self.invalid(e);
                 return false;
             }
-            Some(StepError::Diverged(d)) => diverged = Some(d),
-            None => {}
-        }
-        if let Some(l) = latest.as_mut() {
-            l.trace = traced;
-        }
-        self.publish(last, losses, latest, diverged);
-        self.wants_work() && self.run.get_untracked() != RunState::Diverged
+            Some(StepError::Diverged(d)) => (run.latest, Some(d)),
+            None => (run.latest, None),
+        };
+        self.publish(now, run.losses, latest, diverged);
+        frame.more && self.run.get_untracked() != RunState::Diverged
     }
 }
 

@@ -1,0 +1,357 @@
+//! The one training driver: commands in (play, pause, step), work units
+//! out, for any number of runs advanced in lockstep under one frame budget.
+//! Plain Rust with the clock passed in, so it is tested natively; the page
+//! calls [`Driver::frame`] once per animation frame (`super::Lab`), and the
+//! same seam can carry it into a worker later.
+//!
+//! Lockstep: the run with the fewest completed steps always goes next (the
+//! first of them on a tie), so run B never begins step k + 1 before run A
+//! has finished step k, and the published step counts of all runs move
+//! together. A run's numbers depend only on its own sequence of units, which
+//! depends only on its shape (`rnn_core::schedule`), so a run in a driver
+//! with others is bit for bit the run alone, however the units fall into
+//! frames (tested below).
+
+use crate::state::budget::FramePlanner;
+use rnn_core::{Experiment, StepError, StepReport};
+
+/// A model whose training steps the driver can cut into work units.
+pub trait Trainable {
+    fn steps_done(&self) -> u64;
+    fn step_in_progress(&self) -> bool;
+    /// Asks the step under way to record its trace after all.
+    fn want_trace(&mut self);
+    fn begin_step(&mut self, trace: bool) -> Result<(), StepError>;
+    /// Runs units while `more()` allows; the report once the step is done.
+    fn advance(&mut self, more: &mut dyn FnMut() -> bool) -> Option<Result<StepReport, StepError>>;
+}
+
+impl Trainable for Experiment {
+    fn steps_done(&self) -> u64 {
+        Experiment::steps_done(self)
+    }
+    fn step_in_progress(&self) -> bool {
+        Experiment::step_in_progress(self)
+    }
+    fn want_trace(&mut self) {
+        Experiment::want_trace(self);
+    }
+    fn begin_step(&mut self, trace: bool) -> Result<(), StepError> {
+        Experiment::begin_step(self, trace)
+    }
+    fn advance(&mut self, more: &mut dyn FnMut() -> bool) -> Option<Result<StepReport, StepError>> {
+        Experiment::advance(self, more)
+    }
+}
+
+/// What the driver is asked to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Goal {
+    /// Nothing (a step under way is kept for later).
+    Rest,
+    /// Train until told otherwise.
+    Run,
+    /// Until every run has done this many steps (what Step asks for).
+    Reach(u64),
+}
+
+/// One frame's work for one run.
+#[derive(Debug, Default)]
+pub struct RunFrame {
+    /// Every step finished this frame: (step, loss).
+    pub losses: Vec<(u64, f64)>,
+    /// The last finished step, carrying the frame's latest trace if any
+    /// step recorded one.
+    pub latest: Option<StepReport>,
+    /// Why the run stopped, if it did.
+    pub error: Option<StepError>,
+}
+
+/// The frame's outcome.
+#[derive(Debug, Default)]
+pub struct Frame {
+    pub runs: Vec<RunFrame>,
+    /// Work units run this frame.
+    pub units: u32,
+    /// Whether there is more to do next frame.
+    pub more: bool,
+}
+
+pub struct Driver<M: Trainable> {
+    runs: Vec<M>,
+    planner: FramePlanner,
+    goal: Goal,
+}
+
+impl<M: Trainable> Driver<M> {
+    pub fn new(runs: Vec<M>) -> Self {
+        Driver {
+            runs,
+            planner: FramePlanner::default(),
+            goal: Goal::Rest,
+        }
+    }
+
+    pub fn runs(&self) -> &[M] {
+        &self.runs
+    }
+
+    pub fn runs_mut(&mut self) -> &mut [M] {
+        &mut self.runs
+    }
+
+    pub fn goal(&self) -> Goal {
+        self.goal
+    }
+
+    pub fn set_goal(&mut self, goal: Goal) {
+        self.goal = goal;
+    }
+
+    /// Asks for one more step of every run (after those already asked
+    /// for; a step under way counts as the next).
+    pub fn step(&mut self) {
+        let base = match self.goal {
+            Goal::Reach(n) => n.max(self.fewest_steps()),
+            _ => self.fewest_steps(),
+        };
+        self.goal = Goal::Reach(base + 1);
+    }
+
+    /// The steps done by the run that has done the fewest.
+    pub fn fewest_steps(&self) -> u64 {
+        self.runs.iter().map(M::steps_done).min().unwrap_or(0)
+    }
+
+    /// Whether the goal asks for more work.
+    pub fn wants_work(&self) -> bool {
+        match self.goal {
+            Goal::Rest => false,
+            Goal::Run => !self.runs.is_empty(),
+            Goal::Reach(n) => self.fewest_steps() < n,
+        }
+    }
+
+    /// Feeds back the time since the previous frame began (adapts the budget).
+    pub fn frame_interval(&mut self, ms: f64) {
+        self.planner.frame_interval(ms);
+    }
+
+    /// Whether a step spanning frames (or asked for with Step) is under way.
+    pub fn step_in_progress(&self) -> bool {
+        self.runs.iter().any(M::step_in_progress)
+    }
+
+    /// The run whose turn it is: the fewest steps done, the first on a tie.
+    fn next_run(&self) -> Option<usize> {
+        (0..self.runs.len()).min_by_key(|&i| self.runs[i].steps_done())
+    }
+
+    /// One frame's training: work units until the budget is used (at least
+    /// one when there is work), `now()` read between units.
+    pub fn frame(&mut self, now: &mut dyn FnMut() -> f64) -> Frame {
+        let mut out = Frame {
+            runs: (0..self.runs.len()).map(|_| RunFrame::default()).collect(),
+            ..Frame::default()
+        };
+        let start = now();
+        let mut last = start;
+        let running = self.goal == Goal::Run;
+        // A step carried over from an earlier frame (or left half done by
+        // Pause) is what this frame will show: trace it if it still can.
+        for run in &mut self.runs {
+            if run.step_in_progress() {
+                run.want_trace();
+            }
+        }
+        let mut traces = vec![None; self.runs.len()];
+        'frame: while self.wants_work() {
+            let Some(i) = self.next_run() else { break };
+            if !self.runs[i].step_in_progress() {
+                if out.units > 0 && !self.planner.more(last - start, out.units) {
+                    break;
+                }
+                // A step Step asked for always shows its trace.
+                let trace = !running || self.planner.trace_next_step(last - start);
+                if let Err(e) = self.runs[i].begin_step(trace) {
+                    out.runs[i].error = Some(e);
+                    self.goal = Goal::Rest;
+                    break;
+                }
+            }
+            let planner = &mut self.planner;
+            let units = &mut out.units;
+            let mut more = || {
+                let t = now();
+                planner.record_unit(t - last);
+                last = t;
+                *units += 1;
+                planner.more(t - start, *units)
+            };
+            let Some(result) = self.runs[i].advance(&mut more) else {
+                break 'frame;
+            };
+            // The last unit of a step reports instead of asking `more`.
+            let t = now();
+            self.planner.record_unit(t - last);
+            self.planner.step_done();
+            last = t;
+            out.units += 1;
+            match result {
+                Ok(mut report) => {
+                    out.runs[i].losses.push((report.step, report.loss));
+                    if let Some(trace) = report.trace.take() {
+                        traces[i] = Some(trace);
+                    }
+                    out.runs[i].latest = Some(report);
+                }
+                Err(e) => {
+                    out.runs[i].error = Some(e);
+                    self.goal = Goal::Rest;
+                    break;
+                }
+            }
+        }
+        for (run, trace) in out.runs.iter_mut().zip(traces) {
+            if let Some(latest) = run.latest.as_mut() {
+                latest.trace = trace;
+            }
+        }
+        if self.goal == Goal::Reach(self.fewest_steps()) {
+            self.goal = Goal::Rest;
+        }
+        out.more = self.wants_work();
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rnn_core::{CellKind, ExperimentConfig};
+
+    fn experiment(cell: CellKind, seed: u64) -> Experiment {
+        let mut c = ExperimentConfig {
+            cell,
+            seed,
+            hidden_size: 16,
+            batch_size: 8,
+            ..ExperimentConfig::default()
+        };
+        c.task.seq_len = 12;
+        Experiment::new(c).expect("valid")
+    }
+
+    /// A clock that moves `tick` ms every time it is read.
+    fn clock(tick: f64) -> impl FnMut() -> f64 {
+        let mut t = 0.0;
+        move || {
+            t += tick;
+            t
+        }
+    }
+
+    fn weights(e: &Experiment) -> Vec<u64> {
+        use rnn_core::Params;
+        e.net()
+            .export()
+            .iter()
+            .flat_map(|p| p.values.iter().map(|v| v.to_bits()))
+            .collect()
+    }
+
+    /// The losses of `steps` steps taken one at a time, alone.
+    fn alone(mut e: Experiment, steps: usize) -> (Vec<u64>, Experiment) {
+        let losses = (0..steps)
+            .map(|_| e.step(false).expect("trains").loss.to_bits())
+            .collect();
+        (losses, e)
+    }
+
+    #[test]
+    fn two_runs_in_one_driver_are_bit_for_bit_each_run_alone() {
+        for tick in [0.05, 0.7, 3.0] {
+            let mut d = Driver::new(vec![experiment(CellKind::Rnn, 1), experiment(CellKind::Lstm, 2)]);
+            d.set_goal(Goal::Run);
+            let mut losses = [Vec::new(), Vec::new()];
+            let mut clock = clock(tick);
+            while d.fewest_steps() < 30 {
+                let f = d.frame(&mut clock);
+                for (i, run) in f.runs.iter().enumerate() {
+                    assert!(run.error.is_none());
+                    losses[i].extend(run.losses.iter().map(|(_, l)| l.to_bits()));
+                }
+                // Lockstep: never more than one step apart.
+                let counts: Vec<u64> = d.runs().iter().map(|r| r.steps_done()).collect();
+                assert!(counts[0].abs_diff(counts[1]) <= 1, "{counts:?}");
+            }
+            d.set_goal(Goal::Rest);
+            let (a, ea) = alone(experiment(CellKind::Rnn, 1), losses[0].len());
+            let (b, eb) = alone(experiment(CellKind::Lstm, 2), losses[1].len());
+            assert_eq!(losses[0], a, "tick {tick}");
+            assert_eq!(losses[1], b, "tick {tick}");
+            assert_eq!(weights(&d.runs()[0]), weights(&ea));
+            assert_eq!(weights(&d.runs()[1]), weights(&eb));
+        }
+    }
+
+    #[test]
+    fn step_asks_for_exactly_one_more_step_of_every_run() {
+        let mut d = Driver::new(vec![experiment(CellKind::Gru, 3), experiment(CellKind::Rnn, 3)]);
+        // A clock so slow that every frame runs a single unit.
+        let mut clock = clock(50.0);
+        d.step();
+        d.step();
+        let mut frames = 0;
+        while d.wants_work() {
+            d.frame(&mut clock);
+            frames += 1;
+            assert!(frames < 10_000);
+        }
+        assert_eq!(
+            d.runs().iter().map(|r| r.steps_done()).collect::<Vec<_>>(),
+            [2, 2]
+        );
+        assert_eq!(d.goal(), Goal::Rest);
+        assert!(frames > 2, "slow frames spread the steps ({frames})");
+        // Nothing more happens at rest.
+        let f = d.frame(&mut clock);
+        assert_eq!(f.units, 0);
+        assert!(!f.more);
+    }
+
+    #[test]
+    fn rest_keeps_a_half_done_step_and_step_finishes_it() {
+        let mut d = Driver::new(vec![experiment(CellKind::Lstm, 4)]);
+        let mut clock = clock(50.0);
+        d.set_goal(Goal::Run);
+        d.frame(&mut clock);
+        assert!(d.step_in_progress(), "one unit is not a whole LSTM step here");
+        d.set_goal(Goal::Rest);
+        assert_eq!(d.frame(&mut clock).units, 0);
+        d.step();
+        while d.wants_work() {
+            d.frame(&mut clock);
+        }
+        assert_eq!(d.fewest_steps(), 1);
+        let (_, e) = alone(experiment(CellKind::Lstm, 4), 1);
+        assert_eq!(
+            weights(&d.runs()[0]),
+            weights(&e),
+            "the kept half step is the step alone"
+        );
+    }
+
+    #[test]
+    fn a_frame_shows_the_trace_of_its_last_step() {
+        let mut d = Driver::new(vec![experiment(CellKind::Rnn, 5)]);
+        d.step();
+        let f = d.frame(&mut clock(0.01));
+        let latest = f.runs[0].latest.as_ref().expect("one step");
+        assert_eq!(latest.step, 1);
+        assert!(
+            latest.trace.is_some(),
+            "a step asked for with Step records its trace"
+        );
+    }
+}
