@@ -700,7 +700,7 @@ mod tests {
         }
         .table_html();
         assert_eq!(zh.matches("<tr data-layer=").count(), 5);
-        assert!(zh.contains("残差连接关；第 0 步"), "{zh}");
+        assert!(zh.contains("残差连接关闭；第 0 步"), "{zh}");
         let (lo, hi) = d.y_range();
         assert!(lo > 0.0 && hi > lo);
     }
