@@ -361,12 +361,16 @@ pub fn ActivationPlot() -> impl IntoView {
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let redraw = Redraw::new();
     let table = RwSignal::new(String::new());
-    let table_built = StoredValue::new(false);
+    // The language of the table last built (None: never built); a table in
+    // the other language is rebuilt even while training.
+    let table_built = StoredValue::new(None::<Locale>);
     Effect::new(move |_| {
         let running = lab.run.get() == RunState::Running;
         data.with(|d| {
-            if table_due(table_built.get_value(), running) {
-                table_built.set_value(true);
+            let built = table_built.get_value();
+            let l = d.as_ref().map(|d| d.l);
+            if table_due(built.is_some(), running) || (l.is_some() && built != l) {
+                table_built.set_value(l.or(Some(Locale::en)));
                 table.set(d.as_ref().map(ActivationData::table_html).unwrap_or_default());
             }
         });
