@@ -6,9 +6,13 @@
 //! zone (where φ' is nearly 0) shaded and its share given as a number.
 //!
 //! The pure parts ([`curve`], [`Group`], [`ActivationData::prepare`]) are
-//! tested natively.
+//! tested natively. The words are in the page's language
+//! (`locales/*/cells.json`, `cells.activation`); the canvas publishes the
+//! ones it draws in `data-words`.
 
+use crate::i18n::*;
 use crate::lab::{Lab, RunState};
+use crate::lang::Locale;
 use crate::views::chart::{css, err, font, house_style, legend_item, pxi, rgb, root};
 use crate::views::gates::Squash;
 use crate::views::onscreen::{draw_canvas_when_due, table_due, Redraw};
@@ -50,7 +54,8 @@ pub fn saturation_edge(act: Activation) -> Option<f64> {
 /// One group of pre-activations that pass through the same φ.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Group {
-    /// "a_t (tanh)", "σ gates i, f, o", "tanh candidate g".
+    /// "a_t into tanh", "σ gates i, f, o", "tanh candidate g" (in the
+    /// page's language).
     pub label: String,
     pub act: Activation,
     pub values: Vec<f64>,
@@ -67,12 +72,14 @@ pub struct ActivationData {
     pub lo: f64,
     pub hi: f64,
     pub groups: Vec<Group>,
+    /// The language of the labels, the table and the canvas.
+    pub l: Locale,
 }
 
 impl ActivationData {
     /// The trace's pre-activations (direction 0, all time steps and units),
     /// split by the function they go through.
-    pub fn prepare(trace: &Trace) -> Option<ActivationData> {
+    pub fn prepare(trace: &Trace, l: Locale) -> Option<ActivationData> {
         let d = trace.directions.first()?;
         let h = trace.hidden;
         let gather = |gates: &[usize]| -> Vec<f64> {
@@ -88,17 +95,37 @@ impl ActivationData {
         };
         let raw: Vec<(String, Activation, Vec<f64>)> = match trace.cell {
             CellKind::Rnn => vec![(
-                format!("a_t into {}", trace.activation.name()),
+                crate::tr!(
+                    l,
+                    cells.activation.rnn_group,
+                    act = crate::text::activation(l, trace.activation)
+                ),
                 trace.activation,
                 gather(&[0]),
             )],
             CellKind::Lstm => vec![
-                ("σ gates i, f, o".into(), Activation::Sigmoid, gather(&[0, 1, 3])),
-                ("tanh candidate g".into(), Activation::Tanh, gather(&[2])),
+                (
+                    td_string!(l, cells.activation.lstm_sigmoid).into(),
+                    Activation::Sigmoid,
+                    gather(&[0, 1, 3]),
+                ),
+                (
+                    td_string!(l, cells.activation.lstm_tanh).into(),
+                    Activation::Tanh,
+                    gather(&[2]),
+                ),
             ],
             CellKind::Gru => vec![
-                ("σ gates r, z".into(), Activation::Sigmoid, gather(&[0, 1])),
-                ("tanh candidate n".into(), Activation::Tanh, gather(&[2])),
+                (
+                    td_string!(l, cells.activation.gru_sigmoid).into(),
+                    Activation::Sigmoid,
+                    gather(&[0, 1]),
+                ),
+                (
+                    td_string!(l, cells.activation.gru_tanh).into(),
+                    Activation::Tanh,
+                    gather(&[2]),
+                ),
             ],
         };
         let reach = raw
@@ -129,6 +156,7 @@ impl ActivationData {
             lo,
             hi,
             groups,
+            l,
         })
     }
 
@@ -143,13 +171,121 @@ impl ActivationData {
         f
     }
 
+    /// The marker of function `a`'s largest slope, as drawn on the chart.
+    pub fn marker(&self, a: Activation) -> String {
+        let f = if self.functions().len() > 1 {
+            short(self.l, a)
+        } else {
+            "φ"
+        };
+        crate::tr!(self.l, cells.activation.marker, f, max = fmt(a.max_derivative()))
+    }
+
+    /// Every word drawn on the canvas, one per line (published as its
+    /// `data-words`).
+    pub fn canvas_words(&self) -> String {
+        let l = self.l;
+        let mut words = vec![
+            td_string!(l, cells.activation.y_top).to_string(),
+            td_string!(l, cells.activation.x_bottom).to_string(),
+            td_string!(l, cells.activation.y_bottom).to_string(),
+        ];
+        words.extend(self.functions().into_iter().map(|a| self.marker(a)));
+        words.join("\n")
+    }
+
+    /// The readouts above the chart (the saturated share of each group) as
+    /// HTML.
+    pub fn readouts_html(&self) -> String {
+        let l = self.l;
+        self.groups
+            .iter()
+            .map(|g| {
+                let zone = match g.act {
+                    Activation::Relu | Activation::LeakyRelu => td_string!(l, cells.activation.zone_off).to_string(),
+                    Activation::Identity => td_string!(l, cells.activation.zone_never).to_string(),
+                    a => crate::tr!(
+                        l,
+                        cells.activation.zone_saturated,
+                        edge = fmt(saturation_edge(a).unwrap_or(0.0))
+                    ),
+                };
+                format!(
+                    "<div class=\"big-number\"><span class=\"value\">{}</span><span class=\"what\">{}</span></div>",
+                    pct(g.saturated),
+                    escape(&crate::tr!(l, cells.activation.readout, label = &g.label, zone)),
+                )
+            })
+            .collect()
+    }
+
+    /// The caption under the title.
+    pub fn caption(&self) -> String {
+        let l = self.l;
+        crate::tr!(
+            l,
+            cells.activation.caption,
+            n = self.groups.iter().map(|g| g.values.len()).sum::<usize>(),
+            step = self.step,
+            untrained = if self.step == 0 {
+                td_string!(l, cells.common.untrained)
+            } else {
+                ""
+            },
+            gated = if self.groups.len() > 1 {
+                td_string!(l, cells.activation.caption_gated)
+            } else {
+                ""
+            }
+        )
+    }
+
+    /// The legend of the functions drawn, as HTML (`<li>`s).
+    pub fn legend_html(&self) -> String {
+        let l = self.l;
+        self.functions()
+            .into_iter()
+            .enumerate()
+            .map(|(k, a)| {
+                let (c, dc) = colours(k);
+                let name = crate::text::activation(l, a);
+                legend_item(
+                    "swatch",
+                    &format!("border-color: {}", css(c)),
+                    &crate::tr!(l, cells.activation.legend_phi, name),
+                ) + &legend_item(
+                    "swatch dashed",
+                    &format!("border-color: {}", css(dc)),
+                    &crate::tr!(
+                        l,
+                        cells.activation.legend_dphi,
+                        name,
+                        max = fmt(a.max_derivative())
+                    ),
+                )
+            })
+            .collect()
+    }
+
     pub fn table_html(&self) -> String {
+        let l = self.l;
         let mut s = format!(
-            "<caption>Activation functions and pre-activations at step {}</caption><thead><tr><th>group</th>\
-             <th>function</th><th>max derivative</th><th>values</th><th>saturated share</th><th>bin from</th>\
-             <th>bin to</th><th>count</th></tr></thead><tbody>",
-            self.step
+            "<caption>{}</caption><thead><tr>",
+            escape(&crate::tr!(l, cells.activation.table.caption, step = self.step))
         );
+        for h in [
+            td_string!(l, cells.activation.table.group),
+            td_string!(l, cells.activation.table.function),
+            td_string!(l, cells.activation.table.max_derivative),
+            td_string!(l, cells.activation.table.values),
+            td_string!(l, cells.activation.table.saturated),
+            td_string!(l, cells.activation.table.bin_from),
+            td_string!(l, cells.activation.table.bin_to),
+            td_string!(l, cells.activation.table.count),
+        ] {
+            s += &format!("<th>{}</th>", escape(h));
+        }
+        s += "</tr></thead><tbody>";
         for g in &self.groups {
             for i in 0..g.hist.counts.len() {
                 let (a, b) = g.hist.edges(i);
@@ -157,7 +293,7 @@ impl ActivationData {
                     "<tr data-function=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{a}</td><td>{b}</td><td>{}</td></tr>",
                     g.act.name(),
                     escape(&g.label),
-                    g.act.name(),
+                    escape(crate::text::activation(l, g.act)),
                     g.act.max_derivative(),
                     g.values.len(),
                     g.saturated,
@@ -179,12 +315,12 @@ fn squash_of(act: Activation) -> Squash {
 }
 
 /// The function's name in a formula: σ, tanh, ReLU, φ.
-fn short(a: Activation) -> &'static str {
+fn short(l: Locale, a: Activation) -> &'static str {
     match a {
         Activation::Sigmoid => "σ",
         Activation::Tanh => "tanh",
         Activation::Relu => "ReLU",
-        Activation::LeakyRelu => "leaky ReLU",
+        Activation::LeakyRelu => crate::text::activation(l, a),
         Activation::Identity => "φ",
     }
 }
@@ -202,113 +338,72 @@ fn colours(k: usize) -> ((u8, u8, u8), (u8, u8, u8)) {
 pub fn ActivationPlot() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let trace = throttled_trace(lab, 300.0);
+    let i18n = use_i18n();
     // Prepared only while the view is on screen, or once when the lab stops
-    // (so the data table is current).
+    // (so the data table is current); again when the language changes.
     let data = RwSignal::new(None::<ActivationData>);
     let view_ref = NodeRef::<leptos::html::Div>::new();
     let compute = Redraw::new();
     Effect::new(move |_| {
         trace.track();
         lab.run.track();
+        i18n.get_locale();
         compute.changed();
     });
     Effect::new(move |_| {
         let Some(el) = view_ref.get() else { return };
         let running = lab.run.get_untracked() == RunState::Running;
         if compute.due_or(&el, !running) {
-            data.set(trace.with_untracked(|t| t.as_ref().and_then(|t| ActivationData::prepare(t))));
+            let l = i18n.get_locale_untracked();
+            data.set(trace.with_untracked(|t| t.as_ref().and_then(|t| ActivationData::prepare(t, l))));
         }
     });
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let redraw = Redraw::new();
     let table = RwSignal::new(String::new());
-    let table_built = StoredValue::new(false);
+    // The language of the table last built (None: never built); a table in
+    // the other language is rebuilt even while training.
+    let table_built = StoredValue::new(None::<Locale>);
     Effect::new(move |_| {
         let running = lab.run.get() == RunState::Running;
         data.with(|d| {
-            if table_due(table_built.get_value(), running) {
-                table_built.set_value(true);
+            let built = table_built.get_value();
+            let l = d.as_ref().map(|d| d.l);
+            if table_due(built.is_some(), running) || (l.is_some() && built != l) {
+                table_built.set_value(l.or(Some(Locale::en)));
                 table.set(d.as_ref().map(ActivationData::table_html).unwrap_or_default());
             }
         });
         redraw.changed();
     });
     draw_canvas_when_due(canvas, redraw, data, draw, "activation plot");
-    let readouts = move || {
-        data.with(|d| {
-            d.as_ref().map_or(String::new(), |d| {
-                d.groups
-                    .iter()
-                    .map(|g| {
-                        let zone = match g.act {
-                            Activation::Relu | Activation::LeakyRelu => "switched off (a ≤ 0)".to_string(),
-                            Activation::Identity => "never saturates".to_string(),
-                            a => format!("saturated: |a| > {}", fmt(saturation_edge(a).unwrap_or(0.0))),
-                        };
-                        format!(
-                            "<div class=\"big-number\"><span class=\"value\">{}</span><span class=\"what\">{}: {}</span></div>",
-                            pct(g.saturated),
-                            escape(&g.label),
-                            escape(&zone)
-                        )
-                    })
-                    .collect::<String>()
-            })
-        })
-    };
+    let readouts = move || data.with(|d| d.as_ref().map_or(String::new(), ActivationData::readouts_html));
     let caption = move || {
         data.with(|d| match d {
-            Some(d) => format!(
-                "Top: the function and its slope. Bottom: where the {} pre-activations of step {}{} fall{}.",
-                d.groups.iter().map(|g| g.values.len()).sum::<usize>(),
-                d.step,
-                if d.step == 0 { " (untrained)" } else { "" },
-                if d.groups.len() > 1 {
-                    " (bars coloured like the function they go into; dashed: where tanh saturates)"
-                } else {
-                    ""
-                }
-            ),
-            None => "No trace yet.".into(),
+            Some(d) => d.caption(),
+            None => td_string!(i18n.get_locale(), cells.common.no_trace).to_string(),
         })
     };
     let legend = move || {
-        data.with(|d| {
-            d.as_ref().map_or(String::new(), |d| {
-                d.functions()
-                    .into_iter()
-                    .enumerate()
-                    .map(|(k, a)| {
-                        let (c, dc) = colours(k);
-                        let name = a.name();
-                        legend_item(
-                            "swatch",
-                            &format!("border-color: {}", css(c)),
-                            &format!("φ = {name}"),
-                        ) + &legend_item(
-                            "swatch dashed",
-                            &format!("border-color: {}", css(dc)),
-                            &format!("φ' ({name}), max {}", fmt(a.max_derivative())),
-                        )
-                    })
-                    .collect::<String>()
-            })
-        })
+        let zone = legend_item(
+            "swatch bar",
+            "background: rgba(230,159,0,0.35)",
+            td_string!(i18n.get_locale(), cells.activation.legend_zone),
+        );
+        data.with(|d| d.as_ref().map_or(String::new(), ActivationData::legend_html)) + &zone
     };
     view! {
         <div class="view activation-view" data-testid="activation-plot" node_ref=view_ref>
-            <h2>"Activation and its derivative"</h2>
+            <h2>{t!(i18n, cells.activation.title)}</h2>
             <p class="view-caption">{caption}</p>
             <div class="big-numbers" inner_html=readouts></div>
             <canvas
                 node_ref=canvas
                 class="chart activation-chart"
                 role="img"
-                aria-label="The activation function and its derivative with the maximum slope marked, and a histogram of the pre-activations"
+                aria-label=move || t_string!(i18n, cells.activation.aria)
             ></canvas>
-            <ul class="legend" inner_html=move || {
-                legend() + &legend_item("swatch bar", "background: rgba(230,159,0,0.35)", "saturated zone (φ' ≈ 0)")
-            }></ul>
+            <ul class="legend" inner_html=legend></ul>
             <div class="visually-hidden"><table data-testid="activation-plot-data" inner_html=move || table.get()></table></div>
         </div>
     }
@@ -316,6 +411,8 @@ pub fn ActivationPlot() -> impl IntoView {
 
 pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ActivationData) -> Result<(), String> {
     use plotters::prelude::*;
+    let _ = canvas.set_attribute("data-words", &d.canvas_words());
+    let l = d.l;
     let (f, root) = root(canvas)?;
     let (_, h) = root.dim_in_pixel();
     let (top, bottom) = root.split_vertically((h as f64 * 0.56) as u32);
@@ -336,7 +433,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ActivationData) -> Result<(
         .build_cartesian_2d(d.lo..d.hi, (y_lo - pad)..(y_hi + pad))
         .map_err(err)?;
     house_style(&mut chart.configure_mesh(), &f)
-        .y_desc("φ(a), φ'(a)")
+        .y_desc(td_string!(l, cells.activation.y_top))
         .x_labels(0)
         .y_labels(5)
         .y_label_formatter(&|y| fmt(*y))
@@ -376,11 +473,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ActivationData) -> Result<(
             .draw_series(std::iter::once(
                 EmptyElement::at(corner)
                     + Text::new(
-                        format!(
-                            "● max {}' = {}",
-                            if funcs.len() > 1 { short(*a) } else { "φ" },
-                            fmt(m)
-                        ),
+                        d.marker(*a),
                         (pxi(&f, 6.0), pxi(&f, 4.0 + 19.0 * k as f64)),
                         font(&f, 15.0).color(&rgb(dc)),
                     ),
@@ -407,8 +500,8 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ActivationData) -> Result<(
         .build_cartesian_2d(d.lo..d.hi, 0f64..top_share)
         .map_err(err)?;
     house_style(&mut hist.configure_mesh(), &f)
-        .x_desc("pre-activation a")
-        .y_desc("share")
+        .x_desc(td_string!(l, cells.activation.x_bottom))
+        .y_desc(td_string!(l, cells.activation.y_bottom))
         .x_labels(7)
         .y_labels(3)
         .x_label_formatter(&|x| fmt(*x))
@@ -529,7 +622,7 @@ mod tests {
             vec![vec![0.1, 3.0], vec![-2.5, 1.0]],
             2,
         );
-        let d = ActivationData::prepare(&t).unwrap();
+        let d = ActivationData::prepare(&t, Locale::en).unwrap();
         assert_eq!(d.groups.len(), 1);
         assert_eq!(d.groups[0].saturated, 0.5);
         assert_eq!(d.groups[0].hist.total(), 4);
@@ -546,7 +639,7 @@ mod tests {
             vec![vec![4.0, 0.0, 2.0, -4.0]],
             1,
         );
-        let d = ActivationData::prepare(&t).unwrap();
+        let d = ActivationData::prepare(&t, Locale::en).unwrap();
         assert_eq!(d.groups.len(), 2);
         assert_eq!(d.groups[0].values, vec![4.0, 0.0, -4.0]);
         assert_eq!(d.groups[1].values, vec![2.0]);
@@ -555,6 +648,58 @@ mod tests {
         assert_eq!(d.groups[1].saturated, 1.0);
         assert_eq!(d.functions(), [Activation::Sigmoid, Activation::Tanh]);
         assert!(d.table_html().contains("data-function=\"sigmoid\""));
+        assert_eq!(d.groups[1].label, "tanh candidate g");
+        let zh = ActivationData::prepare(&t, Locale::zh).unwrap();
+        assert!(zh.table_html().contains("data-function=\"sigmoid\""));
+        assert_eq!(zh.groups[0].label, "σ 门 i、f、o");
+        assert_eq!(zh.groups[1].label, "tanh 候选记忆 g");
+        assert_eq!(zh.groups[0].values, d.groups[0].values);
+    }
+
+    #[test]
+    fn the_chinese_view_has_no_english() {
+        use crate::views::gates::english_words;
+        let pre = vec![vec![4.0, 0.0, 2.0, -4.0, 0.5, -3.0]];
+        let cases = [
+            (CellKind::Rnn, Activation::Tanh),
+            (CellKind::Rnn, Activation::Sigmoid),
+            (CellKind::Rnn, Activation::Relu),
+            (CellKind::Rnn, Activation::LeakyRelu),
+            (CellKind::Rnn, Activation::Identity),
+            (CellKind::Lstm, Activation::Tanh),
+            (CellKind::Gru, Activation::Tanh),
+        ];
+        for (cell, act) in cases {
+            let hidden = if cell == CellKind::Rnn { 6 } else { 1 };
+            let t = trace(cell, act, pre.clone(), hidden);
+            let d = ActivationData::prepare(&t, Locale::zh).unwrap();
+            let all = [
+                d.table_html(),
+                d.readouts_html(),
+                d.caption(),
+                d.legend_html(),
+                d.canvas_words(),
+            ]
+            .join("\n");
+            assert_eq!(
+                english_words(&all),
+                Vec::<String>::new(),
+                "{cell:?} {act:?}: {all}"
+            );
+            let en = ActivationData::prepare(&t, Locale::en).unwrap();
+            assert!(!english_words(&(en.caption() + &en.canvas_words())).is_empty());
+        }
+        // The marker of the largest slope names the function on a gated cell.
+        let t = trace(CellKind::Lstm, Activation::Tanh, pre, 1);
+        let d = ActivationData::prepare(&t, Locale::zh).unwrap();
+        assert!(
+            d.canvas_words().contains("● σ' 的最大值 = 0.25"),
+            "{}",
+            d.canvas_words()
+        );
+        let d = ActivationData::prepare(&t, Locale::en).unwrap();
+        assert!(d.canvas_words().contains("● max σ' = 0.25"));
+        assert!(d.canvas_words().contains("pre-activation a"));
     }
 
     #[test]
@@ -565,7 +710,7 @@ mod tests {
             vec![vec![-1.0, 12.5, 0.5, -0.2]],
             4,
         );
-        let d = ActivationData::prepare(&t).unwrap();
+        let d = ActivationData::prepare(&t, Locale::en).unwrap();
         assert_eq!(d.groups[0].saturated, 0.5);
         assert_eq!((d.lo, d.hi), (-13.0, 13.0));
     }

@@ -8,11 +8,16 @@
 //! within a few milliseconds per frame, so the page keeps its 60 fps.
 //!
 //! The network is the engine's `Mlp`/`MlpTrainer`; this file keeps the pure
-//! parts ([`MlpSettings`], [`LayerRow`], [`MlpData`]) apart and tested.
+//! parts ([`MlpSettings`], [`LayerRow`], [`MlpData`]) apart and tested. The
+//! words, its own menus' included, are in the page's language
+//! (`locales/*/cells.json`, `cells.mlp`); the canvas publishes the ones it
+//! draws in `data-words`.
 
+use crate::i18n::*;
+use crate::lang::Locale;
 use crate::views::chart::{css, err, house_style, rgb, root, LogAxis};
 use crate::views::onscreen::{draw_canvas_when_due, Redraw};
-use crate::views::stats::{fmt, log_range, options_html};
+use crate::views::stats::{escape, fmt, log_range, options_html};
 use crate::views::throttle::now_ms;
 use leptos::prelude::*;
 use rnn_core::mlp::MlpTrace;
@@ -84,6 +89,35 @@ impl MlpSettings {
     }
 }
 
+/// A dataset in words.
+pub fn dataset_words(l: Locale, k: DatasetKind) -> &'static str {
+    match k {
+        DatasetKind::Xor => td_string!(l, cells.mlp.xor),
+        DatasetKind::Blobs => td_string!(l, cells.mlp.blobs),
+        DatasetKind::Circles => td_string!(l, cells.mlp.circles),
+        DatasetKind::Spirals => td_string!(l, cells.mlp.spirals),
+    }
+}
+
+/// What the view says under its controls besides the status, worded when
+/// shown (so it follows the language switch).
+#[derive(Clone, Debug, PartialEq)]
+pub enum MlpMessage {
+    /// The engine refused these settings.
+    Refused(rnn_core::Error),
+    /// A training step produced NaN or ∞.
+    Diverged,
+}
+
+impl MlpMessage {
+    pub fn text(&self, l: Locale) -> String {
+        match self {
+            MlpMessage::Refused(e) => crate::tr!(l, cells.mlp.refused, why = crate::text::engine_error(l, e)),
+            MlpMessage::Diverged => td_string!(l, cells.mlp.diverged).to_string(),
+        }
+    }
+}
+
 /// One layer's numbers.
 #[derive(Clone, Debug, PartialEq)]
 pub struct LayerRow {
@@ -117,6 +151,8 @@ pub struct MlpData {
     pub loss: f64,
     pub init: Vec<LayerRow>,
     pub now: Vec<LayerRow>,
+    /// The language of the texts and of the canvas.
+    pub l: Locale,
 }
 
 impl MlpData {
@@ -132,19 +168,74 @@ impl MlpData {
         log_range(self.init.iter().chain(&self.now).map(|r| r.grad_h), FLOOR)
     }
 
+    /// The ratio as the big number shows it.
+    pub fn ratio_text(&self) -> String {
+        match self.ratio() {
+            Some(r) => fmt(r),
+            None => td_string!(self.l, cells.mlp.ratio_zero).to_string(),
+        }
+    }
+
+    /// Which pass the view shows, and the loss; `left` steps still to run.
+    pub fn status(&self, left: u64) -> String {
+        let l = self.l;
+        let when = if self.step == 0 {
+            td_string!(l, cells.mlp.when_init).to_string()
+        } else {
+            crate::tr!(l, cells.mlp.when_trained, n = self.step)
+        };
+        let busy = if left > 0 {
+            crate::tr!(l, cells.mlp.busy, left)
+        } else {
+            String::new()
+        };
+        crate::tr!(l, cells.mlp.status, when, loss = fmt(self.loss), busy)
+    }
+
+    /// The canvas's axis titles (x, y).
+    pub fn axis_titles(&self) -> [&'static str; 2] {
+        [td_string!(self.l, cells.mlp.x), td_string!(self.l, cells.mlp.y)]
+    }
+
     pub fn table_html(&self) -> String {
-        let mut s = format!(
-            "<caption>Gradient norm per layer: depth {}, {}, {}, batch norm {}, residual {}; step {}</caption>\
-             <thead><tr><th>layer</th><th>‖∂L/∂h‖ at initialisation</th><th>‖∂L/∂h‖ now</th>\
-             <th>‖∂L/∂W‖ at initialisation</th><th>‖∂L/∂W‖ now</th><th>saturated share now</th>\
-             <th>below f32 floor</th></tr></thead><tbody>",
-            self.settings.depth,
-            self.settings.activation.name(),
-            self.settings.init.name(),
-            if self.settings.batch_norm { "on" } else { "off" },
-            if self.settings.residual { "on" } else { "off" },
-            self.step
+        let l = self.l;
+        let on_off = |b: bool| {
+            if b {
+                td_string!(l, cells.common.on)
+            } else {
+                td_string!(l, cells.common.off)
+            }
+        };
+        let caption = crate::tr!(
+            l,
+            cells.mlp.table.caption,
+            depth = self.settings.depth,
+            act = crate::text::activation(l, self.settings.activation),
+            init = crate::text::init(l, self.settings.init),
+            bn = on_off(self.settings.batch_norm),
+            res = on_off(self.settings.residual),
+            step = self.step
         );
+        let mut s = format!("<caption>{}</caption><thead><tr>", escape(&caption));
+        for h in [
+            td_string!(l, cells.mlp.table.layer),
+            td_string!(l, cells.mlp.table.h_init),
+            td_string!(l, cells.mlp.table.h_now),
+            td_string!(l, cells.mlp.table.w_init),
+            td_string!(l, cells.mlp.table.w_now),
+            td_string!(l, cells.mlp.table.saturated),
+            td_string!(l, cells.mlp.table.floor),
+        ] {
+            s += &format!("<th>{}</th>", escape(h));
+        }
+        s += "</tr></thead><tbody>";
+        let yes_no = |b: bool| {
+            if b {
+                td_string!(l, cells.common.yes)
+            } else {
+                td_string!(l, cells.common.no)
+            }
+        };
         for (i, r) in self.now.iter().enumerate() {
             let (init_h, init_w) = self
                 .init
@@ -153,7 +244,12 @@ impl MlpData {
             s += &format!(
                 "<tr data-layer=\"{}\"><td>{}</td><td>{init_h}</td><td>{}</td><td>{init_w}</td><td>{}</td>\
                  <td>{}</td><td>{}</td></tr>",
-                r.layer, r.layer, r.grad_h, r.grad_w, r.saturated, r.underflowed
+                r.layer,
+                r.layer,
+                r.grad_h,
+                r.grad_w,
+                r.saturated,
+                escape(yes_no(r.underflowed))
             );
         }
         s + "</tbody>"
@@ -172,23 +268,20 @@ struct MlpRun {
 impl MlpRun {
     /// Builds the net and probes it: one forward and backward pass on a
     /// batch, without an update.
-    fn new(s: &MlpSettings) -> Result<MlpRun, String> {
+    fn new(s: &MlpSettings) -> Result<MlpRun, rnn_core::Error> {
         let data = Dataset::new(&DatasetConfig {
             kind: s.dataset,
             points: 400,
             noise: 0.1,
             seed: 1,
-        })
-        .map_err(|e| e.to_string())?;
-        let mut net = Mlp::<f32>::new(s.config()).map_err(|e| e.to_string())?;
+        })?;
+        let mut net = Mlp::<f32>::new(s.config())?;
         let mut rng = Rng::new(2);
         let (x, labels) = data.sample(&mut rng, BATCH);
         let targets = Targets::Classes(labels.iter().map(|&c| Some(c as u32)).collect());
-        let loss = net
-            .loss_and_gradients(&x.map(|v| v as f32), &targets)
-            .map_err(|e| e.to_string())?;
+        let loss = net.loss_and_gradients(&x.map(|v| v as f32), &targets)?;
         let init = rows(&net.trace(0, 0));
-        let trainer = MlpTrainer::new(net, MlpSettings::train_config()).map_err(|e| e.to_string())?;
+        let trainer = MlpTrainer::new(net, MlpSettings::train_config())?;
         Ok(MlpRun {
             trainer,
             data,
@@ -218,7 +311,8 @@ pub fn MlpGrads() -> impl IntoView {
     let settings = RwSignal::new(MlpSettings::default());
     let run = StoredValue::new_local(None::<MlpRun>);
     let data = RwSignal::new(None::<MlpData>);
-    let message = RwSignal::new(String::new());
+    let message = RwSignal::new(None::<MlpMessage>);
+    let i18n = use_i18n();
     // Steps still to run; a generation number stops an old training loop.
     let remaining = RwSignal::new(0u64);
     let generation = StoredValue::new(0u64);
@@ -233,11 +327,23 @@ pub fn MlpGrads() -> impl IntoView {
                     loss: *loss,
                     init: r.init.clone(),
                     now: now.clone(),
+                    l: i18n.get_locale_untracked(),
                 })
             })
         });
         data.set(next);
     };
+    // The language switched: the same numbers, in other words.
+    Effect::new(move |_| {
+        let l = i18n.get_locale();
+        if data.with_untracked(|d| d.as_ref().is_some_and(|d| d.l != l)) {
+            data.update(|d| {
+                if let Some(d) = d {
+                    d.l = l;
+                }
+            });
+        }
+    });
     Effect::new(move |_| {
         let s = settings.get();
         generation.update_value(|g| *g += 1);
@@ -245,11 +351,11 @@ pub fn MlpGrads() -> impl IntoView {
         match MlpRun::new(&s) {
             Ok(r) => {
                 run.set_value(Some(r));
-                message.set(String::new());
+                message.set(None);
             }
             Err(e) => {
                 run.set_value(None);
-                message.set(format!("refused: {e}"));
+                message.set(Some(MlpMessage::Refused(e)));
             }
         }
         publish();
@@ -260,7 +366,7 @@ pub fn MlpGrads() -> impl IntoView {
         remaining: RwSignal<u64>,
         generation: StoredValue<u64>,
         gen: u64,
-        message: RwSignal<String>,
+        message: RwSignal<Option<MlpMessage>>,
         publish: impl Fn() + Copy + 'static,
     ) {
         if generation.try_get_value() != Some(gen) {
@@ -283,7 +389,7 @@ pub fn MlpGrads() -> impl IntoView {
         remaining.set(left);
         publish();
         if diverged {
-            message.set("training diverged (NaN or ∞): press Reset".into());
+            message.set(Some(MlpMessage::Diverged));
         }
         if left > 0 {
             request_animation_frame(move || frame(run, remaining, generation, gen, message, publish));
@@ -307,15 +413,17 @@ pub fn MlpGrads() -> impl IntoView {
     });
     draw_canvas_when_due(canvas, redraw, data, draw, "mlp-grads");
 
-    let select = move |label: &'static str,
-                       options: Vec<(String, String)>,
+    // A menu of the view: its label and options are worded in the page's
+    // language, and reworded when it switches.
+    let select = move |label: fn(Locale) -> &'static str,
+                       options: fn(Locale) -> Vec<(String, String)>,
                        current: Signal<String>,
                        set: Callback<String>| {
         view! {
             <label>
-                {label}" "
+                {move || label(i18n.get_locale())}" "
                 <select
-                    inner_html=options_html(&options, &current.get_untracked())
+                    inner_html=move || options_html(&options(i18n.get_locale()), &current.get_untracked())
                     prop:value=move || current.get()
                     on:change=move |ev| set.run(event_target_value(&ev))
                 ></select>
@@ -323,11 +431,13 @@ pub fn MlpGrads() -> impl IntoView {
         }
     };
     let depth_sel = select(
-        "depth",
-        DEPTHS
-            .iter()
-            .map(|d| (d.to_string(), format!("{d} layers")))
-            .collect(),
+        |l| td_string!(l, cells.mlp.depth),
+        |l| {
+            DEPTHS
+                .iter()
+                .map(|d| (d.to_string(), crate::tr!(l, cells.mlp.layers, n = d)))
+                .collect()
+        },
         Signal::derive(move || settings.with(|s| s.depth.to_string())),
         Callback::new(move |v: String| {
             if let Ok(d) = v.parse() {
@@ -336,16 +446,13 @@ pub fn MlpGrads() -> impl IntoView {
         }),
     );
     let act_sel = select(
-        "φ",
-        ACTIVATIONS
-            .iter()
-            .map(|a| {
-                (
-                    a.name().to_string(),
-                    crate::text::activation(crate::lang::Locale::en, *a).to_string(),
-                )
-            })
-            .collect(),
+        |l| td_string!(l, cells.mlp.phi),
+        |l| {
+            ACTIVATIONS
+                .iter()
+                .map(|a| (a.name().to_string(), crate::text::activation(l, *a).to_string()))
+                .collect()
+        },
         Signal::derive(move || settings.with(|s| s.activation.name().to_string())),
         Callback::new(move |v: String| {
             if let Some(a) = Activation::from_name(&v) {
@@ -354,16 +461,13 @@ pub fn MlpGrads() -> impl IntoView {
         }),
     );
     let init_sel = select(
-        "init",
-        INITS
-            .iter()
-            .map(|i| {
-                (
-                    i.name().to_string(),
-                    crate::text::init(crate::lang::Locale::en, *i).to_string(),
-                )
-            })
-            .collect(),
+        |l| td_string!(l, cells.mlp.init),
+        |l| {
+            INITS
+                .iter()
+                .map(|i| (i.name().to_string(), crate::text::init(l, *i).to_string()))
+                .collect()
+        },
         Signal::derive(move || settings.with(|s| s.init.name().to_string())),
         Callback::new(move |v: String| {
             if let Some(i) = Init::from_name(&v) {
@@ -372,11 +476,13 @@ pub fn MlpGrads() -> impl IntoView {
         }),
     );
     let data_sel = select(
-        "data",
-        DatasetKind::ALL
-            .iter()
-            .map(|k| (k.name().to_string(), k.name().to_string()))
-            .collect(),
+        |l| td_string!(l, cells.mlp.data),
+        |l| {
+            DatasetKind::ALL
+                .iter()
+                .map(|k| (k.name().to_string(), dataset_words(l, *k).to_string()))
+                .collect()
+        },
         Signal::derive(move || settings.with(|s| s.dataset.name().to_string())),
         Callback::new(move |v: String| {
             if let Some(k) = DatasetKind::from_name(&v) {
@@ -384,36 +490,16 @@ pub fn MlpGrads() -> impl IntoView {
             }
         }),
     );
-    let ratio = move || {
-        data.with(|d| {
-            d.as_ref().map(|d| match d.ratio() {
-                Some(r) => fmt(r),
-                None => "0 (below f32)".into(),
-            })
-        })
-    };
+    let ratio = move || data.with(|d| d.as_ref().map(MlpData::ratio_text));
     let status = move || {
         let left = remaining.get();
-        data.with(|d| {
-            d.as_ref().map(|d| {
-                let when = if d.step == 0 {
-                    "at initialisation (step 0, no update yet)".to_string()
-                } else {
-                    format!("after {} training steps", d.step)
-                };
-                let busy = if left > 0 {
-                    format!(" — training, {left} steps to go")
-                } else {
-                    String::new()
-                };
-                format!("{when}; loss {}{busy}", fmt(d.loss))
-            })
-        })
+        data.with(|d| d.as_ref().map(|d| d.status(left)))
     };
+    let message_text = move || message.with(|m| m.as_ref().map(|m| m.text(i18n.get_locale())));
     let table = move || data.with(|d| d.as_ref().map(MlpData::table_html).unwrap_or_default());
     view! {
         <div class="view mlp-view" data-testid="mlp-grads">
-            <h2>"Deep feed-forward net: gradient per layer"</h2>
+            <h2>{t!(i18n, cells.mlp.title)}</h2>
             <div class="view-controls">
                 {depth_sel}
                 {act_sel}
@@ -424,37 +510,37 @@ pub fn MlpGrads() -> impl IntoView {
                         prop:checked=move || settings.with(|s| s.batch_norm)
                         on:change=move |ev| settings.update(|s| s.batch_norm = event_target_checked(&ev))
                     />
-                    " batch norm"
+                    {t!(i18n, cells.mlp.batch_norm)}
                 </label>
                 <label>
                     <input type="checkbox" data-testid="mlp-residual"
                         prop:checked=move || settings.with(|s| s.residual)
                         on:change=move |ev| settings.update(|s| s.residual = event_target_checked(&ev))
                     />
-                    " residual"
+                    {t!(i18n, cells.mlp.residual)}
                 </label>
                 <button on:click=train data-testid="mlp-train" disabled=move || { remaining.get() > 0 }>
-                    {format!("Train {TRAIN_STEPS} steps")}
+                    {move || crate::tr!(i18n.get_locale(), cells.mlp.train, n = TRAIN_STEPS)}
                 </button>
-                <button on:click=reset data-testid="mlp-reset">"Reset"</button>
+                <button on:click=reset data-testid="mlp-reset">{t!(i18n, cells.mlp.reset)}</button>
             </div>
-            <p class="view-caption">{status}" "<span class="stale">{move || message.get()}</span></p>
+            <p class="view-caption">{status}" "<span class="stale">{message_text}</span></p>
             <div class="big-numbers">
                 <div class="big-number">
                     <span class="value">{ratio}</span>
-                    <span class="what">"‖∂L/∂h₁‖ / ‖∂L/∂h_L‖: how much of the gradient reaches the first layer"</span>
+                    <span class="what">{t!(i18n, cells.mlp.ratio_what)}</span>
                 </div>
             </div>
             <canvas
                 node_ref=canvas
                 class="chart mlp-chart"
                 role="img"
-                aria-label="Norm of the gradient reaching each layer, log scale, at initialisation and now"
+                aria-label=move || t_string!(i18n, cells.mlp.aria)
             ></canvas>
             <ul class="legend">
-                <li><i class="swatch" style=format!("border-color: {}", css(C_NOW))></i>"now"</li>
-                <li><i class="swatch dashed" style=format!("border-color: {}", css(C_INIT))></i>"at initialisation"</li>
-                <li>"▼ at the bottom: below f32's smallest number (flushed to 0)"</li>
+                <li><i class="swatch" style=format!("border-color: {}", css(C_NOW))></i>{t!(i18n, cells.mlp.legend_now)}</li>
+                <li><i class="swatch dashed" style=format!("border-color: {}", css(C_INIT))></i>{t!(i18n, cells.mlp.legend_init)}</li>
+                <li>{t!(i18n, cells.mlp.legend_floor)}</li>
             </ul>
             <div class="visually-hidden"><table data-testid="mlp-grads-data" inner_html=table></table></div>
         </div>
@@ -463,6 +549,8 @@ pub fn MlpGrads() -> impl IntoView {
 
 pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &MlpData) -> Result<(), String> {
     use plotters::prelude::*;
+    let titles = d.axis_titles();
+    let _ = canvas.set_attribute("data-words", &titles.join("\n"));
     let (f, root) = root(canvas)?;
     let (y_min, y_max) = d.y_range();
     let n = d.now.len().max(d.init.len()).max(1);
@@ -476,8 +564,8 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &MlpData) -> Result<(), Stri
         .build_cartesian_2d(0.5f64..n as f64 + 0.5, axis.range())
         .map_err(err)?;
     house_style(&mut chart.configure_mesh(), &f)
-        .x_desc("layer l (1 = input side, L = output side)")
-        .y_desc("‖∂L/∂h_l‖ (log scale)")
+        .x_desc(titles[0])
+        .y_desc(titles[1])
         .x_labels(n.min(10))
         .y_labels(axis.ticks())
         .x_label_formatter(&|x| format!("{}", x.round() as i64))
@@ -554,6 +642,7 @@ mod tests {
             loss,
             init: r.init.clone(),
             now,
+            l: Locale::en,
         }
     }
 
@@ -604,7 +693,73 @@ mod tests {
         });
         let t = d.table_html();
         assert_eq!(t.matches("<tr data-layer=").count(), 5);
+        assert!(t.contains("residual off; step 0"), "{t}");
+        let zh = MlpData {
+            l: Locale::zh,
+            ..d.clone()
+        }
+        .table_html();
+        assert_eq!(zh.matches("<tr data-layer=").count(), 5);
+        assert!(zh.contains("残差连接关闭；第 0 步"), "{zh}");
         let (lo, hi) = d.y_range();
         assert!(lo > 0.0 && hi > lo);
+    }
+
+    #[test]
+    fn the_chinese_view_has_no_english() {
+        use crate::views::gates::english_words;
+        let mut d = probe(&MlpSettings {
+            depth: 5,
+            residual: true,
+            ..MlpSettings::default()
+        });
+        for l in [Locale::zh, Locale::en] {
+            d.l = l;
+            let mut all = vec![
+                d.table_html(),
+                d.status(0),
+                d.status(12),
+                d.ratio_text(),
+                d.axis_titles().join("\n"),
+                MlpMessage::Diverged.text(l),
+            ];
+            // A pass after training, and one whose gradient underflowed.
+            let mut trained = d.clone();
+            trained.step = 3;
+            trained.now[0].grad_h = 0.0;
+            trained.now[0].underflowed = true;
+            all.push(trained.status(0));
+            all.push(trained.ratio_text());
+            all.push(trained.table_html());
+            for a in ACTIVATIONS {
+                for i in INITS {
+                    let s = MlpSettings {
+                        activation: *a,
+                        init: *i,
+                        ..d.settings.clone()
+                    };
+                    all.push(
+                        MlpData {
+                            settings: s,
+                            ..d.clone()
+                        }
+                        .table_html(),
+                    );
+                }
+            }
+            all.extend(DatasetKind::ALL.iter().map(|k| dataset_words(l, *k).to_string()));
+            all.extend(DEPTHS.iter().map(|n| crate::tr!(l, cells.mlp.layers, n)));
+            let all = all.join("\n");
+            if l == Locale::zh {
+                assert_eq!(english_words(&all), Vec::<String>::new(), "{all}");
+                assert!(
+                    all.contains("训练 3 步之后") && all.contains("还剩 12 步"),
+                    "{all}"
+                );
+            } else {
+                assert!(all.contains("after 3 training steps") && all.contains("12 steps to go"));
+                assert!(all.contains("residual on; step 0"));
+            }
+        }
     }
 }

@@ -8,9 +8,14 @@
 //! For LSTM and GRU a selector picks the gate block (forget / update gate by
 //! default).
 //!
-//! The pure parts ([`Verdict`], [`plane_extent`], [`circle`]) are tested.
+//! The pure parts ([`Verdict`], [`plane_extent`], [`circle`], the texts of
+//! [`SpectrumData`]) are tested. The words are in the page's language
+//! (`locales/*/cells.json`, `cells.spectrum`); the canvas publishes the ones
+//! it draws in `data-words`.
 
+use crate::i18n::*;
 use crate::lab::{Lab, RunState};
+use crate::lang::Locale;
 use crate::views::chart::{css, err, house_style, legend_item, rgb, root};
 use crate::views::onscreen::{draw_canvas_when_due, Redraw};
 use crate::views::stats::{escape, fmt, options_html};
@@ -42,36 +47,37 @@ pub fn default_block(cell: CellKind) -> Block {
 }
 
 /// The block's name as the engine's analysis spells it ("W", "W_f",
-/// "bwd.W_z"), and in words.
-pub fn block_name(cell: CellKind, bidirectional: bool, b: Block) -> (String, String) {
+/// "bwd.W_z"), and in words in the page's language ("forget gate's W_f",
+/// "遗忘门的 W_f"; the direction in words too, never as "fwd."/"bwd.").
+pub fn block_name(cell: CellKind, bidirectional: bool, b: Block, l: Locale) -> (String, String) {
     let prefix = if bidirectional {
         ["fwd.", "bwd."][b.direction.min(1)]
     } else {
         ""
     };
     let gate = cell.gate_names().get(b.gate).copied().unwrap_or("?");
-    let words = match (cell, gate) {
-        (CellKind::Rnn, _) => "recurrent matrix W",
-        (CellKind::Lstm, "i") => "input gate's W_i",
-        (CellKind::Lstm, "f") => "forget gate's W_f",
-        (CellKind::Lstm, "g") => "candidate's W_g",
-        (CellKind::Lstm, "o") => "output gate's W_o",
-        (CellKind::Gru, "r") => "reset gate's W_r",
-        (CellKind::Gru, "z") => "update gate's W_z",
-        (CellKind::Gru, "n") => "candidate's W_n",
-        _ => "block",
-    };
     let name = if cell == CellKind::Rnn {
         format!("{prefix}W")
     } else {
         format!("{prefix}W_{gate}")
     };
-    let dir = if bidirectional {
-        [" (forward)", " (backward)"][b.direction.min(1)]
-    } else {
-        ""
+    let words = match (cell, gate) {
+        (CellKind::Rnn, _) => td_string!(l, cells.spectrum.rnn_w).to_string(),
+        (CellKind::Lstm, "i") => td_string!(l, cells.spectrum.lstm_i).to_string(),
+        (CellKind::Lstm, "f") => td_string!(l, cells.spectrum.lstm_f).to_string(),
+        (CellKind::Lstm, "g") => td_string!(l, cells.spectrum.lstm_g).to_string(),
+        (CellKind::Lstm, "o") => td_string!(l, cells.spectrum.lstm_o).to_string(),
+        (CellKind::Gru, "r") => td_string!(l, cells.spectrum.gru_r).to_string(),
+        (CellKind::Gru, "z") => td_string!(l, cells.spectrum.gru_z).to_string(),
+        (CellKind::Gru, "n") => td_string!(l, cells.spectrum.gru_n).to_string(),
+        _ => crate::tr!(l, cells.spectrum.other, name = &name),
     };
-    (name, format!("{words}{dir}"))
+    let words = match (bidirectional, b.direction) {
+        (false, _) => words,
+        (true, 0) => crate::tr!(l, cells.spectrum.dir_forward, words),
+        (true, _) => crate::tr!(l, cells.spectrum.dir_backward, words),
+    };
+    (name, words)
 }
 
 /// The spectrum of gate block `gate` (rows gate·H .. (gate+1)·H) of a
@@ -110,24 +116,18 @@ impl Verdict {
         }
     }
 
-    pub fn sentence(self, gamma: f64, rho: f64, sigma_max: f64) -> String {
+    pub fn sentence(self, gamma: f64, rho: f64, sigma_max: f64, l: Locale) -> String {
         match self {
-            Verdict::MustVanish => format!(
-                "γ·σ_max = {} < 1: every step back multiplies the gradient by less than 1 — it must vanish.",
-                fmt(gamma * sigma_max)
-            ),
-            Verdict::CanExplode => format!(
-                "γ·ρ = {} > 1: the gradient can grow step after step — it may explode (clip it).",
-                fmt(gamma * rho)
-            ),
-            Verdict::Either if (gamma * sigma_max - 1.0).abs() <= EDGE => format!(
-                "γ·ρ = γ·σ_max = {}: on the edge (an orthogonal W) — how saturated the units are decides.",
-                fmt(gamma * sigma_max)
-            ),
-            Verdict::Either => format!(
-                "γ·ρ = {} ≤ 1 ≤ γ·σ_max = {}: neither is guaranteed — watch the gradient view.",
-                fmt(gamma * rho),
-                fmt(gamma * sigma_max)
+            Verdict::MustVanish => crate::tr!(l, cells.spectrum.must_vanish, v = fmt(gamma * sigma_max)),
+            Verdict::CanExplode => crate::tr!(l, cells.spectrum.can_explode, v = fmt(gamma * rho)),
+            Verdict::Either if (gamma * sigma_max - 1.0).abs() <= EDGE => {
+                crate::tr!(l, cells.spectrum.edge, v = fmt(gamma * sigma_max))
+            }
+            Verdict::Either => crate::tr!(
+                l,
+                cells.spectrum.either,
+                rho = fmt(gamma * rho),
+                sigma = fmt(gamma * sigma_max)
             ),
         }
     }
@@ -174,24 +174,62 @@ pub fn circle(r: f64, n: usize) -> Vec<(f64, f64)> {
 #[derive(Clone, Debug, PartialEq)]
 pub struct SpectrumData {
     pub cell: CellKind,
+    pub bidirectional: bool,
+    pub block: Block,
+    /// The engine's name of the block ("W_f").
     pub name: String,
-    pub words: String,
     pub gamma: f64,
     pub step: u64,
     pub now: Option<Spectrum>,
     pub init: Option<Spectrum>,
+    /// The language of every text below and of the canvas (switched
+    /// without recomputing the spectra).
+    pub l: Locale,
 }
 
 impl SpectrumData {
+    /// The block in words.
+    pub fn words(&self) -> String {
+        block_name(self.cell, self.bidirectional, self.block, self.l).1
+    }
+
     pub fn table_html(&self) -> String {
+        let l = self.l;
         let mut s = format!(
-            "<caption>Spectrum of {} (γ = {})</caption><thead><tr><th>when</th><th>step</th>\
-             <th>spectral radius</th><th>sigma max</th><th>eigenvalues (re, im)</th><th>singular values</th>\
-             </tr></thead><tbody>",
-            escape(&self.name),
-            self.gamma
+            "<caption>{}</caption><thead><tr>",
+            escape(&crate::tr!(
+                l,
+                cells.spectrum.table.caption,
+                words = self.words(),
+                gamma = self.gamma
+            ))
         );
-        for (when, step, sp) in [("initial", 0, &self.init), ("current", self.step, &self.now)] {
+        for h in [
+            td_string!(l, cells.spectrum.table.when),
+            td_string!(l, cells.spectrum.table.step),
+            td_string!(l, cells.spectrum.table.rho),
+            td_string!(l, cells.spectrum.table.sigma_max),
+            td_string!(l, cells.spectrum.table.eigenvalues),
+            td_string!(l, cells.spectrum.table.singular),
+        ] {
+            s += &format!("<th>{}</th>", escape(h));
+        }
+        s += "</tr></thead><tbody>";
+        let rows = [
+            (
+                "initial",
+                td_string!(l, cells.spectrum.table.initial),
+                0,
+                &self.init,
+            ),
+            (
+                "current",
+                td_string!(l, cells.spectrum.table.current),
+                self.step,
+                &self.now,
+            ),
+        ];
+        for (when, said, step, sp) in rows {
             if let Some(sp) = sp {
                 let eig: Vec<String> = sp
                     .eigenvalues
@@ -200,7 +238,8 @@ impl SpectrumData {
                     .collect();
                 let sv: Vec<String> = sp.singular_values.iter().map(|v| v.to_string()).collect();
                 s += &format!(
-                    "<tr data-when=\"{when}\"><td>{when}</td><td>{step}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    "<tr data-when=\"{when}\"><td>{}</td><td>{step}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+                    escape(said),
                     sp.spectral_radius,
                     sp.sigma_max,
                     eig.join(" "),
@@ -210,11 +249,139 @@ impl SpectrumData {
         }
         s + "</tbody>"
     }
+
+    /// The line above the big numbers: which block, which step.
+    pub fn heading(&self) -> String {
+        let l = self.l;
+        if self.step == 0 {
+            return crate::tr!(l, cells.spectrum.heading_init, words = self.words());
+        }
+        let off = self
+            .now
+            .as_ref()
+            .is_some_and(|s| s.spectral_radius * 1.12 > MAX_EXTENT);
+        crate::tr!(
+            l,
+            cells.spectrum.heading_now,
+            words = self.words(),
+            step = self.step,
+            off = if off {
+                td_string!(l, cells.spectrum.off_window)
+            } else {
+                ""
+            }
+        )
+    }
+
+    /// What the spectrum predicts, and the class of its paragraph.
+    pub fn verdict(&self) -> Option<(&'static str, String)> {
+        let l = self.l;
+        if self.cell != CellKind::Rnn {
+            return Some(("verdict", td_string!(l, cells.spectrum.gated_verdict).to_string()));
+        }
+        let s = self.init.as_ref().or(self.now.as_ref())?;
+        let v = Verdict::of(self.gamma, s.spectral_radius, s.sigma_max);
+        let verdict = v.sentence(self.gamma, s.spectral_radius, s.sigma_max, l);
+        Some((v.class(), crate::tr!(l, cells.spectrum.prediction, verdict)))
+    }
+
+    /// γ, the activation's largest slope, in words.
+    pub fn gamma_text(&self) -> String {
+        if self.cell == CellKind::Rnn {
+            crate::tr!(
+                self.l,
+                cells.spectrum.gamma_rnn,
+                gamma = fmt(self.gamma),
+                inv = fmt(1.0 / self.gamma)
+            )
+        } else {
+            td_string!(self.l, cells.spectrum.gamma_gated).to_string()
+        }
+    }
+
+    /// "initial → now" of one number of the spectrum.
+    fn number(&self, pick: fn(&Spectrum) -> f64) -> String {
+        let init = self.init.as_ref().map(|s| fmt(pick(s)));
+        let now = self.now.as_ref().map(|s| fmt(pick(s)));
+        match (init, now) {
+            (Some(i), Some(n)) if self.step > 0 => format!("{i} → {n}"),
+            (_, Some(n)) => n,
+            (Some(i), None) => format!("{i} → ?"),
+            (None, None) => "—".into(),
+        }
+    }
+
+    /// Caption, big numbers and verdict as one string of HTML (far less
+    /// download than a reactive node each).
+    pub fn readout_html(&self) -> String {
+        let l = self.l;
+        let big = |value: String, what: &str| {
+            format!(
+                "<div class=\"big-number\"><span class=\"value\">{}</span><span class=\"what\">{}</span></div>",
+                escape(&value),
+                escape(what)
+            )
+        };
+        let mut html = format!(
+            "<p class=\"view-caption\">{}</p><div class=\"big-numbers\">{}{}</div><p class=\"view-caption\">{}</p>",
+            escape(&self.heading()),
+            big(self.number(|s| s.spectral_radius), td_string!(l, cells.spectrum.rho)),
+            big(self.number(|s| s.sigma_max), td_string!(l, cells.spectrum.sigma_max)),
+            escape(&self.gamma_text()),
+        );
+        if let Some((class, text)) = self.verdict() {
+            html += &format!("<p class=\"{class}\">{}</p>", escape(&text));
+        }
+        html
+    }
+
+    /// Whether the 1/γ circle is drawn (only when γ ≠ 1).
+    fn has_gamma_circle(&self) -> bool {
+        (self.gamma - 1.0).abs() > 1e-9
+    }
+
+    /// The legend as HTML (`<li>`s).
+    pub fn legend_html(&self) -> String {
+        let l = self.l;
+        let mut html = legend_item(
+            "swatch dot",
+            &format!("background: {}", css(C_NOW)),
+            td_string!(l, cells.spectrum.legend_now),
+        ) + &legend_item(
+            "swatch dot",
+            &format!("border: 2px solid {}; background: none", css(C_INIT)),
+            td_string!(l, cells.spectrum.legend_init),
+        ) + &legend_item(
+            "swatch",
+            "border-color: #333",
+            td_string!(l, cells.spectrum.legend_unit),
+        );
+        if self.has_gamma_circle() {
+            html += &legend_item(
+                "swatch dashed",
+                &format!("border-color: {}", css(C_GAMMA)),
+                td_string!(l, cells.spectrum.legend_gamma),
+            );
+        }
+        html
+    }
+
+    /// The canvas's axis titles: complex plane x, y; bars x, y.
+    pub fn axis_titles(&self) -> [&'static str; 4] {
+        let l = self.l;
+        [
+            td_string!(l, cells.spectrum.x_plane),
+            td_string!(l, cells.spectrum.y_plane),
+            td_string!(l, cells.spectrum.x_bars),
+            td_string!(l, cells.spectrum.y_bars),
+        ]
+    }
 }
 
 #[component]
 pub fn SpectrumView() -> impl IntoView {
     let lab = expect_context::<Lab>();
+    let i18n = use_i18n();
     let chosen = RwSignal::new(None::<Block>);
     let init = StoredValue::new(Vec::<Param<f32>>::new());
     let data = RwSignal::new(None::<SpectrumData>);
@@ -281,7 +448,7 @@ pub fn SpectrumView() -> impl IntoView {
         };
         let gamma = if cell == CellKind::Rnn { gamma } else { 1.0 };
         let b = block.unwrap_or(default_block(cell));
-        let (name, words) = block_name(cell, bidi, b);
+        let name = block_name(cell, bidi, b, Locale::en).0;
         let now = lab
             .with_experiment(|e| {
                 let net = e.net();
@@ -309,13 +476,26 @@ pub fn SpectrumView() -> impl IntoView {
         cost.set_value((t0, now_ms() - t0));
         data.set(Some(SpectrumData {
             cell,
+            bidirectional: bidi,
+            block: b,
             name,
-            words,
             gamma,
             step,
             now,
             init: init_sp,
+            l: i18n.get_locale_untracked(),
         }));
+    });
+    // The language switched: the same spectra, in other words.
+    Effect::new(move |_| {
+        let l = i18n.get_locale();
+        if data.with_untracked(|d| d.as_ref().is_some_and(|d| d.l != l)) {
+            data.update(|d| {
+                if let Some(d) = d {
+                    d.l = l;
+                }
+            });
+        }
     });
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let redraw = Redraw::new();
@@ -325,6 +505,7 @@ pub fn SpectrumView() -> impl IntoView {
     });
     draw_canvas_when_due(canvas, redraw, data, draw, "spectrum");
     let options = move || {
+        let l = i18n.get_locale();
         let (cell, bidi) = lab.settings.with(|s| (s.model.cell, s.model.bidirectional));
         let dirs = if bidi { 2 } else { 1 };
         let current = chosen.get().unwrap_or(default_block(cell));
@@ -336,8 +517,10 @@ pub fn SpectrumView() -> impl IntoView {
                 })
             })
             .map(|b| {
-                let (name, words) = block_name(cell, bidi, b);
-                (format!("{}:{}", b.direction, b.gate), format!("{name} — {words}"))
+                (
+                    format!("{}:{}", b.direction, b.gate),
+                    block_name(cell, bidi, b, l).1,
+                )
             })
             .collect::<Vec<_>>();
         options_html(&blocks, &format!("{}:{}", current.direction, current.gate))
@@ -351,136 +534,29 @@ pub fn SpectrumView() -> impl IntoView {
             }
         }
     };
-    let number = move |pick: fn(&Spectrum) -> f64| {
-        move || {
-            data.with(|d| {
-                let d = d.as_ref()?;
-                let init = d.init.as_ref().map(|s| fmt(pick(s)));
-                let now = d.now.as_ref().map(|s| fmt(pick(s)));
-                Some(match (init, now) {
-                    (Some(i), Some(n)) if d.step > 0 => format!("{i} → {n}"),
-                    (_, Some(n)) => n,
-                    (Some(i), None) => format!("{i} → ?"),
-                    (None, None) => "—".into(),
-                })
-            })
-        }
-    };
-    let heading = move || {
-        data.with(|d| match d {
-            Some(d) if d.step == 0 => {
-                format!("{}: at initialisation (step 0), before any training.", d.words)
-            }
-            Some(d) => {
-                let off = d
-                    .now
-                    .as_ref()
-                    .is_some_and(|s| s.spectral_radius * 1.12 > MAX_EXTENT);
-                format!(
-                    "{}: initial (grey rings) → step {} (blue dots).{}",
-                    d.words,
-                    d.step,
-                    if off {
-                        " Eigenvalues beyond the window sit on its edge."
-                    } else {
-                        ""
-                    }
-                )
-            }
-            None => "No model yet.".into(),
-        })
-    };
-    let verdict = move || {
-        data.with(|d| {
-            let d = d.as_ref()?;
-            if d.cell != CellKind::Rnn {
-                return Some((
-                    "verdict".to_string(),
-                    "Gated cell: the cell state (LSTM) or z·hₜ₋₁ (GRU) carries the gradient past W, \
-                     so the gates matter more than this spectrum."
-                        .to_string(),
-                ));
-            }
-            let s = d.init.as_ref().or(d.now.as_ref())?;
-            let v = Verdict::of(d.gamma, s.spectral_radius, s.sigma_max);
-            Some((
-                v.class().to_string(),
-                format!(
-                    "Prediction at initialisation: {}",
-                    v.sentence(d.gamma, s.spectral_radius, s.sigma_max)
-                ),
-            ))
-        })
-    };
     let table = move || data.with(|d| d.as_ref().map(SpectrumData::table_html).unwrap_or_default());
-    let gamma_text = move || {
-        data.with(|d| {
-            d.as_ref().map(|d| {
-                if d.cell == CellKind::Rnn {
-                    format!(
-                        "γ = max φ' = {} (the activation's largest slope); 1/γ = {}",
-                        fmt(d.gamma),
-                        fmt(1.0 / d.gamma)
-                    )
-                } else {
-                    "Gates: σ (γ = 0.25) and tanh (γ = 1).".to_string()
-                }
-            })
+    let readout = move || {
+        data.with(|d| match d {
+            Some(d) => d.readout_html(),
+            None => format!(
+                "<p class=\"view-caption\">{}</p>",
+                escape(td_string!(i18n.get_locale(), cells.spectrum.no_model))
+            ),
         })
     };
-    // Caption, big numbers and verdict as one string (far less download
-    // than a reactive node each).
-    let readout = move || {
-        let big = |value: Option<String>, what: &str| {
-            format!(
-                "<div class=\"big-number\"><span class=\"value\">{}</span><span class=\"what\">{what}</span></div>",
-                escape(&value.unwrap_or_default())
-            )
-        };
-        let mut html = format!(
-            "<p class=\"view-caption\">{}</p><div class=\"big-numbers\">{}{}</div><p class=\"view-caption\">{}</p>",
-            escape(&heading()),
-            big(number(|s| s.spectral_radius)(), "spectral radius ρ = max |λ|"),
-            big(number(|s| s.sigma_max)(), "σ_max = ‖W‖₂"),
-            escape(&gamma_text().unwrap_or_default()),
-        );
-        if let Some((class, text)) = verdict() {
-            html += &format!("<p class=\"{class}\">{}</p>", escape(&text));
-        }
-        html
-    };
-    // The legend as one string; the 1/γ circle is only drawn when γ ≠ 1.
-    let legend = move || {
-        let mut html = legend_item(
-            "swatch dot",
-            &format!("background: {}", css(C_NOW)),
-            "eigenvalue now",
-        ) + &legend_item(
-            "swatch dot",
-            &format!("border: 2px solid {}; background: none", css(C_INIT)),
-            "at initialisation",
-        ) + &legend_item("swatch", "border-color: #333", "unit circle |λ| = 1");
-        if data.with(|d| d.as_ref().is_some_and(|d| (d.gamma - 1.0).abs() > 1e-9)) {
-            html += &legend_item(
-                "swatch dashed",
-                &format!("border-color: {}", css(C_GAMMA)),
-                "1/γ circle and line",
-            );
-        }
-        html
-    };
+    let legend = move || data.with(|d| d.as_ref().map(SpectrumData::legend_html).unwrap_or_default());
     view! {
         <div class="view spectrum-view" data-testid="spectrum" node_ref=view_ref>
-            <h2>"Spectrum of the recurrent matrix"</h2>
+            <h2>{t!(i18n, cells.spectrum.title)}</h2>
             <div class="view-controls" hidden=move || !gated()>
-                <label>"block " <select on:change=on_pick inner_html=options></select></label>
+                <label>{t!(i18n, cells.spectrum.block)} <select on:change=on_pick inner_html=options></select></label>
             </div>
             <div class="contents" inner_html=readout></div>
             <canvas
                 node_ref=canvas
                 class="chart spectrum-chart"
                 role="img"
-                aria-label="Eigenvalues in the complex plane with the unit circle and the 1/γ circle, and the singular values as bars"
+                aria-label=move || t_string!(i18n, cells.spectrum.aria)
             ></canvas>
             <ul class="legend" inner_html=legend></ul>
             <div class="visually-hidden"><table data-testid="spectrum-data" inner_html=table></table></div>
@@ -491,6 +567,8 @@ pub fn SpectrumView() -> impl IntoView {
 /// Left: the complex plane (square); right: the singular values as bars.
 pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &SpectrumData) -> Result<(), String> {
     use plotters::prelude::*;
+    let titles = d.axis_titles();
+    let _ = canvas.set_attribute("data-words", &titles.join("\n"));
     let (f, root) = root(canvas)?;
     let (w, h) = root.dim_in_pixel();
     // Square plotting area for the complex plane: the left part is as wide
@@ -511,8 +589,8 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &SpectrumData) -> Result<(),
         .build_cartesian_2d(-r..r, -r..r)
         .map_err(err)?;
     house_style(&mut plane.configure_mesh(), &f)
-        .x_desc("Re λ")
-        .y_desc("Im λ")
+        .x_desc(titles[0])
+        .y_desc(titles[1])
         .x_labels(5)
         .y_labels(5)
         .x_label_formatter(&|x| fmt(*x))
@@ -576,8 +654,8 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &SpectrumData) -> Result<(),
         .build_cartesian_2d(0f64..n as f64, 0f64..top)
         .map_err(err)?;
     house_style(&mut bars.configure_mesh(), &f)
-        .x_desc("k, largest first")
-        .y_desc("singular value σ_k")
+        .x_desc(titles[2])
+        .y_desc(titles[3])
         .x_labels(4)
         .y_labels(5)
         .x_label_formatter(&|x| format!("{}", *x as usize + 1))
@@ -633,8 +711,12 @@ mod tests {
         // ρ = 0.9 but σ_max = 1.5: not guaranteed either way.
         assert_eq!(Verdict::of(1.0, 0.9, 1.5), Verdict::Either);
         assert!(Verdict::of(0.25, 1.0, 1.0)
-            .sentence(0.25, 1.0, 1.0)
+            .sentence(0.25, 1.0, 1.0, Locale::en)
             .contains("0.25 < 1"));
+        let zh = Verdict::of(0.25, 1.0, 1.0).sentence(0.25, 1.0, 1.0, Locale::zh);
+        assert!(zh.contains("0.25 < 1") && zh.contains("梯度必然消失"), "{zh}");
+        let zh = Verdict::of(1.0, 3.0, 3.2).sentence(1.0, 3.0, 3.2, Locale::zh);
+        assert!(zh.contains("γ·ρ = 3 > 1") && zh.contains("梯度爆炸"), "{zh}");
     }
 
     #[test]
@@ -659,23 +741,100 @@ mod tests {
                 gate: 1
             }
         );
-        let (n, w) = block_name(CellKind::Lstm, false, default_block(CellKind::Lstm));
+        let (n, w) = block_name(CellKind::Lstm, false, default_block(CellKind::Lstm), Locale::en);
         assert_eq!(n, "W_f");
         assert!(w.contains("forget"));
-        let (n, w) = block_name(
-            CellKind::Gru,
-            true,
-            Block {
-                direction: 1,
-                gate: 1,
-            },
-        );
+        let (n, w) = block_name(CellKind::Lstm, false, default_block(CellKind::Lstm), Locale::zh);
+        assert_eq!(n, "W_f");
+        assert_eq!(w, "遗忘门的 W_f");
+        let bwd_z = Block {
+            direction: 1,
+            gate: 1,
+        };
+        let (n, w) = block_name(CellKind::Gru, true, bwd_z, Locale::en);
         assert_eq!(n, "bwd.W_z");
         assert!(w.contains("update") && w.contains("backward"));
+        let (n, w) = block_name(CellKind::Gru, true, bwd_z, Locale::zh);
+        assert_eq!(n, "bwd.W_z");
+        assert_eq!(w, "更新门的 W_z（反向）");
         assert_eq!(
-            block_name(CellKind::Rnn, false, default_block(CellKind::Rnn)).0,
+            block_name(CellKind::Rnn, false, default_block(CellKind::Rnn), Locale::en).0,
             "W"
         );
+    }
+
+    fn data(cell: CellKind, bidirectional: bool, gamma: f64, step: u64, l: Locale) -> SpectrumData {
+        let sp = |r: f64| Spectrum {
+            name: "W".into(),
+            eigenvalues: vec![(r, 0.0), (0.0, -r)],
+            singular_values: vec![r, r],
+            spectral_radius: r,
+            sigma_max: r,
+        };
+        SpectrumData {
+            cell,
+            bidirectional,
+            block: default_block(cell),
+            name: "W".into(),
+            gamma,
+            step,
+            now: Some(sp(if step > 0 { 2e6 } else { 3.0 })),
+            init: Some(sp(3.0)),
+            l,
+        }
+    }
+
+    #[test]
+    fn the_chinese_view_has_no_english() {
+        use crate::views::gates::english_words;
+        let mut seen = 0;
+        for cell in [CellKind::Rnn, CellKind::Lstm, CellKind::Gru] {
+            for bidi in [false, true] {
+                for (gamma, step) in [(0.25, 0), (1.0, 7), (0.25, 7)] {
+                    let d = data(cell, bidi, gamma, step, Locale::zh);
+                    let mut all = [d.table_html(), d.readout_html(), d.legend_html()].join("\n");
+                    all += &d.axis_titles().join("\n");
+                    for g in 0..cell.gate_names().len() {
+                        for direction in 0..2 {
+                            all += &block_name(cell, bidi, Block { direction, gate: g }, Locale::zh).1;
+                        }
+                    }
+                    assert_eq!(english_words(&all), Vec::<String>::new(), "{all}");
+                    let en = data(cell, bidi, gamma, step, Locale::en);
+                    assert!(!english_words(&en.readout_html()).is_empty());
+                    seen += 1;
+                }
+            }
+        }
+        assert_eq!(seen, 18);
+        // Every verdict, in both languages, keeps its numbers.
+        for (g, r, s) in [
+            (0.25, 1.0, 1.0),
+            (1.0, 3.0, 3.2),
+            (1.0, 1.0, 1.0),
+            (1.0, 0.9, 1.5),
+        ] {
+            let v = Verdict::of(g, r, s);
+            let zh = v.sentence(g, r, s, Locale::zh);
+            assert_eq!(english_words(&zh), Vec::<String>::new(), "{zh}");
+            assert!(zh.contains(&fmt(g * s)) || zh.contains(&fmt(g * r)));
+        }
+        // The switch of language keeps the numbers and the hooks.
+        let en = data(CellKind::Rnn, false, 0.25, 7, Locale::en);
+        let zh = SpectrumData {
+            l: Locale::zh,
+            ..en.clone()
+        };
+        assert!(en
+            .table_html()
+            .contains("<tr data-when=\"initial\"><td>initial</td><td>0</td><td>3</td>"));
+        assert!(zh
+            .table_html()
+            .contains("<tr data-when=\"initial\"><td>初始</td><td>0</td><td>3</td>"));
+        assert!(zh.readout_html().contains("第 7 步") && zh.readout_html().contains("超出窗口"));
+        assert!(en.legend_html().contains("1/γ circle") && zh.legend_html().contains("1/γ 圆"));
+        let gated = data(CellKind::Lstm, false, 1.0, 0, Locale::en);
+        assert!(!gated.legend_html().contains("1/γ"));
     }
 
     #[test]
