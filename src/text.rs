@@ -149,7 +149,31 @@ pub fn preset(l: Locale, id: &str) -> (&'static str, &'static str) {
     }
 }
 
-/// A notice as one sentence.
+/// Marks what a notice quotes from a link (keys, values, the names a key
+/// accepts) so the page shows it as code (`<code>`), not as words of the
+/// sentence: a Chinese notice names the English key `hidden` because that is
+/// what the link holds. [`parts`] splits a worded notice back.
+pub fn code(s: &str) -> String {
+    format!("{CODE_OPEN}{s}{CODE_CLOSE}")
+}
+
+const CODE_OPEN: char = '\u{E000}';
+const CODE_CLOSE: char = '\u{E001}';
+
+/// A worded notice as (is code, text) pieces, in order.
+pub fn parts(worded: &str) -> Vec<(bool, String)> {
+    let mut out = Vec::new();
+    let mut code = false;
+    for piece in worded.split([CODE_OPEN, CODE_CLOSE]) {
+        if !piece.is_empty() {
+            out.push((code, piece.to_string()));
+        }
+        code = !code;
+    }
+    out
+}
+
+/// A notice as one sentence, its quotes marked with [`code`].
 pub fn notice(l: Locale, n: &Notice) -> String {
     match &n.kind {
         NoticeKind::BadValue {
@@ -159,13 +183,13 @@ pub fn notice(l: Locale, n: &Notice) -> String {
         } => crate::tr!(
             l,
             app.notice.bad_value,
-            key = &n.key,
-            value,
+            key = code(&n.key),
+            value = code(value),
             allowed = allowed_text(l, allowed),
-            default
+            default = code(default)
         )
         .to_string(),
-        NoticeKind::UnknownKey => crate::tr!(l, app.notice.unknown_key, key = &n.key).to_string(),
+        NoticeKind::UnknownKey => crate::tr!(l, app.notice.unknown_key, key = code(&n.key)).to_string(),
         NoticeKind::TooLong { max } => crate::tr!(l, app.notice.too_long, max).to_string(),
         NoticeKind::SeqLenRaised { task: t, was, min } => {
             crate::tr!(l, app.notice.seq_len_raised, task = task(l, *t), min, was).to_string()
@@ -173,7 +197,9 @@ pub fn notice(l: Locale, n: &Notice) -> String {
         NoticeKind::Shrunk { flops, changes } => {
             let changes = changes
                 .iter()
-                .map(|(key, from, to)| crate::tr!(l, app.notice.change, key, from, to).to_string())
+                .map(|(key, from, to)| {
+                    crate::tr!(l, app.notice.change, key = code(key), from, to).to_string()
+                })
                 .collect::<Vec<_>>()
                 .join(", ");
             crate::tr!(l, app.notice.shrunk, why = too_slow(l, *flops), changes).to_string()
@@ -196,7 +222,12 @@ pub fn notice(l: Locale, n: &Notice) -> String {
 
 fn allowed_text(l: Locale, a: &Allowed) -> String {
     match a {
-        Allowed::OneOf(names) => crate::tr!(l, app.notice.one_of, list = names.join(", ")).to_string(),
+        Allowed::OneOf(names) => crate::tr!(
+            l,
+            app.notice.one_of,
+            list = names.iter().map(|n| code(n)).collect::<Vec<_>>().join(", ")
+        )
+        .to_string(),
         Allowed::Range { min, max } => crate::tr!(l, app.notice.range, min, max).trim().to_string(),
         Allowed::NoneOrRange { min, max } => crate::tr!(l, app.notice.none_or_range, min, max).to_string(),
     }
@@ -301,8 +332,18 @@ mod tests {
                 default: "32".into(),
             },
         );
-        let en = notice(Locale::en, &n);
-        let zh = notice(Locale::zh, &n);
+        let plain = |l| parts(&notice(l, &n)).into_iter().map(|p| p.1).collect::<String>();
+        let en = plain(Locale::en);
+        let zh = plain(Locale::zh);
+        assert_eq!(
+            parts(&notice(Locale::zh, &n))
+                .into_iter()
+                .filter(|p| p.0)
+                .map(|p| p.1)
+                .collect::<Vec<_>>(),
+            ["hidden", "0", "32"],
+            "the link's key and values are quoted as code"
+        );
         assert!(
             en.contains("hidden") && en.contains("\"0\"") && en.contains("1 to 256") && en.contains("32"),
             "{en}"
@@ -318,8 +359,14 @@ mod tests {
                 changes: vec![("batch-size", 64, 8)],
             },
         );
-        assert!(notice(Locale::en, &shrunk).contains("batch-size 64 → 8"));
-        assert!(notice(Locale::zh, &shrunk).contains("batch-size 64 → 8"));
+        let worded = |l| {
+            parts(&notice(l, &shrunk))
+                .into_iter()
+                .map(|p| p.1)
+                .collect::<String>()
+        };
+        assert!(worded(Locale::en).contains("batch-size 64 → 8"));
+        assert!(worded(Locale::zh).contains("batch-size 64 → 8"));
     }
 
     #[test]

@@ -16,7 +16,7 @@ pub fn NoticeBox() -> impl IntoView {
         let l = i18n.get_locale();
         lab.notices.with(|ns| {
             ns.iter()
-                .map(|n| (n.key.clone(), text::notice(l, n)))
+                .map(|n| (n.key.clone(), text::parts(&text::notice(l, n))))
                 .collect::<Vec<_>>()
         })
     };
@@ -28,7 +28,19 @@ pub fn NoticeBox() -> impl IntoView {
                     {move || {
                         items()
                             .into_iter()
-                            .map(|(key, message)| view! { <li data-key=key>{message}</li> })
+                            .map(|(key, parts)| {
+                                let parts = parts
+                                    .into_iter()
+                                    .map(|(code, text)| {
+                                        if code {
+                                            view! { <code>{text}</code> }.into_any()
+                                        } else {
+                                            text.into_any()
+                                        }
+                                    })
+                                    .collect_view();
+                                view! { <li data-key=key>{parts}</li> }
+                            })
                             .collect_view()
                     }}
                 </ul>
