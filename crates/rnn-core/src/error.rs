@@ -50,6 +50,8 @@ pub enum Invalid {
     DistinctChars { got: usize, max: usize },
     /// The next-character text has `got` characters, fewer than `min` (the sequence length + 1).
     TextTooShort { got: usize, min: usize },
+    /// The next-character text has `got` characters, more than `max`.
+    TextTooLong { got: usize, max: usize },
 
     // A model's shape and initialisation.
     /// Input size below 1, or above `max` when the model has a limit.
@@ -203,6 +205,9 @@ impl fmt::Display for Invalid {
                 "the text needs at least {min} characters for sequences of length {} (it has {got})",
                 min.saturating_sub(1)
             ),
+            TextTooLong { got, max } => {
+                write!(f, "the text may have at most {max} characters (it has {got})")
+            }
             InputSize { got, max } => write!(f, "input size must be {} (got {got})", one_to(*max)),
             OutputSize { got, max } => write!(f, "output size must be {} (got {got})", one_to(*max)),
             TooFewClasses { got } => write!(f, "cross-entropy needs at least 2 classes (got {got})"),
