@@ -719,3 +719,85 @@ fn the_refusals_say_what_is_wrong_in_english() {
     }
     assert!(SaveError::StepInProgress.to_string().contains("between steps"));
 }
+
+#[test]
+fn deep_nesting_is_refused_not_a_stack_overflow() {
+    for open in ["[", "{\"a\":"] {
+        let deep = open.repeat(100_000);
+        assert!(damaged(load_json(deep.as_bytes())), "{open}");
+        let inside = format!(r#"{{"format": "rnn-lab-run", "version": 1, "x": {deep}}}"#);
+        assert!(damaged(load_json(inside.as_bytes())));
+    }
+}
+
+/// Every place in a JSON value, as a path of keys and indices.
+fn paths(v: &Value, at: &mut Vec<Value>, out: &mut Vec<Vec<Value>>) {
+    out.push(at.clone());
+    match v {
+        Value::Object(m) => m.iter().for_each(|(k, x)| {
+            at.push(json!(k));
+            paths(x, at, out);
+            at.pop();
+        }),
+        Value::Array(a) => a.iter().enumerate().take(3).for_each(|(i, x)| {
+            at.push(json!(i));
+            paths(x, at, out);
+            at.pop();
+        }),
+        _ => {}
+    }
+}
+
+/// The place at `path`, if an earlier replacement left it there.
+fn at_path<'v>(v: &'v mut Value, path: &[Value]) -> Option<&'v mut Value> {
+    path.iter().try_fold(v, |v, k| match k {
+        Value::String(k) => v.get_mut(k.as_str()),
+        k => v.get_mut(k.as_u64()? as usize),
+    })
+}
+
+#[test]
+fn any_field_replaced_by_any_value_is_refused_or_loads_without_panic() {
+    let run = value_of(&small_run());
+    let mut all = Vec::new();
+    paths(&run, &mut Vec::new(), &mut all);
+    let values = [
+        json!(null),
+        json!(true),
+        json!(0),
+        json!(1),
+        json!(2),
+        json!(-1),
+        json!(0.5),
+        json!(1e12),
+        json!(1e300),
+        json!(-1e300),
+        json!(u64::MAX),
+        json!(""),
+        json!("rnn"),
+        json!([]),
+        json!({}),
+        json!([1, 2, 3]),
+        json!({"kind": "adam"}),
+    ];
+    let mut rng = Rng::new(5);
+    let (mut loaded, mut refused) = (0, 0);
+    for round in 0..3000 {
+        let mut v = run.clone();
+        // One field, or two, replaced.
+        for _ in 0..1 + round % 2 {
+            let path = &all[rng.below(all.len())];
+            if let Some(place) = at_path(&mut v, path) {
+                *place = values[rng.below(values.len())].clone();
+            }
+        }
+        match load_value(&v) {
+            Ok(mut r) => {
+                loaded += 1;
+                let _ = r.step(false);
+            }
+            Err(_) => refused += 1,
+        }
+    }
+    assert!(refused > 0 && loaded > 0, "{refused} refused, {loaded} loaded");
+}
