@@ -50,6 +50,8 @@ pub enum Invalid {
     DistinctChars { got: usize, max: usize },
     /// The next-character text has `got` characters, fewer than `min` (the sequence length + 1).
     TextTooShort { got: usize, min: usize },
+    /// The next-character text has `got` characters, more than `max`.
+    TextTooLong { got: usize, max: usize },
 
     // A model's shape and initialisation.
     /// Input size below 1, or above `max` when the model has a limit.
@@ -203,6 +205,9 @@ impl fmt::Display for Invalid {
                 "the text needs at least {min} characters for sequences of length {} (it has {got})",
                 min.saturating_sub(1)
             ),
+            TextTooLong { got, max } => {
+                write!(f, "the text may have at most {max} characters (it has {got})")
+            }
             InputSize { got, max } => write!(f, "input size must be {} (got {got})", one_to(*max)),
             OutputSize { got, max } => write!(f, "output size must be {} (got {got})", one_to(*max)),
             TooFewClasses { got } => write!(f, "cross-entropy needs at least 2 classes (got {got})"),
@@ -269,3 +274,148 @@ impl fmt::Display for Mismatch {
         }
     }
 }
+
+/// Which list of matrices of a saved run a refusal is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SavedPart {
+    /// The network's weights (`weights`).
+    Weights,
+    /// The optimiser's first moments: momentum's velocity, Adam's m (`optimizer.first_moments`).
+    FirstMoments,
+    /// The optimiser's second moments: Adam's v (`optimizer.second_moments`).
+    SecondMoments,
+}
+
+/// Why a saved run (see `saved`) was not loaded. The run on screen is never
+/// touched: `Experiment::load` builds a new run and hands it back only once
+/// every check has passed.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadError {
+    /// Not JSON, cut short, or a field missing or of the wrong type: the parser's reason, shortened.
+    Damaged { reason: String },
+    /// Not a run saved by rnn-lab: no `format` field with its name (another program's file).
+    Foreign,
+    /// Saved by a newer rnn-lab in format version `got`; this one reads versions up to `max`.
+    NewerVersion { got: u64, max: u64 },
+    /// The saved settings are refused, as they would be from a link.
+    Config(Error),
+    /// `name` is in the file's `part` but the network the settings build has no such parameter.
+    UnknownParameter { part: SavedPart, name: String },
+    /// The network's parameter `name` is not in the file's `part`.
+    MissingParameter { part: SavedPart, name: String },
+    /// `name` is in the file's `part` more than once.
+    DuplicateParameter { part: SavedPart, name: String },
+    /// `name` in `part` is `got` (rows, columns) where the settings make it `expected`.
+    Shape {
+        part: SavedPart,
+        name: String,
+        expected: (usize, usize),
+        got: (usize, usize),
+    },
+    /// `name` in `part` has `got` values where its rows × columns make `expected`.
+    ValueCount {
+        part: SavedPart,
+        name: String,
+        expected: usize,
+        got: usize,
+    },
+    /// `name` in `part` holds a number beyond f32's range (±3.4·10³⁸), which would be ±∞.
+    NotFinite { part: SavedPart, name: String },
+    /// Moments (`part`) that the settings' optimiser (`optimizer`, e.g. "sgd") does not keep.
+    UnusedMoments {
+        part: SavedPart,
+        optimizer: &'static str,
+    },
+    /// The state of the generator that draws the batches is all zeros, which it never reaches.
+    RngState,
+    /// A step count (steps done, or the optimiser's) of `got`, above `max`.
+    TooManySteps { got: u64, max: u64 },
+}
+
+/// Why a run could not be saved.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SaveError {
+    /// A step begun with `begin_step` is not finished: a run is saved between steps.
+    StepInProgress,
+    /// `name` in `part` holds NaN or ±∞, which a saved run cannot hold (see `saved`).
+    NotFinite { part: SavedPart, name: String },
+}
+
+impl LoadError {
+    /// At most this many characters of a parser's reason are kept.
+    pub const MAX_REASON_CHARS: usize = 200;
+
+    /// `Damaged`, with the parser's error as its reason (cut to
+    /// [`Self::MAX_REASON_CHARS`]: a parser may quote a whole string of the file).
+    pub fn damaged(reason: impl fmt::Display) -> Self {
+        let reason = reason.to_string();
+        let reason = match reason.char_indices().nth(Self::MAX_REASON_CHARS) {
+            Some((end, _)) => format!("{}…", &reason[..end]),
+            None => reason,
+        };
+        LoadError::Damaged { reason }
+    }
+}
+
+impl fmt::Display for SavedPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            SavedPart::Weights => "weights",
+            SavedPart::FirstMoments => "first moments",
+            SavedPart::SecondMoments => "second moments",
+        })
+    }
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use LoadError::*;
+        match self {
+            Damaged { reason } => write!(f, "the file is damaged or cut short: {reason}"),
+            Foreign => f.write_str("this is not a run saved by rnn-lab"),
+            NewerVersion { got, max } => write!(
+                f,
+                "this run was saved by a newer rnn-lab (format version {got}; this one reads up to {max})"
+            ),
+            Config(e) => write!(f, "the saved settings are refused: {e}"),
+            UnknownParameter { part, name } => write!(f, "{part}: the network has no parameter {name:?}"),
+            MissingParameter { part, name } => write!(f, "{part}: {name:?} is missing"),
+            DuplicateParameter { part, name } => write!(f, "{part}: {name:?} is given more than once"),
+            Shape {
+                part,
+                name,
+                expected,
+                got,
+            } => write!(f, "{part}: {name} is {got:?}, expected {expected:?}"),
+            ValueCount {
+                part,
+                name,
+                expected,
+                got,
+            } => write!(
+                f,
+                "{part}: {name} has {got} values, expected {expected} (rows × columns)"
+            ),
+            NotFinite { part, name } => write!(f, "{part}: {name} holds a value beyond f32's range"),
+            UnusedMoments { part, optimizer } => {
+                write!(f, "{part} are given, but the {optimizer} optimiser keeps none")
+            }
+            RngState => f.write_str("the data generator's state is all zeros"),
+            TooManySteps { got, max } => write!(f, "a step count of {got} is above {max}"),
+        }
+    }
+}
+
+impl fmt::Display for SaveError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            SaveError::StepInProgress => f.write_str("a step is under way: save between steps"),
+            SaveError::NotFinite { part, name } => {
+                write!(f, "{part}: {name} holds NaN or infinity, which cannot be saved")
+            }
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+impl std::error::Error for SaveError {}

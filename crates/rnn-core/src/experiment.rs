@@ -14,6 +14,7 @@ use crate::tasks::{Score, Task, TaskConfig};
 use crate::trace::Trace;
 use crate::train::{check_gradients, forward_first, Divergence, StepError, StepReport, TrainConfig, Trainer};
 use crate::{Error, Invalid};
+use crate::{LoadError, SaveError, SavedRun};
 use serde::{Deserialize, Serialize};
 
 pub const MAX_BATCH: usize = 512;
@@ -271,5 +272,56 @@ impl Experiment {
     /// Names of the network's parameters, in order.
     pub fn param_names(&self) -> Vec<String> {
         self.trainer.net.param_names()
+    }
+
+    /// The run as plain data (see `saved`), to go on later with `load`.
+    /// Between steps only: while a step begun with `begin_step` is under
+    /// way, `SaveError::StepInProgress` (finish it with `advance`, or save
+    /// before beginning it). `SaveError::NotFinite` for a run holding NaN or
+    /// ±∞, which the format cannot hold (see `saved` for when that happens).
+    pub fn save(&self) -> Result<SavedRun, SaveError> {
+        if self.step_in_progress() {
+            return Err(SaveError::StepInProgress);
+        }
+        crate::saved::save(&self.config, &self.trainer, &self.data)
+    }
+
+    /// A new run that goes on from `saved` bit for bit: its next steps have
+    /// the losses and weights the saved run's would have had. Refused, with
+    /// the reason, if `saved` is not our format or is newer, if its settings
+    /// are invalid (as from a link), or if a value does not fit them. Never
+    /// panics, and allocates nothing sized by the file before the settings
+    /// have passed their own limits. A constructor: a failed load leaves
+    /// every other run as it was. The last batch is not saved, so `score`
+    /// is `None` until the next step.
+    pub fn load(saved: SavedRun) -> Result<Experiment, LoadError> {
+        let SavedRun {
+            format,
+            version,
+            config,
+            steps_done,
+            weights,
+            optimizer,
+            data_rng,
+        } = saved;
+        let header = crate::saved::RunHeader {
+            format: Some(format),
+            version: Some(version),
+        };
+        header.check()?;
+        let mut run = Experiment::new(config).map_err(LoadError::Config)?;
+        run.data = crate::saved::restore(&mut run.trainer, steps_done, &weights, &optimizer, data_rng)?;
+        Ok(run)
+    }
+
+    /// `probe` on the batch the next step will train on, without drawing it:
+    /// what the network looks like now, leaving the data stream — and so
+    /// every later batch — as it was (after a `load`, the run still goes on
+    /// bit for bit). Like `probe`, it abandons a step under way.
+    pub fn peek(&mut self, trace: bool) -> Result<StepReport, StepError> {
+        let data = self.data.clone();
+        let report = self.probe(trace);
+        self.data = data;
+        report
     }
 }

@@ -139,6 +139,45 @@ impl<T: Real> Optimizer<T> {
         }
     }
 
+    /// Updates applied so far (Adam's t).
+    pub fn steps(&self) -> u64 {
+        self.t
+    }
+
+    /// Per-parameter first moments, in visiting order: momentum's velocity
+    /// v, Adam's m (SGD keeps zeros). Empty before the first update.
+    pub fn first_moments(&self) -> &[DMatrix<T>] {
+        &self.m
+    }
+
+    /// Per-parameter second moments, in visiting order: Adam's v (zeros for
+    /// the others). Empty before the first update.
+    pub fn second_moments(&self) -> &[DMatrix<T>] {
+        &self.v
+    }
+
+    /// An optimiser that goes on from saved state: `t` updates applied, and
+    /// the moments (each either empty, as before the first update, or one
+    /// matrix per parameter in visiting order and of its shape — the caller
+    /// checks). A moment `kind` does not read may be left empty: it is
+    /// filled with zeros, as a fresh optimiser would have it.
+    pub(crate) fn resume(kind: OptimizerKind, t: u64, m: Vec<DMatrix<T>>, v: Vec<DMatrix<T>>) -> Self {
+        let zeros_like = |of: &[DMatrix<T>]| {
+            of.iter()
+                .map(|x| DMatrix::zeros(x.nrows(), x.ncols()))
+                .collect::<Vec<_>>()
+        };
+        let (m, v) = match (m.is_empty(), v.is_empty()) {
+            (false, true) => {
+                let v = zeros_like(&m);
+                (m, v)
+            }
+            (true, false) => (zeros_like(&v), v),
+            _ => (m, v),
+        };
+        Optimizer { kind, m, v, t }
+    }
+
     /// Applies one update with learning rate `lr` (which may change between
     /// calls without resetting anything).
     pub fn step(&mut self, model: &mut dyn Params<T>, lr: f64) {

@@ -23,6 +23,17 @@ impl Rng {
         }
     }
 
+    /// The generator's whole state: where its stream stands (for a saved run).
+    pub fn state(&self) -> [u64; 4] {
+        self.s
+    }
+
+    /// A generator that goes on from `state` (see `state`); `None` for the
+    /// all-zero state, which xoshiro never reaches and never leaves.
+    pub fn from_state(state: [u64; 4]) -> Option<Rng> {
+        (state != [0; 4]).then_some(Rng { s: state })
+    }
+
     /// A new generator derived from this one's seed stream, so that separate
     /// consumers (weights, data) do not shift each other's numbers.
     pub fn fork(&mut self) -> Rng {
@@ -83,5 +94,16 @@ mod tests {
         assert!(mean.abs() < 0.03, "mean {mean}");
         assert!((var - 1.0).abs() < 0.05, "var {var}");
         assert!((0..1000).all(|_| r.below(5) < 5));
+    }
+
+    #[test]
+    fn a_generator_goes_on_from_its_state() {
+        let mut a = Rng::new(11);
+        a.next_u64();
+        let mut b = Rng::from_state(a.state()).unwrap();
+        for _ in 0..100 {
+            assert_eq!(a.next_u64(), b.next_u64());
+        }
+        assert!(Rng::from_state([0; 4]).is_none());
     }
 }

@@ -73,7 +73,14 @@ pub struct TaskConfig {
     pub kind: TaskKind,
     /// Sequence length (the fill-in-the-blank task uses its sentences' own).
     pub seq_len: usize,
-    /// Text for the next-character task instead of the built-in sentences.
+    /// Text for the next-character task instead of the built-in sentences
+    /// (the other tasks ignore it): at least `seq_len` + 1 and at most
+    /// [`MAX_TEXT_CHARS`] characters, 2 to [`MAX_VOCAB`] of them different.
+    /// Any script: a character is a Unicode scalar value (a Rust `char`),
+    /// and each distinct one is an input of the network. So a combining mark
+    /// is a character of its own ("é" typed as e + U+0301 is two, and the
+    /// network sees the accent apart from its letter), an emoji with a skin
+    /// tone or a ZWJ family is several, a flag is two regional indicators.
     pub text: Option<String>,
 }
 
@@ -139,7 +146,17 @@ struct BlankSentence {
 const COPY_SYMBOLS: usize = 3;
 const COPY_ALPHABET: usize = 4;
 const ORDER_DISTRACTORS: usize = 4;
-const MAX_VOCAB: usize = 256;
+/// At most this many different characters in a next-character text: each
+/// is an input and an output of the network.
+pub const MAX_VOCAB: usize = 256;
+/// At most this many characters in a next-character text: a whole novel
+/// fits. The text's length costs nothing per step (a batch is V × T·B
+/// one-hot columns, whatever the text), only memory: 4 bytes a character for
+/// the text as token ids, as much again for the text itself, and its copies
+/// in the settings and in a saved run — a few MB here. The bound keeps a
+/// pasted file of hundreds of MB from exhausting the tab's memory, which in
+/// WebAssembly is an abort, not a message.
+pub const MAX_TEXT_CHARS: usize = 1_000_000;
 
 /// Short sentences for the next-character task, written for rnn-lab. The
 /// Chinese ones echo the lesson's long-range example: the subject named at
@@ -282,27 +299,41 @@ impl Task {
                 info.solved_note = "mean squared error below 0.001".into();
             }
             TaskKind::NextChar => {
-                let text: String = match &config.text {
-                    Some(s) => s.clone(),
-                    None => BUILTIN_SENTENCES.concat(),
+                let builtin;
+                let text: &str = match &config.text {
+                    Some(s) => s,
+                    None => {
+                        builtin = BUILTIN_SENTENCES.concat();
+                        &builtin
+                    }
                 };
-                let chars: Vec<String> = text.chars().map(|c| c.to_string()).collect();
-                task.vocab = vocabulary(chars.iter().cloned());
-                if task.vocab.len() < 2 || task.vocab.len() > MAX_VOCAB {
-                    return Err(Invalid::DistinctChars {
-                        got: task.vocab.len(),
-                        max: MAX_VOCAB,
+                // Length first (counting allocates nothing), then the
+                // characters: an empty text is too short, not too poor.
+                let count = text.chars().count();
+                if count > MAX_TEXT_CHARS {
+                    return Err(Invalid::TextTooLong {
+                        got: count,
+                        max: MAX_TEXT_CHARS,
                     }
                     .into());
                 }
-                if chars.len() < t + 1 {
+                if count < t + 1 {
                     return Err(Invalid::TextTooShort {
-                        got: chars.len(),
+                        got: count,
                         min: t + 1,
                     }
                     .into());
                 }
-                task.corpus = chars.iter().map(|c| index_of(&task.vocab, c)).collect();
+                let (vocab, corpus) = char_tokens(text);
+                if vocab.len() < 2 || vocab.len() > MAX_VOCAB {
+                    return Err(Invalid::DistinctChars {
+                        got: vocab.len(),
+                        max: MAX_VOCAB,
+                    }
+                    .into());
+                }
+                task.vocab = vocab.iter().map(|c| c.to_string()).collect();
+                task.corpus = corpus;
                 let info = &mut task.info;
                 info.title = "Next character".into();
                 info.description = "Read short sentences one character at a time and predict the \
@@ -549,6 +580,24 @@ impl Task {
     }
 }
 
+/// A text's distinct characters in first-seen order, and the text as their
+/// ids: the same as `vocabulary` and `index_of` over its characters, in
+/// O(n log V) rather than O(n·V) (a text may hold a million characters, all
+/// different).
+fn char_tokens(text: &str) -> (Vec<char>, Vec<u32>) {
+    let mut ids = std::collections::BTreeMap::new();
+    let mut order = Vec::new();
+    let mut corpus = Vec::with_capacity(text.len().min(MAX_TEXT_CHARS));
+    for c in text.chars() {
+        let id = *ids.entry(c).or_insert_with(|| {
+            order.push(c);
+            order.len() as u32 - 1
+        });
+        corpus.push(id);
+    }
+    (order, corpus)
+}
+
 /// Distinct tokens in first-seen order.
 fn vocabulary(tokens: impl Iterator<Item = String>) -> Vec<String> {
     let mut v: Vec<String> = Vec::new();
@@ -642,6 +691,23 @@ mod tests {
             text: Some("ab".into()),
         };
         assert!(Task::new(short).is_err());
+    }
+
+    #[test]
+    fn char_tokens_are_the_first_seen_vocabulary() {
+        let texts = [
+            BUILTIN_SENTENCES.concat(),
+            "e\u{301}te\u{301} 👍🏽 👨‍👩‍👧 🇨🇳 循环网络".to_string(),
+            "ab".repeat(50),
+        ];
+        for text in texts {
+            let chars: Vec<String> = text.chars().map(|c| c.to_string()).collect();
+            let vocab = vocabulary(chars.iter().cloned());
+            let corpus: Vec<u32> = chars.iter().map(|c| index_of(&vocab, c)).collect();
+            let (fast_vocab, fast_corpus) = char_tokens(&text);
+            let fast_vocab: Vec<String> = fast_vocab.iter().map(|c| c.to_string()).collect();
+            assert_eq!((fast_vocab, fast_corpus), (vocab, corpus), "{text}");
+        }
     }
 
     #[test]

@@ -209,6 +209,16 @@ impl<T: Real> GuardedUpdate<T> {
         }
     }
 
+    /// The optimiser and its state.
+    pub fn optimizer(&self) -> &Optimizer<T> {
+        &self.optimizer
+    }
+
+    /// Goes on with `optimizer`'s state (a saved run's).
+    pub(crate) fn resume(&mut self, optimizer: Optimizer<T>) {
+        self.optimizer = optimizer;
+    }
+
     /// A new optimiser kind starts with fresh state.
     pub fn set_optimizer(&mut self, kind: OptimizerKind) {
         if kind != self.optimizer.kind {
@@ -314,6 +324,19 @@ impl<T: Real> Trainer<T> {
 
     pub fn steps_done(&self) -> u64 {
         self.steps_done
+    }
+
+    /// The optimiser and its state (moments, updates applied).
+    pub fn optimizer(&self) -> &Optimizer<T> {
+        self.update.optimizer()
+    }
+
+    /// Goes on from a saved run: `steps_done` steps, `optimizer`'s state
+    /// (of `self.config.optimizer`'s kind). A step under way is dropped.
+    pub(crate) fn resume(&mut self, steps_done: u64, optimizer: Optimizer<T>) {
+        self.pending = None;
+        self.steps_done = steps_done;
+        self.update.resume(optimizer);
     }
 
     /// Changes learning rate, clipping or optimiser. Between steps or in the
