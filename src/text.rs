@@ -286,6 +286,7 @@ pub fn engine_error(l: Locale, e: &rnn_core::Error) -> String {
         } => crate::tr!(l, app.engine.seq_len, task = task(l, *t), got, min, max),
         I::DistinctChars { got, max } => crate::tr!(l, app.engine.distinct_chars, got, max),
         I::TextTooShort { got, min } => crate::tr!(l, app.engine.text_too_short, got, min),
+        I::TextTooLong { got, max } => crate::tr!(l, app.engine.text_too_long, got, max),
         I::InputSize { got, .. } => crate::tr!(l, app.engine.input_size, got),
         I::OutputSize { got, .. } => crate::tr!(l, app.engine.output_size, got),
         I::TooFewClasses { got } => crate::tr!(l, app.engine.too_few_classes, got),
