@@ -44,6 +44,7 @@ pub use mlp::{Mlp, MlpConfig, MlpLayerTrace, MlpStepReport, MlpTrace, MlpTrainer
 pub use net::{Analysis, NetConfig, RecurrentNet};
 pub use optim::{Clip, ClipReport, OptimizerKind};
 pub use param::{Param, Params, SavedParam};
+pub use perceptron::{linearly_separable_2d, PerceptronOutcome, PerceptronRun, PerceptronStep};
 pub use perceptron::{Perceptron, PerceptronEpoch};
 pub use real::Real;
 pub use rng::Rng;
