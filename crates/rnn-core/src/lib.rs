@@ -12,6 +12,7 @@
 pub mod activation;
 pub mod batch;
 pub mod benchmark;
+pub mod bp;
 pub mod cell;
 pub mod datasets;
 pub mod error;
@@ -34,6 +35,10 @@ pub mod train;
 
 pub use activation::Activation;
 pub use batch::{Batch, Structure};
+pub use bp::{
+    BpBackward, BpBias, BpConfig, BpError, BpForward, BpGrid, BpLoss, BpNet, BpNetData, BpParamKind,
+    BpParamRow, BpPart, BpStep,
+};
 pub use cell::CellKind;
 pub use datasets::{Dataset, DatasetConfig, DatasetKind};
 pub use error::{Error, Invalid, Mismatch};
