@@ -22,6 +22,8 @@ pub enum Error {
     UnknownParameter(String),
     /// A part of a BP training step taken out of turn: `got` while `expected` is next.
     PartOutOfOrder { expected: BpPart, got: BpPart },
+    /// A gradient check asked of an experiment that has drawn no batch yet (no step or probe).
+    NoBatchYet,
 }
 
 /// A value out of its allowed range: the value given and the range.
@@ -170,6 +172,7 @@ impl fmt::Display for Error {
                     "the {got:?} part of a BP step was asked for, but {expected:?} comes next"
                 )
             }
+            Error::NoBatchYet => f.write_str("no batch to check yet: take a step or a probe first"),
         }
     }
 }
