@@ -7,6 +7,7 @@
 //! ≥ 0) are named by the variant; limits the engine chose (its `MAX_*`
 //! constants) travel with it as numbers.
 
+use crate::bp::BpPart;
 use crate::tasks::TaskKind;
 use crate::LossKind;
 use std::fmt;
@@ -19,6 +20,10 @@ pub enum Error {
     Shape(Mismatch),
     /// No parameter (or buffer) by this name.
     UnknownParameter(String),
+    /// A part of a BP training step taken out of turn: `got` while `expected` is next.
+    PartOutOfOrder { expected: BpPart, got: BpPart },
+    /// A gradient check asked of an experiment that has drawn no batch yet (no step or probe).
+    NoBatchYet,
 }
 
 /// A value out of its allowed range: the value given and the range.
@@ -104,6 +109,10 @@ pub enum Invalid {
     Points { got: usize, min: usize, max: usize },
     /// Noise not a number in 0..=`max`.
     Noise { value: f64, max: f64 },
+
+    // The BP network.
+    /// A target not finite, or (for cross-entropy) outside 0..=1.
+    TargetValue { value: f64 },
 }
 
 /// Sizes that do not fit together: what was expected and what was given.
@@ -137,6 +146,8 @@ pub enum Mismatch {
         expected: usize,
         got: usize,
     },
+    /// A target of `got` values for a net with `expected` outputs.
+    TargetSize { expected: usize, got: usize },
 }
 
 impl From<Invalid> for Error {
@@ -157,6 +168,13 @@ impl fmt::Display for Error {
             Error::Invalid(e) => e.fmt(f),
             Error::Shape(e) => e.fmt(f),
             Error::UnknownParameter(n) => write!(f, "no parameter named {n:?}"),
+            Error::PartOutOfOrder { expected, got } => {
+                write!(
+                    f,
+                    "the {got:?} part of a BP step was asked for, but {expected:?} comes next"
+                )
+            }
+            Error::NoBatchYet => f.write_str("no batch to check yet: take a step or a probe first"),
         }
     }
 }
@@ -248,6 +266,10 @@ impl fmt::Display for Invalid {
                 write!(f, "a dataset needs between {min} and {max} points (got {got})")
             }
             Noise { value, max } => write!(f, "noise must be a number between 0 and {max} (got {value})"),
+            TargetValue { value } => write!(
+                f,
+                "targets must be finite, and between 0 and 1 for cross-entropy (got {value})"
+            ),
         }
     }
 }
@@ -271,6 +293,7 @@ impl fmt::Display for Mismatch {
             ValueCount { name, expected, got } => {
                 write!(f, "{name}: {got} values, expected {expected} (rows × columns)")
             }
+            TargetSize { expected, got } => write!(f, "a target of {got} values for {expected} outputs"),
         }
     }
 }

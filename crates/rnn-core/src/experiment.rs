@@ -259,6 +259,12 @@ impl Experiment {
         })
     }
 
+    /// The batch of the last step or probe (`None` before either): the one
+    /// the drawn gradients came from.
+    pub fn last_batch(&self) -> Option<&Batch<f64>> {
+        self.last_batch.as_ref()
+    }
+
     /// The task's own score on the last batch seen.
     pub fn score(&self) -> Option<Score> {
         let batch = self.last_batch.as_ref()?;

@@ -12,10 +12,12 @@
 pub mod activation;
 pub mod batch;
 pub mod benchmark;
+pub mod bp;
 pub mod cell;
 pub mod datasets;
 pub mod error;
 pub mod experiment;
+pub mod gradcheck;
 pub mod init;
 pub mod layer;
 pub mod loss;
@@ -35,17 +37,23 @@ pub mod train;
 
 pub use activation::Activation;
 pub use batch::{Batch, Structure};
+pub use bp::{
+    BpBackward, BpBias, BpConfig, BpError, BpForward, BpGrid, BpLoss, BpNet, BpNetData, BpParamKind,
+    BpParamRow, BpPart, BpStep,
+};
 pub use cell::CellKind;
 pub use datasets::{Dataset, DatasetConfig, DatasetKind};
 pub use error::{Error, Invalid, Mismatch};
 pub use error::{LoadError, SaveError, SavedPart};
 pub use experiment::{Experiment, ExperimentConfig};
+pub use gradcheck::{EntryCheck, GradCheck, GradCheckConfig, GradCheckReport, ParamCheck};
 pub use init::Init;
 pub use loss::{LossKind, Targets};
 pub use mlp::{Mlp, MlpConfig, MlpLayerTrace, MlpStepReport, MlpTrace, MlpTrainer};
 pub use net::{Analysis, NetConfig, RecurrentNet};
 pub use optim::{Clip, ClipReport, OptimizerKind};
 pub use param::{Param, Params, SavedParam};
+pub use perceptron::{linearly_separable_2d, PerceptronOutcome, PerceptronRun, PerceptronStep};
 pub use perceptron::{Perceptron, PerceptronEpoch};
 pub use real::Real;
 pub use rng::Rng;
