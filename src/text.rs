@@ -251,6 +251,18 @@ pub fn refusal(l: Locale, r: &Refusal) -> String {
     }
 }
 
+/// One of the BP network's four parts of a training step, as the
+/// curriculum names them.
+pub fn bp_part(l: Locale, p: rnn_core::BpPart) -> &'static str {
+    use rnn_core::BpPart;
+    match p {
+        BpPart::Forward => td_string!(l, app.bp_part.forward),
+        BpPart::Error => td_string!(l, app.bp_part.error),
+        BpPart::Backward => td_string!(l, app.bp_part.backward),
+        BpPart::Bias => td_string!(l, app.bp_part.bias),
+    }
+}
+
 /// The engine's typed refusal in words: which limit, which value.
 pub fn engine_error(l: Locale, e: &rnn_core::Error) -> String {
     use rnn_core::{Error, Invalid as I};
@@ -261,6 +273,15 @@ pub fn engine_error(l: Locale, e: &rnn_core::Error) -> String {
         // setting: the page names them with the engine's own terms.
         Error::Shape(m) => return crate::tr!(l, app.engine.shape, what = format!("{m:?}")),
         Error::UnknownParameter(name) => return crate::tr!(l, app.engine.unknown_parameter, name),
+        Error::PartOutOfOrder { expected, got } => {
+            return crate::tr!(
+                l,
+                app.engine.part_out_of_order,
+                expected = bp_part(l, *expected),
+                got = bp_part(l, *got)
+            )
+        }
+        Error::NoBatchYet => return td_string!(l, app.engine.no_batch_yet).to_string(),
     };
     match e {
         I::BatchSize { got, max } => crate::tr!(l, app.engine.batch_size, got, max),
@@ -303,6 +324,7 @@ pub fn engine_error(l: Locale, e: &rnn_core::Error) -> String {
         I::SeqTooLong { got, max } => crate::tr!(l, app.engine.seq_too_long, got, max),
         I::OneToOneSeqLen { got } => crate::tr!(l, app.engine.one_to_one, got),
         I::NonFiniteInputs => td_string!(l, app.engine.non_finite_inputs).to_string(),
+        I::TargetValue { value } => crate::tr!(l, app.engine.target_value, value = n(*value)),
         I::TargetClass { class, classes } => crate::tr!(l, app.engine.target_class, class, classes),
         I::BatchNormBatch { got } => crate::tr!(l, app.engine.batch_norm_batch, got),
         I::RunningStats { name } => crate::tr!(l, app.engine.running_stats, name),
