@@ -99,3 +99,35 @@ test('a net whose forward pass overflows says so at step 0, with a remedy that w
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });
+
+test('the deep MLP view\'s settings are in the link and survive a reload', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(server.url);
+  await ready(page);
+  await page.getByTestId('mlp-grads').scrollIntoViewIfNeeded();
+  await page.getByTestId('mlp-depth').selectOption('50');
+  await page.getByTestId('mlp-activation').selectOption('relu');
+  await page.getByTestId('mlp-bn').check();
+  await page.waitForFunction(() => location.hash.includes('mlp-bn=on'));
+  assert.match(page.url(), /mlp-depth=50&mlp-activation=relu/);
+  await page.reload();
+  await ready(page);
+  assert.equal(await page.getByTestId('mlp-depth').inputValue(), '50');
+  assert.equal(await page.getByTestId('mlp-activation').inputValue(), 'relu');
+  assert.ok(await page.getByTestId('mlp-bn').isChecked());
+  // A refused value from a control gets the notice a link gets.
+  await page.getByTestId('learning-rate').evaluate((s) => {
+    const o = document.createElement('option');
+    o.value = '1e300';
+    s.appendChild(o);
+    s.value = '1e300';
+    s.dispatchEvent(new Event('change', { bubbles: true }));
+  });
+  const notice = page.getByTestId('notice');
+  await notice.waitFor();
+  assert.match(await notice.textContent(), /learning-rate/);
+  assert.match(await notice.textContent(), /1e300/);
+  assert.doesNotMatch(page.url(), /1e300/, 'the address bar keeps a link the parser accepts');
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});

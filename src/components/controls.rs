@@ -8,15 +8,11 @@ use crate::i18n::*;
 use crate::lab::{Lab, RunState};
 use crate::lang::{self, Locale};
 use crate::state::presets::{Preset, PRESETS};
-use crate::state::settings::{
-    format_number, optimizers, ClipMode, Model, Settings, BATCH_SIZES, CLIP_THRESHOLDS, HIDDEN,
-    LEARNING_RATES, SEQ_LEN, SPECTRAL_RADII,
-};
+use crate::state::settings::Settings;
+use crate::state::url::{Control, Field, Group, FIELDS};
 use crate::text;
 use crate::views::stats::options_html;
 use leptos::prelude::*;
-use rnn_core::tasks::TaskKind;
-use rnn_core::{Activation, CellKind, Init, OptimizerKind};
 
 /// Play, Pause, Step, Reset.
 #[component]
@@ -65,23 +61,6 @@ pub fn Buttons() -> impl IntoView {
 
 /// Menu entries `(value, label)`.
 type Options = Vec<(String, String)>;
-
-fn entries<T: Copy>(all: &[T], name: fn(T) -> &'static str, label: impl Fn(T) -> &'static str) -> Options {
-    all.iter()
-        .map(|x| (name(*x).to_string(), label(*x).to_string()))
-        .collect()
-}
-
-/// Preset numbers plus the current one if it is not among them (a link can
-/// hold any number in range), sorted.
-fn numbers(presets: &[f64], current: f64) -> Options {
-    let mut v: Vec<f64> = presets.to_vec();
-    if !v.contains(&current) {
-        v.push(current);
-        v.sort_unstable_by(f64::total_cmp);
-    }
-    v.into_iter().map(|x| (x.to_string(), format_number(x))).collect()
-}
 
 /// A labelled `<select>` whose pick goes to the lab as `key`'s value.
 #[component]
@@ -198,6 +177,7 @@ pub fn LangSwitch() -> impl IntoView {
         .iter()
         .map(|l| (lang::name(*l).to_string(), lang::own_name(*l).to_string()))
         .collect();
+    debug_assert!(FIELDS.iter().any(|f| f.key == "lang" && f.group == Group::Header));
     let current = move || lang::name(lab.settings.with(|s| s.lang));
     view! {
         <label class="lang" title=move || t_string!(i18n, app.lang_hint)>
@@ -261,135 +241,73 @@ pub fn LessonNote() -> impl IntoView {
     }
 }
 
+/// The settings' controls, one per row of the settings table
+/// (`state::url::FIELDS`) in the row's group, each built from its row:
+/// label, menu or slider, and the row's parser for what is picked.
 #[component]
 pub fn Controls() -> impl IntoView {
-    let lab = expect_context::<Lab>();
-    let is_rnn = field(lab, |s| s.model.cell == CellKind::Rnn);
-    let inits = local(|l| entries(&Init::ALL, Init::name, |i| text::init(l, i)));
-
+    let i18n = use_i18n();
+    let group = move |legend: fn(Locale) -> &'static str, g: Group| {
+        view! {
+            <fieldset>
+                <legend>{move || legend(i18n.get_locale())}</legend>
+                {FIELDS.iter().filter(|f| f.group == g).map(row_control).collect_view()}
+            </fieldset>
+        }
+    };
     view! {
         <div class="controls-list">
-            <fieldset>
-                <legend>{said(|l| td_string!(l, app.groups.model))}</legend>
-                <Choice
-                    label=said(|l| td_string!(l, app.controls.model))
-                    key="model"
-                    options=local(|l| entries(&Model::ALL, Model::name, |m| text::model(l, m)))
-                    value=field(lab, |s| s.model.name().to_string())
-                />
-                <Choice
-                    label=said(|l| td_string!(l, app.controls.task))
-                    key="task"
-                    options=local(|l| entries(&TaskKind::ALL, TaskKind::name, |t| text::task(l, t)))
-                    value=field(lab, |s| s.task.name().to_string())
-                />
-                <Slider
-                    label=said(|l| td_string!(l, app.controls.seq_len))
-                    key="seq-len"
-                    min=field(lab, Settings::min_seq_len)
-                    max=*SEQ_LEN.end()
-                    value=field(lab, |s| s.seq_len)
-                    // The fill-in-the-blank sentences have their own lengths.
-                    disabled=field(lab, |s| s.task == TaskKind::FillBlank)
-                />
-                <Slider
-                    label=said(|l| td_string!(l, app.controls.hidden))
-                    key="hidden"
-                    min=*HIDDEN.start()
-                    max=*HIDDEN.end()
-                    value=field(lab, |s| s.hidden)
-                />
-                <Choice
-                    label=said(|l| td_string!(l, app.controls.activation))
-                    key="activation"
-                    hint=said(|l| td_string!(l, app.controls.activation_hint))
-                    options=local(move |l| {
-                        let mut o = entries(&Activation::ALL, Activation::name, |a| text::activation(l, a));
-                        if !is_rnn.get() {
-                            for (_, label) in &mut o {
-                                label.push(' ');
-                                label.push_str(td_string!(l, app.controls.rnn_only));
-                            }
-                        }
-                        o
-                    })
-                    value=field(lab, |s| s.activation.name().to_string())
-                />
-            </fieldset>
-            <fieldset>
-                <legend>{said(|l| td_string!(l, app.groups.init))}</legend>
-                <Choice
-                    label=said(|l| td_string!(l, app.controls.init_input))
-                    key="init-input"
-                    options=inits
-                    value=field(lab, |s| s.init_input.name().to_string())
-                />
-                <Choice
-                    label=said(|l| td_string!(l, app.controls.init_recurrent))
-                    key="init-recurrent"
-                    options=inits
-                    value=field(lab, |s| s.init_recurrent.name().to_string())
-                />
-                <Choice
-                    label=said(|l| td_string!(l, app.controls.spectral_radius))
-                    key="spectral-radius"
-                    hint=said(|l| td_string!(l, app.controls.spectral_radius_hint))
-                    options=local(move |l| {
-                        let current = lab.settings.with(|s| s.spectral_radius);
-                        let mut o = vec![("none".to_string(), td_string!(l, app.controls.as_initialised).to_string())];
-                        o.extend(numbers(SPECTRAL_RADII, current.unwrap_or(SPECTRAL_RADII[0])));
-                        o
-                    })
-                    value=field(lab, |s| s.spectral_radius.map_or("none".to_string(), |r| r.to_string()))
-                />
-            </fieldset>
-            <fieldset>
-                <legend>{said(|l| td_string!(l, app.groups.training))}</legend>
-                <Choice
-                    label=said(|l| td_string!(l, app.controls.clip_mode))
-                    key="clip-mode"
-                    options=local(|l| entries(&ClipMode::ALL, ClipMode::name, |c| text::clip(l, c)))
-                    value=field(lab, |s| s.clip_mode.name().to_string())
-                />
-                <Choice
-                    label=said(|l| td_string!(l, app.controls.clip_threshold))
-                    key="clip-threshold"
-                    options=Signal::derive(move || {
-                        numbers(CLIP_THRESHOLDS, lab.settings.with(|s| s.clip_threshold))
-                    })
-                    value=field(lab, |s| s.clip_threshold.to_string())
-                />
-                <Choice
-                    label=said(|l| td_string!(l, app.controls.optimizer))
-                    key="optimizer"
-                    options=local(|l| entries(&optimizers(), OptimizerKind::name, |o| text::optimizer(l, o)))
-                    value=field(lab, |s| s.optimizer.name().to_string())
-                />
-                <Choice
-                    label=said(|l| td_string!(l, app.controls.learning_rate))
-                    key="learning-rate"
-                    options=Signal::derive(move || {
-                        numbers(LEARNING_RATES, lab.settings.with(|s| s.learning_rate))
-                    })
-                    value=field(lab, |s| s.learning_rate.to_string())
-                />
-                <Choice
-                    label=said(|l| td_string!(l, app.controls.batch_size))
-                    key="batch-size"
-                    options=Signal::derive(move || {
-                        let current = lab.settings.with(|s| s.batch_size);
-                        let mut v = BATCH_SIZES.to_vec();
-                        if !v.contains(&current) {
-                            v.push(current);
-                            v.sort_unstable();
-                        }
-                        v.into_iter().map(|b| (b.to_string(), b.to_string())).collect::<Options>()
-                    })
-                    value=field(lab, |s| s.batch_size.to_string())
-                />
-                <Seed/>
-            </fieldset>
+            {group(|l| td_string!(l, app.groups.model), Group::Model)}
+            {group(|l| td_string!(l, app.groups.init), Group::Init)}
+            {group(|l| td_string!(l, app.groups.training), Group::Training)}
         </div>
+    }
+}
+
+/// The control of one row of the settings table.
+pub fn row_control(f: &'static Field) -> AnyView {
+    let lab = expect_context::<Lab>();
+    let label = said(f.label);
+    let value = field(lab, f.write);
+    match f.control {
+        Control::Menu(options) => {
+            let hint = match f.key {
+                "activation" => said(|l| td_string!(l, app.controls.activation_hint)),
+                "spectral-radius" => said(|l| td_string!(l, app.controls.spectral_radius_hint)),
+                _ => Signal::default(),
+            };
+            let i18n = use_i18n();
+            let options = Signal::derive(move || {
+                let l = i18n.get_locale();
+                lab.settings.with(|s| options(s, l))
+            });
+            view! { <Choice label key=f.key options value hint/> }.into_any()
+        }
+        Control::Slider { min, max, disabled } => view! {
+            <Slider
+                label
+                key=f.key
+                min=field(lab, min)
+                max
+                value=field(lab, move |s| (f.write)(s).parse().unwrap_or(0))
+                disabled=field(lab, disabled)
+            />
+        }
+        .into_any(),
+        Control::Seed => view! { <Seed/> }.into_any(),
+        Control::Toggle => view! {
+            <label class="toggle">
+                <input
+                    type="checkbox"
+                    data-testid=f.key
+                    name=f.key
+                    prop:checked=move || value.get() == "on"
+                    on:change=move |ev| lab.set_field(f.key, if event_target_checked(&ev) { "on" } else { "off" })
+                />
+                {move || label.get()}
+            </label>
+        }
+        .into_any(),
     }
 }
 
@@ -399,9 +317,13 @@ fn Seed() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let i18n = use_i18n();
     let seed = field(lab, |s| s.seed);
+    let label = FIELDS
+        .iter()
+        .find(|f| f.key == "seed")
+        .map_or(said(|_| ""), |f| said(f.label));
     view! {
         <label class="control">
-            <span class="label">{t!(i18n, app.controls.seed)}</span>
+            <span class="label">{move || label.get()}</span>
             <span class="seed">
                 <input
                     type="number"
@@ -430,20 +352,5 @@ fn Seed() -> impl IntoView {
                 </button>
             </span>
         </label>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn numbers_keep_a_value_from_a_link_in_the_menu() {
-        let o = numbers(&[0.1, 1.0], 0.5);
-        assert_eq!(
-            o.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>(),
-            ["0.1", "0.5", "1"]
-        );
-        assert_eq!(numbers(&[0.1, 1.0], 1.0).len(), 2);
     }
 }

@@ -5,7 +5,10 @@
 use crate::lang::Locale;
 use rnn_core::experiment::MAX_BATCH;
 use rnn_core::tasks::{Task, TaskKind};
-use rnn_core::{Activation, CellKind, Clip, Experiment, ExperimentConfig, Init, OptimizerKind, TrainConfig};
+use rnn_core::{
+    Activation, CellKind, Clip, DatasetKind, Experiment, ExperimentConfig, Init, MlpConfig, OptimizerKind,
+    TrainConfig,
+};
 use std::ops::RangeInclusive;
 
 /// Sequence lengths the page offers (the engine accepts more, but beyond
@@ -140,6 +143,62 @@ pub struct Settings {
     pub seed: u64,
     /// The page's language: it changes no number, never resets the run.
     pub lang: Locale,
+    /// The deep-MLP view's network (its own run; never resets the RNN).
+    pub mlp: MlpSettings,
+}
+
+/// Depths, activations and initialisations the deep-MLP view offers.
+pub const DEPTHS: &[usize] = &[2, 5, 10, 20, 30, 50];
+pub const ACTIVATIONS: &[Activation] = &[Activation::Sigmoid, Activation::Tanh, Activation::Relu];
+pub const INITS: &[Init] = &[Init::SmallRandom, Init::XavierUniform, Init::He];
+
+/// The deep-MLP view's own settings (rows `mlp-*` of the URL table, so
+/// they are in the link and survive a reload).
+#[derive(Clone, Debug, PartialEq)]
+pub struct MlpSettings {
+    pub depth: usize,
+    pub activation: Activation,
+    pub init: Init,
+    pub batch_norm: bool,
+    pub residual: bool,
+    pub dataset: DatasetKind,
+}
+
+impl Default for MlpSettings {
+    /// Deep enough for sigmoid to lose its gradient before the first layer.
+    fn default() -> Self {
+        MlpSettings {
+            depth: 20,
+            activation: Activation::Sigmoid,
+            init: Init::XavierUniform,
+            batch_norm: false,
+            residual: false,
+            dataset: DatasetKind::Circles,
+        }
+    }
+}
+
+impl MlpSettings {
+    pub fn config(&self) -> MlpConfig {
+        MlpConfig {
+            depth: self.depth,
+            width: crate::views::mlp::WIDTH,
+            activation: self.activation,
+            init: self.init,
+            batch_norm: self.batch_norm,
+            residual: self.residual,
+            seed: 1,
+            ..MlpConfig::default()
+        }
+    }
+
+    pub fn train_config() -> TrainConfig {
+        TrainConfig {
+            optimizer: OptimizerKind::adam(),
+            learning_rate: 0.01,
+            clip: Clip::None,
+        }
+    }
 }
 
 impl Default for Settings {
@@ -167,6 +226,7 @@ impl Default for Settings {
             batch_size: c.batch_size,
             seed: c.seed,
             lang: Locale::en,
+            mlp: MlpSettings::default(),
         }
     }
 }

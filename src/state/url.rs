@@ -15,23 +15,68 @@
 //! words them in its language (`crate::text`).
 
 use super::settings::{
-    ClipMode, Model, Refusal, Settings, BATCH, CLIP_THRESHOLD, HIDDEN, LEARNING_RATE, SEQ_LEN,
-    SPECTRAL_RADIUS,
+    format_number, optimizers, ClipMode, Model, Refusal, Settings, ACTIVATIONS, BATCH, BATCH_SIZES,
+    CLIP_THRESHOLD, CLIP_THRESHOLDS, DEPTHS, HIDDEN, INITS, LEARNING_RATE, LEARNING_RATES, SEQ_LEN,
+    SPECTRAL_RADII, SPECTRAL_RADIUS,
 };
-use crate::lang;
+use crate::i18n::td_string;
+use crate::lang::{self, Locale};
 use crate::number::parse_f64;
+use crate::text;
 use rnn_core::tasks::TaskKind;
-use rnn_core::{Activation, Init, OptimizerKind};
+use rnn_core::{Activation, CellKind, DatasetKind, Init, OptimizerKind};
 use std::fmt::Display;
 use std::ops::RangeInclusive;
 
-/// One row of the table.
+/// One row of the settings table: everything the page knows about one
+/// setting. The URL parser and writer ([`parse`], [`write`]) and the controls
+/// (`components::controls`, and the deep-MLP view's own menus) are all
+/// generated from these rows, with the same checks.
 pub struct Field {
     /// The query key; also the `data-testid` of the control.
     pub key: &'static str,
+    /// The control's label in a language (`locales/*/app.json`).
+    pub label: fn(Locale) -> &'static str,
+    /// Which box of controls shows it.
+    pub group: Group,
+    pub control: Control,
+    /// Whether a change rebuilds the network (same seed); otherwise it takes
+    /// effect at the next update, or changes no number at all.
+    pub rebuilds: bool,
     /// Stores the value in `settings`, or says what is allowed.
     pub parse: fn(&str, &mut Settings) -> Result<(), Allowed>,
     pub write: fn(&Settings) -> String,
+}
+
+/// Where a row's control is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Group {
+    Model,
+    Init,
+    Training,
+    /// The language switch in the header.
+    Header,
+    /// The deep-MLP view's own controls.
+    Mlp,
+}
+
+/// What kind of control a row has.
+#[derive(Clone, Copy)]
+pub enum Control {
+    /// A menu of `(value, label)` for the current settings (a value from a
+    /// link that is not among the presets is added, so the menu always shows
+    /// what runs).
+    Menu(fn(&Settings, Locale) -> Vec<(String, String)>),
+    /// A slider from `min(settings)` to `max`, greyed out when `disabled`.
+    Slider {
+        min: fn(&Settings) -> usize,
+        max: usize,
+        disabled: fn(&Settings) -> bool,
+    },
+    /// A number box with a button for a fresh random value (the seed).
+    Seed,
+    /// A checkbox: the row's values are `on` and `off`.
+    Toggle,
 }
 
 /// What a row accepts, for the notice that refuses a value.
@@ -132,14 +177,58 @@ fn one_of<T: Copy>(v: &str, all: &[T], name: fn(T) -> &'static str) -> Result<T,
         .ok_or_else(|| Allowed::OneOf(all.iter().map(|x| name(*x)).collect()))
 }
 
-fn optimizers() -> [OptimizerKind; 3] {
-    super::settings::optimizers()
+/// Menu entries `(value, label)` for every value of a type.
+fn entries<T: Copy>(
+    all: &[T],
+    name: fn(T) -> &'static str,
+    label: impl Fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|x| (name(*x).to_string(), label(*x).to_string()))
+        .collect()
+}
+
+/// Preset numbers plus the current one if it is not among them (a link can
+/// hold any number in range), sorted.
+pub fn numbers(presets: &[f64], current: f64) -> Vec<(String, String)> {
+    let mut v: Vec<f64> = presets.to_vec();
+    if !v.contains(&current) {
+        v.push(current);
+        v.sort_unstable_by(f64::total_cmp);
+    }
+    v.into_iter().map(|x| (x.to_string(), format_number(x))).collect()
+}
+
+fn on_off(v: &str) -> Result<bool, Allowed> {
+    match v {
+        "on" => Ok(true),
+        "off" => Ok(false),
+        _ => Err(Allowed::OneOf(vec!["on", "off"])),
+    }
+}
+
+fn on_off_name(b: bool) -> String {
+    if b { "on" } else { "off" }.into()
+}
+
+/// [`DEPTHS`] as the link spells them.
+const DEPTH_NAMES: [&str; 6] = ["2", "5", "10", "20", "30", "50"];
+
+/// A menu that never changes with the settings.
+macro_rules! menu {
+    ($all:expr, $name:expr, $label:expr) => {
+        Control::Menu(|_, l| entries(&$all, $name, |x| $label(l, x)))
+    };
 }
 
 /// The table. Order is the order of the written URL.
 pub const FIELDS: &[Field] = &[
     Field {
         key: "model",
+        label: |l| td_string!(l, app.controls.model),
+        group: Group::Model,
+        control: menu!(Model::ALL, Model::name, text::model),
+        rebuilds: true,
         parse: |v, s| {
             s.model = one_of(v, &Model::ALL, Model::name)?;
             Ok(())
@@ -148,6 +237,10 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "task",
+        label: |l| td_string!(l, app.controls.task),
+        group: Group::Model,
+        control: menu!(TaskKind::ALL, TaskKind::name, text::task),
+        rebuilds: true,
         parse: |v, s| {
             s.task = one_of(v, &TaskKind::ALL, TaskKind::name)?;
             Ok(())
@@ -156,6 +249,15 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "seq-len",
+        label: |l| td_string!(l, app.controls.seq_len),
+        group: Group::Model,
+        control: Control::Slider {
+            min: Settings::min_seq_len,
+            max: *SEQ_LEN.end(),
+            // The fill-in-the-blank sentences have their own lengths.
+            disabled: |s| s.task == TaskKind::FillBlank,
+        },
+        rebuilds: true,
         parse: |v, s| {
             s.seq_len = parse_in(v, &SEQ_LEN)?;
             Ok(())
@@ -164,6 +266,14 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "hidden",
+        label: |l| td_string!(l, app.controls.hidden),
+        group: Group::Model,
+        control: Control::Slider {
+            min: |_| *HIDDEN.start(),
+            max: *HIDDEN.end(),
+            disabled: |_| false,
+        },
+        rebuilds: true,
         parse: |v, s| {
             s.hidden = parse_in(v, &HIDDEN)?;
             Ok(())
@@ -172,6 +282,20 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "activation",
+        label: |l| td_string!(l, app.controls.activation),
+        group: Group::Model,
+        control: Control::Menu(|s, l| {
+            let mut o = entries(&Activation::ALL, Activation::name, |a| text::activation(l, a));
+            // LSTM and GRU gates have their own functions.
+            if s.model.cell != CellKind::Rnn {
+                for (_, label) in &mut o {
+                    label.push(' ');
+                    label.push_str(td_string!(l, app.controls.rnn_only));
+                }
+            }
+            o
+        }),
+        rebuilds: true,
         parse: |v, s| {
             s.activation = one_of(v, &Activation::ALL, Activation::name)?;
             Ok(())
@@ -180,6 +304,10 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "init-input",
+        label: |l| td_string!(l, app.controls.init_input),
+        group: Group::Init,
+        control: menu!(Init::ALL, Init::name, text::init),
+        rebuilds: true,
         parse: |v, s| {
             s.init_input = one_of(v, &Init::ALL, Init::name)?;
             Ok(())
@@ -188,6 +316,10 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "init-recurrent",
+        label: |l| td_string!(l, app.controls.init_recurrent),
+        group: Group::Init,
+        control: menu!(Init::ALL, Init::name, text::init),
+        rebuilds: true,
         parse: |v, s| {
             s.init_recurrent = one_of(v, &Init::ALL, Init::name)?;
             Ok(())
@@ -196,6 +328,20 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "spectral-radius",
+        label: |l| td_string!(l, app.controls.spectral_radius),
+        group: Group::Init,
+        control: Control::Menu(|s, l| {
+            let mut o = vec![(
+                "none".to_string(),
+                td_string!(l, app.controls.as_initialised).to_string(),
+            )];
+            o.extend(numbers(
+                SPECTRAL_RADII,
+                s.spectral_radius.unwrap_or(SPECTRAL_RADII[0]),
+            ));
+            o
+        }),
+        rebuilds: true,
         parse: |v, s| {
             s.spectral_radius = match v {
                 "none" => None,
@@ -212,6 +358,10 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "clip-mode",
+        label: |l| td_string!(l, app.controls.clip_mode),
+        group: Group::Training,
+        control: menu!(ClipMode::ALL, ClipMode::name, text::clip),
+        rebuilds: false,
         parse: |v, s| {
             s.clip_mode = one_of(v, &ClipMode::ALL, ClipMode::name)?;
             Ok(())
@@ -220,6 +370,10 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "clip-threshold",
+        label: |l| td_string!(l, app.controls.clip_threshold),
+        group: Group::Training,
+        control: Control::Menu(|s, _| numbers(CLIP_THRESHOLDS, s.clip_threshold)),
+        rebuilds: false,
         parse: |v, s| {
             s.clip_threshold = parse_float_in(v, &CLIP_THRESHOLD)?;
             Ok(())
@@ -228,6 +382,10 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "optimizer",
+        label: |l| td_string!(l, app.controls.optimizer),
+        group: Group::Training,
+        control: Control::Menu(|_, l| entries(&optimizers(), OptimizerKind::name, |o| text::optimizer(l, o))),
+        rebuilds: false,
         parse: |v, s| {
             s.optimizer = one_of(v, &optimizers(), OptimizerKind::name)?;
             Ok(())
@@ -236,6 +394,10 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "learning-rate",
+        label: |l| td_string!(l, app.controls.learning_rate),
+        group: Group::Training,
+        control: Control::Menu(|s, _| numbers(LEARNING_RATES, s.learning_rate)),
+        rebuilds: false,
         parse: |v, s| {
             s.learning_rate = parse_float_in(v, &LEARNING_RATE)?;
             Ok(())
@@ -244,6 +406,17 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "batch-size",
+        label: |l| td_string!(l, app.controls.batch_size),
+        group: Group::Training,
+        control: Control::Menu(|s, _| {
+            let mut v = BATCH_SIZES.to_vec();
+            if !v.contains(&s.batch_size) {
+                v.push(s.batch_size);
+                v.sort_unstable();
+            }
+            v.into_iter().map(|b| (b.to_string(), b.to_string())).collect()
+        }),
+        rebuilds: true,
         parse: |v, s| {
             s.batch_size = parse_in(v, &BATCH)?;
             Ok(())
@@ -252,6 +425,10 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "seed",
+        label: |l| td_string!(l, app.controls.seed),
+        group: Group::Training,
+        control: Control::Seed,
+        rebuilds: true,
         parse: |v, s| {
             s.seed = parse_in(v, &(0..=u64::MAX))?;
             Ok(())
@@ -260,11 +437,105 @@ pub const FIELDS: &[Field] = &[
     },
     Field {
         key: "lang",
+        label: |l| td_string!(l, app.lang_label),
+        group: Group::Header,
+        control: Control::Menu(|_, _| {
+            lang::ALL
+                .iter()
+                .map(|l| (lang::name(*l).to_string(), lang::own_name(*l).to_string()))
+                .collect()
+        }),
+        rebuilds: false,
         parse: |v, s| {
             s.lang = one_of(v, &lang::ALL, lang::name)?;
             Ok(())
         },
         write: |s| lang::name(s.lang).into(),
+    },
+    Field {
+        key: "mlp-depth",
+        label: |l| td_string!(l, cells.mlp.depth),
+        group: Group::Mlp,
+        control: Control::Menu(|_, l| {
+            DEPTHS
+                .iter()
+                .map(|d| (d.to_string(), crate::tr!(l, cells.mlp.layers, n = d)))
+                .collect()
+        }),
+        rebuilds: false,
+        parse: |v, s| {
+            let i = DEPTH_NAMES
+                .iter()
+                .position(|n| *n == v)
+                .ok_or_else(|| Allowed::OneOf(DEPTH_NAMES.to_vec()))?;
+            s.mlp.depth = DEPTHS[i];
+            Ok(())
+        },
+        write: |s| s.mlp.depth.to_string(),
+    },
+    Field {
+        key: "mlp-activation",
+        label: |l| td_string!(l, cells.mlp.phi),
+        group: Group::Mlp,
+        control: menu!(ACTIVATIONS, Activation::name, text::activation),
+        rebuilds: false,
+        parse: |v, s| {
+            s.mlp.activation = one_of(v, ACTIVATIONS, Activation::name)?;
+            Ok(())
+        },
+        write: |s| s.mlp.activation.name().into(),
+    },
+    Field {
+        key: "mlp-init",
+        label: |l| td_string!(l, cells.mlp.init),
+        group: Group::Mlp,
+        control: menu!(INITS, Init::name, text::init),
+        rebuilds: false,
+        parse: |v, s| {
+            s.mlp.init = one_of(v, INITS, Init::name)?;
+            Ok(())
+        },
+        write: |s| s.mlp.init.name().into(),
+    },
+    Field {
+        key: "mlp-data",
+        label: |l| td_string!(l, cells.mlp.data),
+        group: Group::Mlp,
+        control: menu!(
+            DatasetKind::ALL,
+            DatasetKind::name,
+            crate::views::mlp::dataset_words
+        ),
+        rebuilds: false,
+        parse: |v, s| {
+            s.mlp.dataset = one_of(v, &DatasetKind::ALL, DatasetKind::name)?;
+            Ok(())
+        },
+        write: |s| s.mlp.dataset.name().into(),
+    },
+    Field {
+        key: "mlp-bn",
+        label: |l| td_string!(l, cells.mlp.batch_norm),
+        group: Group::Mlp,
+        control: Control::Toggle,
+        rebuilds: false,
+        parse: |v, s| {
+            s.mlp.batch_norm = on_off(v)?;
+            Ok(())
+        },
+        write: |s| on_off_name(s.mlp.batch_norm),
+    },
+    Field {
+        key: "mlp-residual",
+        label: |l| td_string!(l, cells.mlp.residual),
+        group: Group::Mlp,
+        control: Control::Toggle,
+        rebuilds: false,
+        parse: |v, s| {
+            s.mlp.residual = on_off(v)?;
+            Ok(())
+        },
+        write: |s| on_off_name(s.mlp.residual),
     },
 ];
 
@@ -400,6 +671,95 @@ mod tests {
     }
 
     #[test]
+    fn numbers_keep_a_value_from_a_link_in_the_menu() {
+        let o = numbers(&[0.1, 1.0], 0.5);
+        assert_eq!(
+            o.iter().map(|(v, _)| v.as_str()).collect::<Vec<_>>(),
+            ["0.1", "0.5", "1"]
+        );
+        assert_eq!(numbers(&[0.1, 1.0], 1.0).len(), 2);
+    }
+
+    #[test]
+    fn depth_names_spell_the_depths() {
+        let spelled: Vec<String> = DEPTHS.iter().map(|d| d.to_string()).collect();
+        assert_eq!(spelled, DEPTH_NAMES);
+    }
+
+    #[test]
+    fn the_mlp_settings_are_in_the_link() {
+        let mut s = Settings::default();
+        s.mlp.depth = 50;
+        s.mlp.activation = Activation::Relu;
+        s.mlp.init = Init::He;
+        s.mlp.batch_norm = true;
+        s.mlp.residual = true;
+        s.mlp.dataset = DatasetKind::Spirals;
+        let q = write(&s);
+        assert!(
+            q.contains(
+                "mlp-depth=50&mlp-activation=relu&mlp-init=he&mlp-data=spirals&mlp-bn=on&mlp-residual=on"
+            ),
+            "{q}"
+        );
+        assert_eq!(parse(&q), (s.clone(), vec![]));
+        // An MLP change never rebuilds the recurrent net.
+        assert!(!Settings::default().needs_reset(&s));
+    }
+
+    /// The table's `rebuilds` says what `Settings::needs_reset` does: a row
+    /// that rebuilds changes the experiment, one that does not leaves it.
+    #[test]
+    fn the_rebuild_flag_agrees_with_the_engine() {
+        let d = Settings::default();
+        for f in FIELDS {
+            let Control::Menu(options) = f.control else {
+                continue;
+            };
+            for (value, _) in options(&d, Locale::en) {
+                let mut s = d.clone();
+                if (f.parse)(&value, &mut s).is_err() || s == d {
+                    continue;
+                }
+                if !f.rebuilds {
+                    assert!(!d.needs_reset(&s), "{}={value} rebuilds", f.key);
+                } else if !matches!(f.key, "activation" | "spectral-radius") {
+                    assert!(d.needs_reset(&s), "{}={value} does not rebuild", f.key);
+                }
+            }
+        }
+    }
+
+    /// Every row's control offers only values its own parser accepts, in
+    /// both languages, and shows the current value among them.
+    #[test]
+    fn every_control_is_generated_from_its_row() {
+        let d = Settings::default();
+        for f in FIELDS {
+            assert!(
+                !(f.label)(Locale::en).is_empty() && !(f.label)(Locale::zh).is_empty(),
+                "{}",
+                f.key
+            );
+            if let Control::Menu(options) = f.control {
+                for l in crate::lang::ALL {
+                    let o = options(&d, l);
+                    assert!(
+                        o.iter().any(|(v, _)| *v == (f.write)(&d)),
+                        "{}: current value offered",
+                        f.key
+                    );
+                    for (value, label) in o {
+                        let mut s = d.clone();
+                        assert!((f.parse)(&value, &mut s).is_ok(), "{}={value}", f.key);
+                        assert!(!label.is_empty());
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn keys_are_unique() {
         for (i, a) in FIELDS.iter().enumerate() {
             assert!(FIELDS[i + 1..].iter().all(|b| b.key != a.key), "{}", a.key);
@@ -433,6 +793,7 @@ mod tests {
             batch_size: 7,
             seed: u64::MAX,
             lang: crate::lang::Locale::zh,
+            mlp: Default::default(),
         };
         let q = write(&s);
         assert_eq!(parse(&format!("#{q}")), (s, vec![]));

@@ -21,14 +21,8 @@ use crate::views::stats::{escape, fmt, log_range, options_html};
 use crate::views::throttle::now_ms;
 use leptos::prelude::*;
 use rnn_core::mlp::MlpTrace;
-use rnn_core::{
-    Activation, Clip, Dataset, DatasetConfig, DatasetKind, Init, Mlp, MlpConfig, MlpTrainer, OptimizerKind,
-    Rng, Targets, TrainConfig,
-};
+use rnn_core::{Dataset, DatasetConfig, DatasetKind, Mlp, MlpTrainer, Rng, Targets};
 
-pub const DEPTHS: &[usize] = &[2, 5, 10, 20, 30, 50];
-pub const ACTIVATIONS: &[Activation] = &[Activation::Sigmoid, Activation::Tanh, Activation::Relu];
-pub const INITS: &[Init] = &[Init::SmallRandom, Init::XavierUniform, Init::He];
 pub const WIDTH: usize = 16;
 pub const BATCH: usize = 64;
 /// Steps one press of "Train" runs.
@@ -41,53 +35,7 @@ const FLOOR: f64 = 1e-30;
 const C_NOW: (u8, u8, u8) = (0, 114, 178);
 const C_INIT: (u8, u8, u8) = (120, 120, 120);
 
-/// The view's own controls.
-#[derive(Clone, Debug, PartialEq)]
-pub struct MlpSettings {
-    pub depth: usize,
-    pub activation: Activation,
-    pub init: Init,
-    pub batch_norm: bool,
-    pub residual: bool,
-    pub dataset: DatasetKind,
-}
-
-impl Default for MlpSettings {
-    /// Deep enough for sigmoid to lose its gradient before the first layer.
-    fn default() -> Self {
-        MlpSettings {
-            depth: 20,
-            activation: Activation::Sigmoid,
-            init: Init::XavierUniform,
-            batch_norm: false,
-            residual: false,
-            dataset: DatasetKind::Circles,
-        }
-    }
-}
-
-impl MlpSettings {
-    pub fn config(&self) -> MlpConfig {
-        MlpConfig {
-            depth: self.depth,
-            width: WIDTH,
-            activation: self.activation,
-            init: self.init,
-            batch_norm: self.batch_norm,
-            residual: self.residual,
-            seed: 1,
-            ..MlpConfig::default()
-        }
-    }
-
-    pub fn train_config() -> TrainConfig {
-        TrainConfig {
-            optimizer: OptimizerKind::adam(),
-            learning_rate: 0.01,
-            clip: Clip::None,
-        }
-    }
-}
+pub use crate::state::settings::{MlpSettings, ACTIVATIONS, DEPTHS, INITS};
 
 /// A dataset in words.
 pub fn dataset_words(l: Locale, k: DatasetKind) -> &'static str {
@@ -308,7 +256,12 @@ impl MlpRun {
 
 #[component]
 pub fn MlpGrads() -> impl IntoView {
-    let settings = RwSignal::new(MlpSettings::default());
+    // The view's settings are rows of the settings table (`mlp-*`): in the
+    // link like every other, changed through `Lab::set_field`. A memo, so a
+    // change elsewhere in the settings does not rebuild this net.
+    let lab = expect_context::<crate::lab::Lab>();
+    let settings = Memo::new(move |_| lab.settings.with(|s| s.mlp.clone()));
+    let resets = RwSignal::new(0u32);
     let run = StoredValue::new_local(None::<MlpRun>);
     let data = RwSignal::new(None::<MlpData>);
     let message = RwSignal::new(None::<MlpMessage>);
@@ -346,6 +299,7 @@ pub fn MlpGrads() -> impl IntoView {
     });
     Effect::new(move |_| {
         let s = settings.get();
+        resets.track();
         generation.update_value(|g| *g += 1);
         remaining.set(0);
         match MlpRun::new(&s) {
@@ -403,7 +357,7 @@ pub fn MlpGrads() -> impl IntoView {
         let gen = generation.get_value();
         request_animation_frame(move || frame(run, remaining, generation, gen, message, publish));
     };
-    let reset = move |_| settings.update(|s| *s = s.clone());
+    let reset = move |_| resets.update(|n| *n += 1);
 
     let canvas = NodeRef::<leptos::html::Canvas>::new();
     let redraw = Redraw::new();
@@ -413,83 +367,37 @@ pub fn MlpGrads() -> impl IntoView {
     });
     draw_canvas_when_due(canvas, redraw, data, draw, "mlp-grads");
 
-    // A menu of the view: its label and options are worded in the page's
-    // language, and reworded when it switches.
-    let select = move |label: fn(Locale) -> &'static str,
-                       options: fn(Locale) -> Vec<(String, String)>,
-                       current: Signal<String>,
-                       set: Callback<String>| {
+    // A menu of the view, from its row of the settings table: label and
+    // options in the page's language, a pick set through the row's parser.
+    let select = move |key: &'static str| {
+        let row = crate::state::url::FIELDS
+            .iter()
+            .find(|f| f.key == key)
+            .expect("an mlp row");
+        let crate::state::url::Control::Menu(options) = row.control else {
+            unreachable!("mlp menus are menus")
+        };
+        let current = move || lab.settings.with(row.write);
         view! {
             <label>
-                {move || label(i18n.get_locale())}" "
+                {move || (row.label)(i18n.get_locale())}" "
                 <select
-                    inner_html=move || options_html(&options(i18n.get_locale()), &current.get_untracked())
-                    prop:value=move || current.get()
-                    on:change=move |ev| set.run(event_target_value(&ev))
+                    data-testid=key
+                    name=key
+                    inner_html=move || {
+                        let l = i18n.get_locale();
+                        lab.settings.with(|s| options_html(&options(s, l), &(row.write)(s)))
+                    }
+                    prop:value=current
+                    on:change=move |ev| lab.set_field(key, &event_target_value(&ev))
                 ></select>
             </label>
         }
     };
-    let depth_sel = select(
-        |l| td_string!(l, cells.mlp.depth),
-        |l| {
-            DEPTHS
-                .iter()
-                .map(|d| (d.to_string(), crate::tr!(l, cells.mlp.layers, n = d)))
-                .collect()
-        },
-        Signal::derive(move || settings.with(|s| s.depth.to_string())),
-        Callback::new(move |v: String| {
-            if let Ok(d) = v.parse() {
-                settings.update(|s| s.depth = d)
-            }
-        }),
-    );
-    let act_sel = select(
-        |l| td_string!(l, cells.mlp.phi),
-        |l| {
-            ACTIVATIONS
-                .iter()
-                .map(|a| (a.name().to_string(), crate::text::activation(l, *a).to_string()))
-                .collect()
-        },
-        Signal::derive(move || settings.with(|s| s.activation.name().to_string())),
-        Callback::new(move |v: String| {
-            if let Some(a) = Activation::from_name(&v) {
-                settings.update(|s| s.activation = a)
-            }
-        }),
-    );
-    let init_sel = select(
-        |l| td_string!(l, cells.mlp.init),
-        |l| {
-            INITS
-                .iter()
-                .map(|i| (i.name().to_string(), crate::text::init(l, *i).to_string()))
-                .collect()
-        },
-        Signal::derive(move || settings.with(|s| s.init.name().to_string())),
-        Callback::new(move |v: String| {
-            if let Some(i) = Init::from_name(&v) {
-                settings.update(|s| s.init = i)
-            }
-        }),
-    );
-    let data_sel = select(
-        |l| td_string!(l, cells.mlp.data),
-        |l| {
-            DatasetKind::ALL
-                .iter()
-                .map(|k| (k.name().to_string(), dataset_words(l, *k).to_string()))
-                .collect()
-        },
-        Signal::derive(move || settings.with(|s| s.dataset.name().to_string())),
-        Callback::new(move |v: String| {
-            if let Some(k) = DatasetKind::from_name(&v) {
-                settings.update(|s| s.dataset = k)
-            }
-        }),
-    );
+    let depth_sel = select("mlp-depth");
+    let act_sel = select("mlp-activation");
+    let init_sel = select("mlp-init");
+    let data_sel = select("mlp-data");
     let ratio = move || data.with(|d| d.as_ref().map(MlpData::ratio_text));
     let status = move || {
         let left = remaining.get();
@@ -508,14 +416,14 @@ pub fn MlpGrads() -> impl IntoView {
                 <label>
                     <input type="checkbox" data-testid="mlp-bn"
                         prop:checked=move || settings.with(|s| s.batch_norm)
-                        on:change=move |ev| settings.update(|s| s.batch_norm = event_target_checked(&ev))
+                        on:change=move |ev| lab.set_field("mlp-bn", if event_target_checked(&ev) { "on" } else { "off" })
                     />
                     {t!(i18n, cells.mlp.batch_norm)}
                 </label>
                 <label>
                     <input type="checkbox" data-testid="mlp-residual"
                         prop:checked=move || settings.with(|s| s.residual)
-                        on:change=move |ev| settings.update(|s| s.residual = event_target_checked(&ev))
+                        on:change=move |ev| lab.set_field("mlp-residual", if event_target_checked(&ev) { "on" } else { "off" })
                     />
                     {t!(i18n, cells.mlp.residual)}
                 </label>
@@ -631,6 +539,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &MlpData) -> Result<(), Stri
 
 #[cfg(test)]
 mod tests {
+    use rnn_core::{Activation, Init};
     use super::*;
 
     fn probe(s: &MlpSettings) -> MlpData {
