@@ -17,8 +17,7 @@
 use super::settings::{
     format_number, optimizers, ClipMode, Model, Refusal, Settings, ACTIVATIONS, BATCH, BATCH_SIZES,
     BP_HIDDEN, BP_LR, BP_LRS, BP_OUTPUTS, CLIP_THRESHOLD, CLIP_THRESHOLDS, DEPTHS, HIDDEN, INITS,
-    LEARNING_RATE, LEARNING_RATES, PERCEPTRON_LR, PERCEPTRON_LRS, SEQ_LEN, SPECTRAL_RADII,
-    SPECTRAL_RADIUS,
+    LEARNING_RATE, LEARNING_RATES, PERCEPTRON_LR, PERCEPTRON_LRS, SEQ_LEN, SPECTRAL_RADII, SPECTRAL_RADIUS,
 };
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
@@ -813,7 +812,13 @@ mod tests {
         assert_eq!(t, Settings::default());
         assert_eq!(
             notice_keys(&n),
-            ["bp-hidden", "bp-outputs", "perceptron-lr", "bp-lr", "bp-activation"]
+            [
+                "bp-hidden",
+                "bp-outputs",
+                "perceptron-lr",
+                "bp-lr",
+                "bp-activation"
+            ]
         );
         // Every BP menu value builds a net.
         for h in BP_HIDDEN {

@@ -24,9 +24,7 @@ use crate::views::perceptron::row_menu;
 use crate::views::stats::escape;
 use leptos::prelude::*;
 use rnn_core::bp::data_bounds;
-use rnn_core::{
-    Activation, BpGrid, BpLoss, BpNet, BpParamKind, BpPart, Dataset, DatasetConfig, GradCheck,
-};
+use rnn_core::{Activation, BpGrid, BpLoss, BpNet, BpParamKind, BpPart, Dataset, DatasetConfig, GradCheck};
 use std::fmt::Write;
 
 pub const POINTS: usize = 40;
@@ -199,18 +197,18 @@ fn phi_text(a: Activation) -> &'static str {
 
 /// Centre y of unit `i` of `n` in a column of the diagram.
 fn unit_y(i: usize, n: usize) -> f64 {
-    const TOP: f64 = 46.0;
-    const SPAN: f64 = 330.0;
+    const TOP: f64 = 40.0;
+    const SPAN: f64 = 340.0;
     TOP + SPAN * (i as f64 + 0.5) / n as f64
 }
 
-const X_IN: f64 = 70.0;
-const X_HID: f64 = 365.0;
-const X_OUT: f64 = 620.0;
+const X_IN: f64 = 58.0;
+const X_HID: f64 = 318.0;
+const X_OUT: f64 = 548.0;
 const BOX_W: f64 = 104.0;
 const BOX_H: f64 = 64.0;
-const WIDTH: f64 = 780.0;
-const HEIGHT: f64 = 420.0;
+const WIDTH: f64 = 660.0;
+const HEIGHT: f64 = 410.0;
 
 /// What the diagram shows of a unit: its name, its numbers, whether the
 /// last part computed them.
@@ -308,7 +306,12 @@ pub fn diagram_svg(lab: &BpLab, l: Locale) -> String {
             1.0 + 4.0 * w.abs() / max_w
         );
     };
-    let (in_r, hid_l, hid_r, out_l) = (X_IN + BOX_W / 2.0, X_HID - BOX_W / 2.0, X_HID + BOX_W / 2.0, X_OUT - BOX_W / 2.0);
+    let (in_r, hid_l, hid_r, out_l) = (
+        X_IN + BOX_W / 2.0,
+        X_HID - BOX_W / 2.0,
+        X_HID + BOX_W / 2.0,
+        X_OUT - BOX_W / 2.0,
+    );
     for (j, row) in w_hx.iter().enumerate() {
         for (i, &w) in row.iter().enumerate() {
             edge(&mut out, (in_r, unit_y(i, n_in)), (hid_l, unit_y(j, n_hid)), w);
@@ -328,7 +331,13 @@ pub fn diagram_svg(lab: &BpLab, l: Locale) -> String {
             lines: vec![("x".into(), v)],
             hot: last == Some(BpPart::Forward),
         };
-        unit_box(&mut out, X_IN, unit_y(i, n_in), &u, &crate::tr!(l, bp.net.aria_input, i = i + 1));
+        unit_box(
+            &mut out,
+            X_IN,
+            unit_y(i, n_in),
+            &u,
+            &crate::tr!(l, bp.net.aria_input, i = i + 1),
+        );
     }
     // Hidden units.
     let phi = phi_text(cfg.activation);
@@ -347,7 +356,13 @@ pub fn diagram_svg(lab: &BpLab, l: Locale) -> String {
             lines,
             hot: matches!(last, Some(BpPart::Forward | BpPart::Backward)),
         };
-        unit_box(&mut out, X_HID, unit_y(j, n_hid), &u, &crate::tr!(l, bp.net.aria_hidden, j = j + 1));
+        unit_box(
+            &mut out,
+            X_HID,
+            unit_y(j, n_hid),
+            &u,
+            &crate::tr!(l, bp.net.aria_hidden, j = j + 1),
+        );
     }
     // Outputs, their targets and the error.
     for k in 0..n_out {
@@ -366,7 +381,13 @@ pub fn diagram_svg(lab: &BpLab, l: Locale) -> String {
             hot: matches!(last, Some(BpPart::Forward | BpPart::Error | BpPart::Backward)),
         };
         let y = unit_y(k, n_out);
-        unit_box(&mut out, X_OUT, y, &u, &crate::tr!(l, bp.net.aria_output, k = k + 1));
+        unit_box(
+            &mut out,
+            X_OUT,
+            y,
+            &u,
+            &crate::tr!(l, bp.net.aria_output, k = k + 1),
+        );
         if let Some(f) = f {
             let _ = write!(
                 out,
@@ -381,7 +402,7 @@ pub fn diagram_svg(lab: &BpLab, l: Locale) -> String {
         }
     }
     if let (true, Some(e)) = (er, e) {
-        let y = unit_y(0, 1) + BOX_H / 2.0 + 38.0;
+        let y = unit_y(0, 1) + BOX_H / 2.0 + 58.0;
         let _ = write!(
             out,
             r##"<g class="bp-hit bp-loss{}" tabindex="0" role="button" data-card="E" aria-label="{}"><rect x="{:.1}" y="{:.1}" width="{BOX_W}" height="28" rx="8" fill="#fff8e6" stroke="#e69f00" stroke-width="1.5"/><text x="{X_OUT}" y="{:.1}" font-size="15" font-weight="700" text-anchor="middle" data-name="E" data-value="{}">E = {}</text></g>"##,
@@ -397,21 +418,47 @@ pub fn diagram_svg(lab: &BpLab, l: Locale) -> String {
     // Weight labels along their edges, staggered so none overlap: the
     // edges from input i (to output k) are labelled at their own fraction.
     let at = |a: (f64, f64), b: (f64, f64), t: f64| (a.0 + t * (b.0 - a.0), a.1 + t * (b.1 - a.1));
-    let stagger = |i: usize, n: usize| if n == 1 { 0.3 } else { 0.28 + 0.44 * i as f64 / (n - 1) as f64 };
+    let stagger = |i: usize, n: usize| {
+        if n == 1 {
+            0.3
+        } else {
+            0.28 + 0.44 * i as f64 / (n - 1) as f64
+        }
+    };
     let hot_w = last == Some(BpPart::Backward);
     for (j, row) in w_hx.iter().enumerate() {
         for (i, &w) in row.iter().enumerate() {
-            let (x, y) = at((in_r, unit_y(i, n_in)), (hid_l, unit_y(j, n_hid)), stagger(i, n_in));
+            let (x, y) = at(
+                (in_r, unit_y(i, n_in)),
+                (hid_l, unit_y(j, n_hid)),
+                stagger(i, n_in),
+            );
             let name = format!("w_h{}_x{}", j + 1, i + 1);
-            let aria = crate::tr!(l, bp.card.weight_title, name = &name, from = format!("x{}", sub(i + 1)), to = format!("h{}", sub(j + 1)));
+            let aria = crate::tr!(
+                l,
+                bp.card.weight_title,
+                name = &name,
+                from = format!("x{}", sub(i + 1)),
+                to = format!("h{}", sub(j + 1))
+            );
             value_label(&mut out, x, y + 4.0, &name, w, hot_w, &aria);
         }
     }
     for (k, row) in w_yh.iter().enumerate() {
         for (j, &w) in row.iter().enumerate() {
-            let (x, y) = at((hid_r, unit_y(j, n_hid)), (out_l, unit_y(k, n_out)), stagger(k, n_out));
+            let (x, y) = at(
+                (hid_r, unit_y(j, n_hid)),
+                (out_l, unit_y(k, n_out)),
+                stagger(k, n_out),
+            );
             let name = format!("w_y{}_h{}", k + 1, j + 1);
-            let aria = crate::tr!(l, bp.card.weight_title, name = &name, from = format!("h{}", sub(j + 1)), to = format!("y{}", sub(k + 1)));
+            let aria = crate::tr!(
+                l,
+                bp.card.weight_title,
+                name = &name,
+                from = format!("h{}", sub(j + 1)),
+                to = format!("y{}", sub(k + 1))
+            );
             value_label(&mut out, x, y + 4.0, &name, w, hot_w, &aria);
         }
     }
@@ -419,13 +466,39 @@ pub fn diagram_svg(lab: &BpLab, l: Locale) -> String {
     let hot_b = last == Some(BpPart::Bias);
     for (j, &v) in b_h.iter().enumerate() {
         let name = format!("b_h{}", j + 1);
-        let aria = crate::tr!(l, bp.card.bias_title, name = &name, unit = format!("h{}", sub(j + 1)));
-        value_label(&mut out, X_HID, unit_y(j, n_hid) + BOX_H / 2.0 + 13.0, &name, v, hot_b, &aria);
+        let aria = crate::tr!(
+            l,
+            bp.card.bias_title,
+            name = &name,
+            unit = format!("h{}", sub(j + 1))
+        );
+        value_label(
+            &mut out,
+            X_HID,
+            unit_y(j, n_hid) + BOX_H / 2.0 + 13.0,
+            &name,
+            v,
+            hot_b,
+            &aria,
+        );
     }
     for (k, &v) in b_y.iter().enumerate() {
         let name = format!("b_y{}", k + 1);
-        let aria = crate::tr!(l, bp.card.bias_title, name = &name, unit = format!("y{}", sub(k + 1)));
-        value_label(&mut out, X_OUT, unit_y(k, n_out) + BOX_H / 2.0 + 13.0, &name, v, hot_b, &aria);
+        let aria = crate::tr!(
+            l,
+            bp.card.bias_title,
+            name = &name,
+            unit = format!("y{}", sub(k + 1))
+        );
+        value_label(
+            &mut out,
+            X_OUT,
+            unit_y(k, n_out) + BOX_H / 2.0 + 13.0,
+            &name,
+            v,
+            hot_b,
+            &aria,
+        );
     }
     out.push_str("</svg>");
     out
@@ -440,18 +513,25 @@ pub fn table_html(net: &BpNet, l: Locale) -> String {
             l,
             bp.net.table_caption,
             steps = d.steps_done,
-            last = d.last_part.map_or(td_string!(l, bp.net.no_part), |p| part_words(l, p))
+            last = d
+                .last_part
+                .map_or(td_string!(l, bp.net.no_part), |p| part_words(l, p))
         )),
         escape(td_string!(l, bp.net.col_name)),
         escape(td_string!(l, bp.net.col_value)),
         escape(td_string!(l, bp.net.col_grad)),
     );
+    // Rounded as the cards show numbers; whole in `data-value`.
     for r in &d.rows {
-        let grad = r.grad.map_or_else(|| "—".to_string(), |g| g.to_string());
+        let grad = r.grad.map_or_else(
+            || "<td data-kind=\"grad\">—</td>".to_string(),
+            |g| format!("<td data-kind=\"grad\" data-value=\"{g}\">{}</td>", num(g)),
+        );
         let _ = write!(
             s,
-            "<tr data-name=\"{n}\"><td>{n}</td><td data-kind=\"value\">{}</td><td data-kind=\"grad\">{grad}</td></tr>",
+            "<tr data-name=\"{n}\"><td>{n}</td><td data-kind=\"value\" data-value=\"{}\">{}</td>{grad}</tr>",
             r.value,
+            num(r.value),
             n = escape(&r.name)
         );
     }
@@ -465,7 +545,11 @@ pub fn grid_rgba(g: &BpGrid) -> Vec<u8> {
     let mut out = Vec::with_capacity(g.values.len() * 4);
     for &v in &g.values {
         let v = if v.is_finite() { v.clamp(0.0, 1.0) } else { 0.5 };
-        let (c, f) = if v < 0.5 { (NEG, (0.5 - v) * 2.0) } else { (POS, (v - 0.5) * 2.0) };
+        let (c, f) = if v < 0.5 {
+            (NEG, (0.5 - v) * 2.0)
+        } else {
+            (POS, (v - 0.5) * 2.0)
+        };
         let mix = |a: f64| (255.0 + (a - 255.0) * f).round() as u8;
         out.extend_from_slice(&[mix(c.0), mix(c.1), mix(c.2), 255]);
     }
@@ -486,7 +570,11 @@ pub fn points_svg(lab: &BpLab) -> String {
         let (cx, cy) = (x - g.x_min, g.y_max - y);
         let fill = if lab.data.labels[i] == 1 { C_POS } else { C_NEG };
         if lab.data.labels[i] == 1 {
-            let _ = write!(s, r#"<circle cx="{cx:.3}" cy="{cy:.3}" r="{r:.3}" fill="{fill}" stroke="white" stroke-width="{:.3}"/>"#, r / 4.0);
+            let _ = write!(
+                s,
+                r#"<circle cx="{cx:.3}" cy="{cy:.3}" r="{r:.3}" fill="{fill}" stroke="white" stroke-width="{:.3}"/>"#,
+                r / 4.0
+            );
         } else {
             let _ = write!(
                 s,
@@ -546,7 +634,12 @@ impl Subject {
 pub fn card(lab: &BpLab, subject: &Subject, l: Locale) -> Formula {
     let net = &lab.net;
     let cfg = net.config();
-    let (f, e, b, bias) = (net.last_forward(), net.last_error(), net.last_backward(), net.last_bias());
+    let (f, e, b, bias) = (
+        net.last_forward(),
+        net.last_error(),
+        net.last_backward(),
+        net.last_bias(),
+    );
     let (i_ex, x, _) = lab.example();
     let step = f.map_or(net.steps_done() + 1, |f| f.step);
     let of_step = crate::tr!(l, bp.card.step_of, step, i = i_ex + 1);
@@ -565,18 +658,29 @@ pub fn card(lab: &BpLab, subject: &Subject, l: Locale) -> Formula {
     match subject {
         Subject::Input(i) => {
             let i = *i;
-            Formula::new(format!("x{}", i + 1), crate::tr!(l, bp.card.input_title, name = format!("x{}", sub(i + 1)), i = i + 1))
-                .line(
-                    Line::new()
-                        .t(format!("x{} = ", sub(i + 1)))
-                        .n(format!("x{}", i + 1), f.map_or(x.get(i).copied().unwrap_or(0.0), |f| f.x[i])),
-                )
-                .note(of_step)
+            Formula::new(
+                format!("x{}", i + 1),
+                crate::tr!(
+                    l,
+                    bp.card.input_title,
+                    name = format!("x{}", sub(i + 1)),
+                    i = i + 1
+                ),
+            )
+            .line(Line::new().t(format!("x{} = ", sub(i + 1))).n(
+                format!("x{}", i + 1),
+                f.map_or(x.get(i).copied().unwrap_or(0.0), |f| f.x[i]),
+            ))
+            .note(of_step)
         }
         Subject::Hidden(j) => {
             let j = *j;
             let name = format!("h{}", sub(j + 1));
-            let mut card = Formula::new(format!("h{}", j + 1), crate::tr!(l, bp.card.hidden_title, name = &name)).note(of_step);
+            let mut card = Formula::new(
+                format!("h{}", j + 1),
+                crate::tr!(l, bp.card.hidden_title, name = &name),
+            )
+            .note(of_step);
             let Some(f) = f else {
                 return card.note(later(BpPart::Forward));
             };
@@ -594,7 +698,10 @@ pub fn card(lab: &BpLab, subject: &Subject, l: Locale) -> Formula {
                     .f(format!("x{}", i + 1), f.x[i])
                     .t(" + ");
             }
-            z = z.f(format!("fwd:b_h{}", j + 1), b_h_fwd[j]).t(" = ").n(format!("z_h{}", j + 1), f.z_h[j]);
+            z = z
+                .f(format!("fwd:b_h{}", j + 1), b_h_fwd[j])
+                .t(" = ")
+                .n(format!("z_h{}", j + 1), f.z_h[j]);
             let phi = phi_text(cfg.activation);
             let a = Line::new()
                 .t(format!("a{} = {phi}({zj}) = {phi}(", sub(j + 1)))
@@ -607,10 +714,20 @@ pub fn card(lab: &BpLab, subject: &Subject, l: Locale) -> Formula {
             };
             let mut sym = format!("δ_h{} = φ′({zj})·(", j + 1);
             for k in 0..cfg.outputs {
-                let _ = write!(sym, "{}w_y{}_h{}·δ_y{}", if k > 0 { " + " } else { "" }, k + 1, j + 1, k + 1);
+                let _ = write!(
+                    sym,
+                    "{}w_y{}_h{}·δ_y{}",
+                    if k > 0 { " + " } else { "" },
+                    k + 1,
+                    j + 1,
+                    k + 1
+                );
             }
             sym.push_str(") = ");
-            let mut d = Line::new().t(sym).f(format!("slope_h{}", j + 1), b.hidden_slope[j]).t("·(");
+            let mut d = Line::new()
+                .t(sym)
+                .f(format!("slope_h{}", j + 1), b.hidden_slope[j])
+                .t("·(");
             for k in 0..cfg.outputs {
                 if k > 0 {
                     d = d.t(" + ");
@@ -632,7 +749,11 @@ pub fn card(lab: &BpLab, subject: &Subject, l: Locale) -> Formula {
         Subject::Output(k) => {
             let k = *k;
             let name = format!("y{}", sub(k + 1));
-            let mut card = Formula::new(format!("y{}", k + 1), crate::tr!(l, bp.card.output_title, name = &name)).note(of_step);
+            let mut card = Formula::new(
+                format!("y{}", k + 1),
+                crate::tr!(l, bp.card.output_title, name = &name),
+            )
+            .note(of_step);
             let Some(f) = f else {
                 return card.note(later(BpPart::Forward));
             };
@@ -650,7 +771,10 @@ pub fn card(lab: &BpLab, subject: &Subject, l: Locale) -> Formula {
                     .f(format!("a_h{}", j + 1), f.a_h[j])
                     .t(" + ");
             }
-            s = s.f(format!("fwd:b_y{}", k + 1), b_y_fwd[k]).t(" = ").n(format!("s_y{}", k + 1), f.z_y[k]);
+            s = s
+                .f(format!("fwd:b_y{}", k + 1), b_y_fwd[k])
+                .t(" = ")
+                .n(format!("s_y{}", k + 1), f.z_y[k]);
             let y = Line::new()
                 .t(format!("{name} = σ({sk}) = σ("))
                 .n(format!("s_y{}", k + 1), f.z_y[k])
@@ -724,7 +848,12 @@ pub fn card(lab: &BpLab, subject: &Subject, l: Locale) -> Formula {
             card.line(line)
         }
         Subject::Param(kind, name) => {
-            let value = net.data().rows.iter().find(|r| &r.name == name).map_or(f64::NAN, |r| r.value);
+            let value = net
+                .data()
+                .rows
+                .iter()
+                .find(|r| &r.name == name)
+                .map_or(f64::NAN, |r| r.value);
             let title = match *kind {
                 BpParamKind::InputWeight { hidden, input } => crate::tr!(
                     l,
@@ -741,10 +870,20 @@ pub fn card(lab: &BpLab, subject: &Subject, l: Locale) -> Formula {
                     to = format!("y{}", sub(output + 1))
                 ),
                 BpParamKind::HiddenBias { hidden } => {
-                    crate::tr!(l, bp.card.bias_title, name = name, unit = format!("h{}", sub(hidden + 1)))
+                    crate::tr!(
+                        l,
+                        bp.card.bias_title,
+                        name = name,
+                        unit = format!("h{}", sub(hidden + 1))
+                    )
                 }
                 BpParamKind::OutputBias { output } => {
-                    crate::tr!(l, bp.card.bias_title, name = name, unit = format!("y{}", sub(output + 1)))
+                    crate::tr!(
+                        l,
+                        bp.card.bias_title,
+                        name = name,
+                        unit = format!("y{}", sub(output + 1))
+                    )
                 }
             };
             let mut card = Formula::new(name.clone(), title)
@@ -752,14 +891,24 @@ pub fn card(lab: &BpLab, subject: &Subject, l: Locale) -> Formula {
                 .note(of_step);
             // ∂E/∂θ = (δ of the unit it feeds)·(what it multiplies), then
             // θ ← θ − η·∂E/∂θ; a bias multiplies 1.
-            let update = |card: Formula, delta: (String, f64), by: Option<(String, String, f64)>, g: f64, before: f64, after: f64, eta: f64| {
+            let update = |card: Formula,
+                          delta: (String, f64),
+                          by: Option<(String, String, f64)>,
+                          g: f64,
+                          before: f64,
+                          after: f64,
+                          eta: f64| {
                 let mut grad = Line::new().t(format!("∂E/∂{name} = {}", delta.0.replace("delta_", "δ_")));
                 if let Some((sym, _, _)) = &by {
                     grad = grad.t(format!("·{sym}"));
                 }
                 grad = grad.t(" = ");
                 if let Some((_, key, v)) = &by {
-                    grad = grad.f(delta.0.clone(), delta.1).t("·").f(key.clone(), *v).t(" = ");
+                    grad = grad
+                        .f(delta.0.clone(), delta.1)
+                        .t("·")
+                        .f(key.clone(), *v)
+                        .t(" = ");
                 }
                 grad = grad.n(format!("grad:{name}"), g);
                 let step = Line::new()
@@ -845,12 +994,23 @@ fn buttons_html(lab: Option<&BpLab>, l: Locale) -> String {
     for (p, id, hint) in [
         (BpPart::Forward, "bp-forward", td_string!(l, bp.net.forward_hint)),
         (BpPart::Error, "bp-error", td_string!(l, bp.net.error_hint)),
-        (BpPart::Backward, "bp-backward", td_string!(l, bp.net.backward_hint)),
+        (
+            BpPart::Backward,
+            "bp-backward",
+            td_string!(l, bp.net.backward_hint),
+        ),
         (BpPart::Bias, "bp-bias", td_string!(l, bp.net.bias_hint)),
     ] {
         s += &button(id, part_name(p), "part", next != Some(p), hint, part_words(l, p));
     }
-    s += &button("bp-step", "step", "primary", busy, td_string!(l, bp.net.step_hint), td_string!(l, bp.net.step));
+    s += &button(
+        "bp-step",
+        "step",
+        "primary",
+        busy,
+        td_string!(l, bp.net.step_hint),
+        td_string!(l, bp.net.step),
+    );
     s += &button(
         "bp-train",
         "train",
@@ -912,7 +1072,9 @@ pub fn BpNetView() -> impl IntoView {
             subject.set(None);
             return;
         }
-        let Some(act) = target_attr(&ev, "data-act") else { return };
+        let Some(act) = target_attr(&ev, "data-act") else {
+            return;
+        };
         let before = run.with_untracked(|r| r.as_ref().map(|r| r.net.steps_done()));
         match act.as_str() {
             "reset" => {
@@ -964,10 +1126,18 @@ pub fn BpNetView() -> impl IntoView {
     });
     let status = Memo::new(move |_| {
         let l = i18n.get_locale();
-        let mut s = run.with(|r| r.as_ref().map(|r| escape(&r.status(l)))).unwrap_or_default();
-        let refused = run.with(|r| r.as_ref().and_then(|r| r.refused.clone())).or_else(|| error.get());
+        let mut s = run
+            .with(|r| r.as_ref().map(|r| escape(&r.status(l))))
+            .unwrap_or_default();
+        let refused = run
+            .with(|r| r.as_ref().and_then(|r| r.refused.clone()))
+            .or_else(|| error.get());
         if let Some(e) = refused {
-            let _ = write!(s, " <span class=\"stale\">{}</span>", escape(&crate::text::engine_error(l, &e)));
+            let _ = write!(
+                s,
+                " <span class=\"stale\">{}</span>",
+                escape(&crate::text::engine_error(l, &e))
+            );
         }
         s
     });
@@ -975,22 +1145,24 @@ pub fn BpNetView() -> impl IntoView {
         let l = i18n.get_locale();
         run.with(|r| r.as_ref().map(|r| diagram_svg(r, l)).unwrap_or_default())
     });
-    let numbers = Memo::new(move |_| {
+    let below = Memo::new(move |_| {
         let l = i18n.get_locale();
-        let mut s = format!("<p class=\"muted legend-line\">{}</p>", escape(td_string!(l, bp.net.click_hint)));
+        let mut s = format!(
+            "<p class=\"muted legend-line\">{}</p>",
+            escape(td_string!(l, bp.net.click_hint))
+        );
         let key = subject.get();
         run.with(|r| {
             let Some(r) = r else { return };
             if let Some(sub) = key.and_then(|k| Subject::parse(&r.net, &k)) {
                 s += &card(r, &sub, l).html(td_string!(l, bp.card.close));
             }
-            let _ = write!(
-                s,
-                "<div class=\"view-data-table bp-table\"><table data-testid=\"bp-net-data\">{}</table></div>",
-                table_html(&r.net, l)
-            );
         });
         s
+    });
+    let table = Memo::new(move |_| {
+        let l = i18n.get_locale();
+        run.with(|r| r.as_ref().map(|r| table_html(&r.net, l)).unwrap_or_default())
     });
     // The heatmap: its pixels after each whole step, the points on top.
     let canvas = NodeRef::<leptos::html::Canvas>::new();
@@ -1003,7 +1175,8 @@ pub fn BpNetView() -> impl IntoView {
         run.with_untracked(|r| {
             let Some(r) = r else { return };
             let g = &r.grid;
-            let _ = crate::views::canvas::put_rgba(&el, g.resolution as u32, g.resolution as u32, &grid_rgba(g));
+            let _ =
+                crate::views::canvas::put_rgba(&el, g.resolution as u32, g.resolution as u32, &grid_rgba(g));
             let _ = el.set_attribute(
                 "style",
                 &format!("aspect-ratio: {} / {}", g.x_max - g.x_min, g.y_max - g.y_min),
@@ -1038,23 +1211,22 @@ pub fn BpNetView() -> impl IntoView {
             </div>
             <div class="view-controls bp-parts" inner_html=buttons></div>
             <p class="chapter-status" data-testid="bp-status" inner_html=status></p>
-            <div class="chapter-body">
-                <div
-                    class="bp-svg"
-                    inner_html=diagram
-                    on:click=move |ev: web_sys::MouseEvent| open(&ev)
-                    on:focusin=move |ev: web_sys::FocusEvent| open(&ev)
-                ></div>
-                <figure class="chapter-side bp-heat">
+            <div
+                class="bp-svg"
+                inner_html=diagram
+                on:click=move |ev: web_sys::MouseEvent| open(&ev)
+                on:focusin=move |ev: web_sys::FocusEvent| open(&ev)
+            ></div>
+            <div class="contents" inner_html=below></div>
+            <div class="bp-numbers">
+                <figure class="bp-heat">
                     <div class="bp-heat-box">
                         <canvas node_ref=canvas role="img" aria-label=move || t_string!(i18n, bp.net.heat_aria)></canvas>
                         <div class="bp-heat-points" inner_html=move || points.get()></div>
                     </div>
                     <figcaption class="muted">{move || caption.get()}</figcaption>
                 </figure>
-            </div>
-            <div class="bp-numbers">
-                <div class="contents" inner_html=numbers></div>
+                <div class="view-data-table bp-table"><table data-testid="bp-net-data" inner_html=table></table></div>
                 <GradCheckPanel make=make_check epoch=epoch label=|_, n| n.to_string()/>
             </div>
         </section>
@@ -1078,7 +1250,11 @@ mod tests {
 
     #[test]
     fn the_four_parts_in_order_are_one_whole_step_and_out_of_order_is_refused() {
-        for (h, o, a) in [(3, 1, Activation::Tanh), (4, 2, Activation::Relu), (2, 1, Activation::Sigmoid)] {
+        for (h, o, a) in [
+            (3, 1, Activation::Tanh),
+            (4, 2, Activation::Relu),
+            (2, 1, Activation::Sigmoid),
+        ] {
             let mut parts = lab(h, o, a);
             let mut whole = parts.clone();
             for _ in 0..3 {
@@ -1121,7 +1297,11 @@ mod tests {
         assert_eq!(h2.number("x1"), Some(f.x[0]));
         assert_eq!(h2.number("fwd:w_h2_x1"), Some(b.net.w_hx()[1][0]));
         assert_eq!(h2.number("delta_h2"), None, "δ comes in part ③");
-        assert!(h2.plain().contains("z₂ = w_h2_x1·x₁ + w_h2_x2·x₂ + b_h2 = "), "{}", h2.plain());
+        assert!(
+            h2.plain().contains("z₂ = w_h2_x1·x₁ + w_h2_x2·x₂ + b_h2 = "),
+            "{}",
+            h2.plain()
+        );
         b.take(BpPart::Error);
         let e = b.net.last_error().unwrap().clone();
         let loss = card(&b, &Subject::Loss, Locale::en);
@@ -1133,7 +1313,11 @@ mod tests {
         assert_eq!(h2.number("delta_h2"), Some(back.delta_h[1]));
         assert_eq!(h2.number("sum_h2"), Some(back.back_sum[1]));
         assert_eq!(h2.number("slope_h2"), Some(back.hidden_slope[1]));
-        assert_eq!(h2.number("fwd:w_h2_x1"), Some(back.w_hx_before[1][0]), "the weights of the forward pass");
+        assert_eq!(
+            h2.number("fwd:w_h2_x1"),
+            Some(back.w_hx_before[1][0]),
+            "the weights of the forward pass"
+        );
         let y1 = card(&b, &Subject::Output(0), Locale::en);
         assert_eq!(y1.number("delta_y1"), Some(back.delta_y[0]));
         assert_eq!(y1.number("slope_y1"), Some(back.output_slope[0]));
@@ -1156,7 +1340,10 @@ mod tests {
         assert_eq!(bias.number("grad:b_h1"), None);
         b.take(BpPart::Bias);
         let s = b.net.last_bias().unwrap().clone();
-        for (name, g, new) in [("b_h1", s.grad_b_h[0], s.b_h_after[0]), ("b_y2", s.grad_b_y[1], s.b_y_after[1])] {
+        for (name, g, new) in [
+            ("b_h1", s.grad_b_h[0], s.b_h_after[0]),
+            ("b_y2", s.grad_b_y[1], s.b_y_after[1]),
+        ] {
             let c = card(&b, &Subject::parse(&b.net, name).unwrap(), Locale::en);
             assert_eq!(c.number(&format!("grad:{name}")), Some(g));
             assert_eq!(c.number(&format!("new:{name}")), Some(new));
@@ -1201,7 +1388,13 @@ mod tests {
         let mut b = lab(3, 2, Activation::Sigmoid);
         let mut texts = vec![b.status(Locale::zh), b.fit(Locale::zh)];
         let subjects = ["x1", "h1", "y2", "E", "w_h1_x2", "w_y2_h3", "b_h2", "b_y1"];
-        for p in [None, Some(BpPart::Forward), Some(BpPart::Error), Some(BpPart::Backward), Some(BpPart::Bias)] {
+        for p in [
+            None,
+            Some(BpPart::Forward),
+            Some(BpPart::Error),
+            Some(BpPart::Backward),
+            Some(BpPart::Bias),
+        ] {
             if let Some(p) = p {
                 b.take(p);
             }

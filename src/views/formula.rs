@@ -26,7 +26,11 @@ pub enum Piece {
     /// negative and `paren` (a factor of a product), whole in `data-value`.
     Num { name: String, value: f64, paren: bool },
     /// A vector from the engine: its first `shown` entries, then "…".
-    Vector { name: String, values: Vec<f64>, shown: usize },
+    Vector {
+        name: String,
+        values: Vec<f64>,
+        shown: usize,
+    },
 }
 
 /// One line of a card: an equation, or a sentence with numbers in it.
@@ -175,7 +179,11 @@ impl Formula {
                             shown(*value, *paren)
                         );
                     }
-                    Piece::Vector { name, values, shown: k } => {
+                    Piece::Vector {
+                        name,
+                        values,
+                        shown: k,
+                    } => {
                         let all: Vec<String> = values.iter().map(|v| v.to_string()).collect();
                         let _ = write!(
                             s,
@@ -372,7 +380,10 @@ mod tests {
             )
             .note("a <note>");
         let html = f.html("close");
-        assert!(html.contains(r#"data-name="x" data-value="-0.5200000001">(−0.52)</span>"#), "{html}");
+        assert!(
+            html.contains(r#"data-name="x" data-value="-0.5200000001">(−0.52)</span>"#),
+            "{html}"
+        );
         assert!(html.contains("a &lt;note&gt;"));
         assert_eq!(f.number("z"), Some(0.41));
         assert_eq!(f.plain(), "z\nz = 0.31·(−0.52) = 0.41\na <note>");

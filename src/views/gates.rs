@@ -381,11 +381,16 @@ pub fn GateHeatmap() -> impl IntoView {
             el.dyn_ref::<web_sys::HtmlCanvasElement>(),
             ev.dyn_ref::<web_sys::MouseEvent>(),
         ) {
-            let steps = data.with_untracked(|d| d.as_ref().and_then(|d| d.panels.first()).map_or(0, |p| p.steps()));
+            let steps =
+                data.with_untracked(|d| d.as_ref().and_then(|d| d.panels.first()).map_or(0, |p| p.steps()));
             let w = canvas.client_width().max(1) as f64;
-            let t = ((mouse.offset_x() as f64 / w * steps as f64).floor() as usize + 1).clamp(1, steps.max(1));
+            let t =
+                ((mouse.offset_x() as f64 / w * steps as f64).floor() as usize + 1).clamp(1, steps.max(1));
             if let Some(c) = cursor {
-                c.set(crate::views::timeline::Cursor(Some((crate::views::timeline::Phase::Forward, t))));
+                c.set(crate::views::timeline::Cursor(Some((
+                    crate::views::timeline::Phase::Forward,
+                    t,
+                ))));
             }
         } else if el.closest(".gate-title").ok().flatten().is_none() {
             return;

@@ -164,7 +164,9 @@ pub fn GradCheckPanel(
                 progress.set(None);
                 report.set(Some((r, step.get_value())));
             }
-            Some(None) => request_animation_frame(move || frame(job, report, progress, step, generation, gen)),
+            Some(None) => {
+                request_animation_frame(move || frame(job, report, progress, step, generation, gen))
+            }
             None => progress.set(None),
         }
     }
@@ -193,9 +195,20 @@ pub fn GradCheckPanel(
             Some((done, total)) => crate::tr!(l, bp.check.running, pct = 100 * done / total.max(1)),
             None => td_string!(l, bp.check.button).to_string(),
         };
-        let mut s = crate::views::formula::button("grad-check", "check", "", running.is_some(), td_string!(l, bp.check.hint), &words);
+        let mut s = crate::views::formula::button(
+            "grad-check",
+            "check",
+            "",
+            running.is_some(),
+            td_string!(l, bp.check.hint),
+            &words,
+        );
         if let Some(e) = error.get() {
-            let _ = write!(s, " <span class=\"stale\">{}</span>", escape(&crate::text::engine_error(l, &e)));
+            let _ = write!(
+                s,
+                " <span class=\"stale\">{}</span>",
+                escape(&crate::text::engine_error(l, &e))
+            );
         }
         report.with(|r| {
             if let Some((r, step)) = r {
@@ -246,7 +259,12 @@ mod tests {
                 .unwrap();
             assert_eq!(r.examples, 4);
             for p in &r.params {
-                assert_eq!(Verdict::of(p, r.noise_floor), Verdict::Agrees, "{cell:?} {}", p.name);
+                assert_eq!(
+                    Verdict::of(p, r.noise_floor),
+                    Verdict::Agrees,
+                    "{cell:?} {}",
+                    p.name
+                );
             }
             let html = report_html(&r, 1, Locale::en, plain);
             assert_eq!(html.matches("data-verdict=\"agrees\"").count(), r.params.len());
@@ -298,6 +316,10 @@ mod tests {
         all.push_str(td_string!(Locale::zh, bp.check.button));
         all.push_str(td_string!(Locale::zh, bp.check.hint));
         all.push_str(&crate::tr!(Locale::zh, bp.check.running, pct = 40));
-        assert_eq!(crate::views::perceptron::tests::english(&all), Vec::<String>::new(), "{all}");
+        assert_eq!(
+            crate::views::perceptron::tests::english(&all),
+            Vec::<String>::new(),
+            "{all}"
+        );
     }
 }

@@ -18,8 +18,8 @@ use crate::views::chart::{css, err, font, house_style, legend_item, pxi, rgb, ro
 use crate::views::onscreen::{table_due, Redraw};
 use crate::views::stats::{escape, fmt, log_range};
 use crate::views::throttle::throttled_tick;
-use leptos::prelude::*;
 use crate::views::trace_cards::{clip_card, ClipNumbers};
+use leptos::prelude::*;
 use rnn_core::ClipReport;
 
 /// Most points kept per series.

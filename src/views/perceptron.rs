@@ -16,7 +16,9 @@ use crate::lang::Locale;
 use crate::views::formula::{button, refocus, sub, target_attr, Formula, Line};
 use crate::views::stats::escape;
 use leptos::prelude::*;
-use rnn_core::{linearly_separable_2d, Dataset, DatasetConfig, PerceptronEpoch, PerceptronRun, PerceptronStep};
+use rnn_core::{
+    linearly_separable_2d, Dataset, DatasetConfig, PerceptronEpoch, PerceptronRun, PerceptronStep,
+};
 use std::fmt::Write;
 
 /// Points of the data set: few enough that each update can be followed.
@@ -200,10 +202,11 @@ pub fn step_card(s: &PerceptronStep, n: usize, l: Locale) -> Formula {
     }
     sum = sum.t(" + ").f("b", s.b_before).t(" = ").n("s", s.net_input);
     let compare = if s.net_input >= 0.0 { " ≥ 0" } else { " < 0" };
-    let decided = Line::new()
-        .t("s")
-        .t(compare)
-        .t(format!(" → ŷ = {} ≠ y = {}", sign(s.predicted), sign(s.y)));
+    let decided =
+        Line::new()
+            .t("s")
+            .t(compare)
+            .t(format!(" → ŷ = {} ≠ y = {}", sign(s.predicted), sign(s.y)));
     let vector = |name: &str, v: &[f64], line: Line| -> Line {
         let mut line = line.t("(");
         for (k, x) in v.iter().enumerate() {
@@ -216,7 +219,12 @@ pub fn step_card(s: &PerceptronStep, n: usize, l: Locale) -> Formula {
     };
     let mut w = Line::new().t("w ← w + η·y·x = ");
     w = vector("w", &s.w_before, w);
-    w = w.t(" + ").f("eta", s.learning_rate).t("·").t(format!("({})", sign(s.y))).t("·");
+    w = w
+        .t(" + ")
+        .f("eta", s.learning_rate)
+        .t("·")
+        .t(format!("({})", sign(s.y)))
+        .t("·");
     w = vector("x", &s.x, w);
     w = w.t(" = ");
     w = vector("w", &s.w_before, w).t(" + ");
@@ -230,12 +238,25 @@ pub fn step_card(s: &PerceptronStep, n: usize, l: Locale) -> Formula {
         .t(" = ")
         .n("new:b", s.b_after);
     Formula::new(format!("perceptron:{i}"), title)
-        .line(Line::new().t(format!("x{} = ", sub(i))).n("x1", s.x[0]).t(", ").n("x2", s.x.get(1).copied().unwrap_or(0.0)).t(format!(", y = {}", sign(s.y))))
+        .line(
+            Line::new()
+                .t(format!("x{} = (", sub(i)))
+                .n("x1", s.x[0])
+                .t(", ")
+                .n("x2", s.x.get(1).copied().unwrap_or(0.0))
+                .t("), y = ")
+                .n("y", s.y),
+        )
         .line(sum)
         .line(decided)
         .line(w)
         .line(b)
-        .note(crate::tr!(l, bp.perceptron.card_left, wrong = s.mistakes_after, n))
+        .note(crate::tr!(
+            l,
+            bp.perceptron.card_left,
+            wrong = s.mistakes_after,
+            n
+        ))
 }
 
 /// What one epoch of Play did, and the weights after it.
@@ -250,7 +271,12 @@ pub fn epoch_card(e: &PerceptronEpoch, n: usize, l: Locale) -> Formula {
     w = w.t("), b = ").n("b", e.b);
     Formula::new(
         format!("epoch:{}", e.epoch),
-        crate::tr!(l, bp.perceptron.epoch_title, epoch = e.epoch, updates = e.mistakes),
+        crate::tr!(
+            l,
+            bp.perceptron.epoch_title,
+            epoch = e.epoch,
+            updates = e.mistakes
+        ),
     )
     .line(w)
     .note(crate::tr!(
@@ -372,7 +398,12 @@ pub fn plot_svg(p: &PerceptronLab, l: Locale) -> String {
             y = crate::views::formula::num(q[1]),
             label = sign(run.labels()[i])
         );
-        let _ = write!(out, r#"<g data-point="{}"><title>{}</title>"#, i + 1, escape(&title));
+        let _ = write!(
+            out,
+            r#"<g data-point="{}"><title>{}</title>"#,
+            i + 1,
+            escape(&title)
+        );
         if plus {
             let _ = write!(
                 out,
@@ -453,7 +484,11 @@ pub fn side_html(p: &PerceptronLab, card: bool, l: Locale) -> String {
     if let Some(c) = p.card(l).filter(|_| card) {
         s.push_str(&c.html(td_string!(l, bp.card.close)));
     }
-    let _ = write!(s, "<p class=\"legend-line muted\">{}</p></div>", escape(td_string!(l, bp.perceptron.legend)));
+    let _ = write!(
+        s,
+        "<p class=\"legend-line muted\">{}</p></div>",
+        escape(td_string!(l, bp.perceptron.legend))
+    );
     s
 }
 
@@ -468,9 +503,30 @@ fn buttons_html(p: Option<&PerceptronLab>, playing: bool, l: Locale) -> String {
         td_string!(l, bp.perceptron.play)
     };
     [
-        button("perceptron-step", "step", "", done || p.is_none(), td_string!(l, bp.perceptron.step_hint), td_string!(l, bp.perceptron.step)),
-        button("perceptron-play", "play", "primary", !playing && (done || spent || p.is_none()), "", play),
-        button("perceptron-reset", "reset", "", false, "", td_string!(l, bp.perceptron.reset)),
+        button(
+            "perceptron-step",
+            "step",
+            "",
+            done || p.is_none(),
+            td_string!(l, bp.perceptron.step_hint),
+            td_string!(l, bp.perceptron.step),
+        ),
+        button(
+            "perceptron-play",
+            "play",
+            "primary",
+            !playing && (done || spent || p.is_none()),
+            "",
+            play,
+        ),
+        button(
+            "perceptron-reset",
+            "reset",
+            "",
+            false,
+            "",
+            td_string!(l, bp.perceptron.reset),
+        ),
     ]
     .concat()
 }
@@ -507,7 +563,13 @@ pub fn PerceptronView() -> impl IntoView {
     // lab's loop (`lab::driver`) runs only while the recurrent run trains,
     // and its driver cuts `Experiment` steps into work units, which an
     // epoch of microseconds does not need. One epoch every few frames.
-    fn frame(run: RwSignal<Option<PerceptronLab>>, playing: RwSignal<bool>, generation: StoredValue<u64>, gen: u64, n: u32) {
+    fn frame(
+        run: RwSignal<Option<PerceptronLab>>,
+        playing: RwSignal<bool>,
+        generation: StoredValue<u64>,
+        gen: u64,
+        n: u32,
+    ) {
         if generation.try_get_value() != Some(gen) || !playing.get_untracked() {
             return;
         }
@@ -527,7 +589,9 @@ pub fn PerceptronView() -> impl IntoView {
             card_open.set(false);
             return;
         }
-        let Some(act) = target_attr(&ev, "data-act") else { return };
+        let Some(act) = target_attr(&ev, "data-act") else {
+            return;
+        };
         card_open.set(true);
         match act.as_str() {
             "step" => {
@@ -575,15 +639,28 @@ pub fn PerceptronView() -> impl IntoView {
         let open = card_open.get();
         let mut s = run.with(|r| {
             r.as_ref()
-                .map(|r| format!("<div class=\"pc-plot\">{}</div>{}", plot_svg(r, l), side_html(r, open, l)))
+                .map(|r| {
+                    format!(
+                        "<div class=\"pc-plot\">{}</div>{}",
+                        plot_svg(r, l),
+                        side_html(r, open, l)
+                    )
+                })
                 .unwrap_or_default()
         });
         if let Some(e) = error.get() {
-            let _ = write!(s, "<p class=\"stale\">{}</p>", escape(&crate::text::engine_error(l, &e)));
+            let _ = write!(
+                s,
+                "<p class=\"stale\">{}</p>",
+                escape(&crate::text::engine_error(l, &e))
+            );
         }
         s
     });
-    let state = move || run.with(|r| r.as_ref().map_or(PerceptronState::Training, PerceptronLab::state)).name();
+    let state = move || {
+        run.with(|r| r.as_ref().map_or(PerceptronState::Training, PerceptronLab::state))
+            .name()
+    };
     view! {
         <section class="view view-wide chapter perceptron-view" data-testid="perceptron" data-state=state node_ref=root on:click=click>
             <div class="contents" inner_html=head></div>
@@ -657,7 +734,10 @@ pub(crate) mod tests {
         assert_eq!(p.run.epochs(), EPOCH_LIMIT);
         assert!(!p.run.converged());
         let v = p.verdict(Locale::en).join(" ");
-        assert!(v.contains("No straight line") && v.contains("hidden layer"), "{v}");
+        assert!(
+            v.contains("No straight line") && v.contains("hidden layer"),
+            "{v}"
+        );
         let zh = p.verdict(Locale::zh).join(" ");
         assert!(zh.contains("隐藏层"), "{zh}");
     }
@@ -725,7 +805,11 @@ pub(crate) mod tests {
             while p.epoch() {}
             texts.extend(p.verdict(Locale::zh));
             texts.push(p.card(Locale::zh).unwrap().plain());
-            for s in [PerceptronState::Training, PerceptronState::Converged, PerceptronState::NotConverging] {
+            for s in [
+                PerceptronState::Training,
+                PerceptronState::Converged,
+                PerceptronState::NotConverging,
+            ] {
                 texts.push(s.words(Locale::zh).into());
             }
             for t in [

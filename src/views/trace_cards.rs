@@ -94,7 +94,13 @@ pub fn hidden_card(
     };
     let _ = (tt, pp);
     if trace.hidden > MAX_SHOWN {
-        card = card.note(crate::tr!(l, bp.trace.long, h = trace.hidden, k = FIRST, max = MAX_SHOWN));
+        card = card.note(crate::tr!(
+            l,
+            bp.trace.long,
+            h = trace.hidden,
+            k = FIRST,
+            max = MAX_SHOWN
+        ));
     }
     if backward_dir {
         card = card.note(td_string!(l, bp.trace.backward_dir));
@@ -105,11 +111,24 @@ pub fn hidden_card(
     Some(card)
 }
 
-fn forward(trace: &Trace, d: &DirectionTrace, t: usize, prev_t: usize, prime: &str, l: Locale) -> Option<Formula> {
+fn forward(
+    trace: &Trace,
+    d: &DirectionTrace,
+    t: usize,
+    prev_t: usize,
+    prime: &str,
+    l: Locale,
+) -> Option<Formula> {
     let t0 = t - 1;
     let (tt, pp) = (sub(t), sub(prev_t));
     let h = trace.hidden;
-    let title = crate::tr!(l, bp.trace.forward_title, name = format!("h{tt}"), t, step = trace.step);
+    let title = crate::tr!(
+        l,
+        bp.trace.forward_title,
+        name = format!("h{tt}"),
+        t,
+        step = trace.step
+    );
     let mut card = Formula::new(format!("h:{t}"), title);
     let (ux, wh) = (d.input_term.get(t0)?, d.recurrent_term.get(t0)?);
     let (u, w, b) = (format!("U{prime}"), format!("W{prime}"), format!("b{prime}"));
@@ -136,7 +155,9 @@ fn forward(trace: &Trace, d: &DirectionTrace, t: usize, prev_t: usize, prime: &s
         }
         CellKind::Lstm => {
             card = card
-                .line(Line::new().t(format!("h{tt} = o{tt} ⊙ tanh(c{tt}),  c{tt} = f{tt} ⊙ c{pp} + i{tt} ⊙ g{tt}")))
+                .line(Line::new().t(format!(
+                    "h{tt} = o{tt} ⊙ tanh(c{tt}),  c{tt} = f{tt} ⊙ c{pp} + i{tt} ⊙ g{tt}"
+                )))
                 .line(vector(Line::new(), "o", &format!("o{tt}"), gate(d, "o", t0)?))
                 .line(vector(Line::new(), "c", &format!("c{tt}"), gate(d, "c", t0)?))
                 .line(vector(Line::new(), "h", &format!("h{tt}"), d.hidden.get(t0)?))
@@ -183,7 +204,13 @@ fn backward(
 ) -> Option<Formula> {
     let t0 = t - 1;
     let tt = sub(t);
-    let title = crate::tr!(l, bp.trace.backward_title, name = format!("∂L/∂h{tt}"), t, step = trace.step);
+    let title = crate::tr!(
+        l,
+        bp.trace.backward_title,
+        name = format!("∂L/∂h{tt}"),
+        t,
+        step = trace.step
+    );
     let mut card = Formula::new(format!("dh:{t}"), title);
     let many_to_many = trace.outputs.len() == trace.seq_len && trace.seq_len > 1;
     let w = format!("W{prime}");
@@ -191,7 +218,11 @@ fn backward(
         // The end of this direction's chain: the loss hands the gradient over.
         return Some(
             card.line(Line::new().t(format!("∂L/∂h{tt} = V{prime}ᵀ·∂L/∂y{tt}")))
-                .line(Line::new().t(format!("‖∂L/∂h{tt}‖ = ")).n("norm:grad_h", *d.grad_h.get(t0)?))
+                .line(
+                    Line::new()
+                        .t(format!("‖∂L/∂h{tt}‖ = "))
+                        .n("norm:grad_h", *d.grad_h.get(t0)?),
+                )
                 .note(td_string!(l, bp.trace.loss_hands)),
         );
     };
@@ -211,7 +242,11 @@ fn backward(
         card = card.line(vector(Line::new(), "slope", &format!("φ′(a{nn})"), slope));
     }
     card = card
-        .line(Line::new().t(format!("‖∂L/∂h{nn}‖ = ")).n("norm:grad_h_next", *d.grad_h.get(n0)?))
+        .line(
+            Line::new()
+                .t(format!("‖∂L/∂h{nn}‖ = "))
+                .n("norm:grad_h_next", *d.grad_h.get(n0)?),
+        )
         .line(
             Line::new()
                 .t(if trace.cell == CellKind::Rnn {
@@ -238,7 +273,11 @@ fn backward(
             None => card,
         };
     }
-    card = card.line(Line::new().t(format!("‖∂L/∂h{tt}‖ = ")).n("norm:grad_h", *d.grad_h.get(t0)?));
+    card = card.line(
+        Line::new()
+            .t(format!("‖∂L/∂h{tt}‖ = "))
+            .n("norm:grad_h", *d.grad_h.get(t0)?),
+    );
     if many_to_many {
         card = card.note(td_string!(l, bp.trace.own_share));
     }
@@ -270,7 +309,9 @@ pub fn gate_card(trace: &Trace, dir: usize, key: &str, t: usize, chosen: bool, l
     if key == "c" {
         let c_prev = gate(d, "c", t0).map(|_| {
             if (backward_dir && t < len) || (!backward_dir && t > 1) {
-                gate(d, "c", prev_t - 1).map(<[f64]>::to_vec).unwrap_or_else(|| vec![0.0; h])
+                gate(d, "c", prev_t - 1)
+                    .map(<[f64]>::to_vec)
+                    .unwrap_or_else(|| vec![0.0; h])
             } else {
                 vec![0.0; h]
             }
@@ -286,13 +327,22 @@ pub fn gate_card(trace: &Trace, dir: usize, key: &str, t: usize, chosen: bool, l
     } else {
         let names = trace.cell.gate_names();
         let k = names.iter().position(|n| *n == key)?;
-        let squash = if (trace.cell == CellKind::Lstm && key == "g") || (trace.cell == CellKind::Gru && key == "n") {
-            "tanh"
-        } else {
-            "σ"
-        };
-        let (u, w, b) = (format!("U{prime}_{key}"), format!("W{prime}_{key}"), format!("b{prime}_{key}"));
-        let (ux, wh, a) = (d.input_term.get(t0)?, d.recurrent_term.get(t0)?, d.pre_activations.get(t0)?);
+        let squash =
+            if (trace.cell == CellKind::Lstm && key == "g") || (trace.cell == CellKind::Gru && key == "n") {
+                "tanh"
+            } else {
+                "σ"
+            };
+        let (u, w, b) = (
+            format!("U{prime}_{key}"),
+            format!("W{prime}_{key}"),
+            format!("b{prime}_{key}"),
+        );
+        let (ux, wh, a) = (
+            d.input_term.get(t0)?,
+            d.recurrent_term.get(t0)?,
+            d.pre_activations.get(t0)?,
+        );
         if trace.cell == CellKind::Gru && key == "n" {
             card = card
                 .line(Line::new().t(format!(
@@ -325,7 +375,13 @@ pub fn gate_card(trace: &Trace, dir: usize, key: &str, t: usize, chosen: bool, l
         }
     }
     if trace.hidden > MAX_SHOWN {
-        card = card.note(crate::tr!(l, bp.trace.long, h = trace.hidden, k = FIRST, max = MAX_SHOWN));
+        card = card.note(crate::tr!(
+            l,
+            bp.trace.long,
+            h = trace.hidden,
+            k = FIRST,
+            max = MAX_SHOWN
+        ));
     }
     if !chosen {
         card = card.note(crate::tr!(l, bp.trace.last_step, t));
@@ -358,7 +414,10 @@ impl ClipNumbers {
 
 /// g ← v·g/‖g‖ (or the clamp of clipping by value) with the step's numbers.
 pub fn clip_card(c: &ClipNumbers, merged: Option<(u64, u64)>, l: Locale) -> Formula {
-    let mut card = Formula::new(format!("clip:{}", c.step), crate::tr!(l, bp.trace.clip_title, step = c.step));
+    let mut card = Formula::new(
+        format!("clip:{}", c.step),
+        crate::tr!(l, bp.trace.clip_title, step = c.step),
+    );
     match c.rule {
         Clip::Norm(v) => {
             card = card
@@ -401,7 +460,13 @@ mod tests {
     use crate::views::perceptron::tests::english;
     use rnn_core::{Experiment, ExperimentConfig, TaskConfig, TaskKind, TrainConfig};
 
-    fn traced(cell: CellKind, hidden: usize, bidirectional: bool, task: TaskKind, clip: Clip) -> (Trace, ClipReport) {
+    fn traced(
+        cell: CellKind,
+        hidden: usize,
+        bidirectional: bool,
+        task: TaskKind,
+        clip: Clip,
+    ) -> (Trace, ClipReport) {
         let mut e = Experiment::new(ExperimentConfig {
             cell,
             hidden_size: hidden,
@@ -442,7 +507,11 @@ mod tests {
         assert_eq!(c.number("norm:grad_back"), Some(d.grad_back[3]));
         assert_eq!(c.number("factor"), Some(0.7));
         assert_eq!(c.vector("slope"), Some(d.slope[3].as_slice()));
-        assert!(c.plain().contains("∂L/∂h₃ = Wᵀ·(φ′(a₄) ⊙ ∂L/∂h₄)"), "{}", c.plain());
+        assert!(
+            c.plain().contains("∂L/∂h₃ = Wᵀ·(φ′(a₄) ⊙ ∂L/∂h₄)"),
+            "{}",
+            c.plain()
+        );
         // The end of the chain.
         let c = hidden_card(&trace, 0, 6, Phase::Backward, None, None, Locale::en).unwrap();
         assert_eq!(c.number("norm:grad_h"), Some(d.grad_h[5]));
@@ -465,7 +534,11 @@ mod tests {
         for (k, key) in ["i", "f", "g", "o"].iter().enumerate() {
             let c = gate_card(&trace, 0, key, 4, true, Locale::en).unwrap();
             assert_eq!(c.vector("Ux"), Some(&d.input_term[3][3 * k..3 * k + 3]), "{key}");
-            assert_eq!(c.vector("a"), Some(&d.pre_activations[3][3 * k..3 * k + 3]), "{key}");
+            assert_eq!(
+                c.vector("a"),
+                Some(&d.pre_activations[3][3 * k..3 * k + 3]),
+                "{key}"
+            );
             assert_eq!(c.vector("gate"), Some(gate(d, key, 3).unwrap()), "{key}");
         }
         let c = gate_card(&trace, 0, "c", 4, false, Locale::en).unwrap();
@@ -496,7 +569,11 @@ mod tests {
     #[test]
     fn the_chinese_cards_have_no_english() {
         let mut all = Vec::new();
-        for (cell, bi) in [(CellKind::Rnn, false), (CellKind::Lstm, true), (CellKind::Gru, false)] {
+        for (cell, bi) in [
+            (CellKind::Rnn, false),
+            (CellKind::Lstm, true),
+            (CellKind::Gru, false),
+        ] {
             for hidden in [3, 12] {
                 let (trace, clip) = traced(cell, hidden, bi, TaskKind::Sine, Clip::Value(1e-4));
                 for dir in 0..trace.directions.len() {

@@ -66,7 +66,8 @@ pub fn UnrolledGraph() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let i18n = use_i18n();
     let latest = throttled_trace(lab, 500.0);
-    let cursor = use_context::<super::GraphCursor>().map_or_else(|| RwSignal::new(Cursor::default()), |c| c.0);
+    let cursor =
+        use_context::<super::GraphCursor>().map_or_else(|| RwSignal::new(Cursor::default()), |c| c.0);
     // The row of the node whose formula card is open ("h", "hb", "c").
     let card_row = RwSignal::new(None::<String>);
     let shown = RwSignal::new(None::<Shown>);
@@ -269,7 +270,9 @@ pub fn UnrolledGraph() -> impl IntoView {
             let factor = (phase == Phase::Backward && dir == 0)
                 .then(|| s.norms.as_ref().and_then(|n| n.get(t).copied()))
                 .flatten();
-            let note = (phase == Phase::Backward).then(|| s.norms_note.map(|n| n.text(l))).flatten();
+            let note = (phase == Phase::Backward)
+                .then(|| s.norms_note.map(|n| n.text(l)))
+                .flatten();
             super::trace_cards::hidden_card(&s.trace, dir, t, phase, factor, note, l)
         })
     });
