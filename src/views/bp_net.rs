@@ -691,11 +691,11 @@ pub fn card(lab: &BpLab, subject: &Subject, l: Locale) -> Formula {
             }
             let _ = write!(sym, "b_h{} = ", j + 1);
             let mut z = Line::new().t(sym);
-            for i in 0..cfg.inputs {
+            for (i, (w, x)) in w_hx_fwd[j].iter().zip(&f.x).enumerate() {
                 z = z
-                    .f(format!("fwd:w_h{}_x{}", j + 1, i + 1), w_hx_fwd[j][i])
+                    .f(format!("fwd:w_h{}_x{}", j + 1, i + 1), *w)
                     .t("·")
-                    .f(format!("x{}", i + 1), f.x[i])
+                    .f(format!("x{}", i + 1), *x)
                     .t(" + ");
             }
             z = z
@@ -764,11 +764,11 @@ pub fn card(lab: &BpLab, subject: &Subject, l: Locale) -> Formula {
             }
             let _ = write!(sym, "b_y{} = ", k + 1);
             let mut s = Line::new().t(sym);
-            for j in 0..cfg.hidden {
+            for (j, (w, a)) in w_yh_fwd[k].iter().zip(&f.a_h).enumerate() {
                 s = s
-                    .f(format!("fwd:w_y{}_h{}", k + 1, j + 1), w_yh_fwd[k][j])
+                    .f(format!("fwd:w_y{}_h{}", k + 1, j + 1), *w)
                     .t("·")
-                    .f(format!("a_h{}", j + 1), f.a_h[j])
+                    .f(format!("a_h{}", j + 1), *a)
                     .t(" + ");
             }
             s = s

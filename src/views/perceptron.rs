@@ -293,9 +293,12 @@ fn plot_radius(run: &PerceptronRun) -> f64 {
     ((m * 1.1) * 2.0).ceil() / 2.0
 }
 
+/// A point of the plane.
+pub type Point = (f64, f64);
+
 /// The part of `poly` where `f ≥ 0` (one step of Sutherland–Hodgman), and
 /// the points where its boundary crosses f = 0.
-pub fn clip(poly: &[(f64, f64)], f: impl Fn((f64, f64)) -> f64) -> (Vec<(f64, f64)>, Vec<(f64, f64)>) {
+pub fn clip(poly: &[Point], f: impl Fn(Point) -> f64) -> (Vec<Point>, Vec<Point>) {
     let (mut out, mut cross) = (Vec::new(), Vec::new());
     for i in 0..poly.len() {
         let (a, b) = (poly[i], poly[(i + 1) % poly.len()]);

@@ -402,7 +402,7 @@ pub struct ClipNumbers {
 impl ClipNumbers {
     /// The numbers of a step whose clipping fired.
     pub fn of(step: u64, c: &ClipReport) -> Option<ClipNumbers> {
-        c.fired.then(|| ClipNumbers {
+        c.fired.then_some(ClipNumbers {
             step,
             rule: c.rule,
             norm_before: c.norm_before,

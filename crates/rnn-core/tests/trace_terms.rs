@@ -1,8 +1,8 @@
-//! The numbers the page's formula cards plug into h_t = φ(U·x_t + W·h_{t−1}
-//! + b) and ∂L/∂h_{t−1} = Wᵀ·(φ'(a_t) ⊙ ∂L/∂h_t): the terms of every
-//! pre-activation as the step's forward pass summed them (from the weights
-//! before the update), φ'(a_t), the norms of δ_t and of what each step
-//! sends back, and the clip report's rule and factor.
+//! The numbers the page's formula cards plug into
+//! h_t = φ(U·x_t + W·h_{t−1} + b) and ∂L/∂h_{t−1} = Wᵀ·(φ'(a_t) ⊙ ∂L/∂h_t):
+//! the terms of every pre-activation as the step's forward pass summed them
+//! (from the weights before the update), φ'(a_t), the norms of δ_t and of
+//! what each step sends back, and the clip report's rule and factor.
 
 use rnn_core::*;
 
@@ -83,7 +83,7 @@ fn the_terms_are_the_products_of_the_weights_the_forward_pass_used() {
                     }
                     // And they sum to the pre-activations, up to f32.
                     let a = &d.pre_activations[t];
-                    for r in 0..gh {
+                    for (r, &a_r) in a.iter().enumerate().take(gh) {
                         let sum = if cell == CellKind::Gru && r >= 2 * h {
                             let k = r - 2 * h;
                             let reset = d.gates.iter().find(|g| g.name == "r").unwrap().values[t][k];
@@ -91,7 +91,7 @@ fn the_terms_are_the_products_of_the_weights_the_forward_pass_used() {
                         } else {
                             d.input_term[t][r] + d.recurrent_term[t][r] + d.bias[r]
                         };
-                        assert!(close(a[r], sum, 1e-5), "{what} t={t} row {r}: {} vs {sum}", a[r]);
+                        assert!(close(a_r, sum, 1e-5), "{what} t={t} row {r}: {a_r} vs {sum}");
                     }
                 }
                 assert_eq!(
