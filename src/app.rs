@@ -2,6 +2,7 @@
 //! the right. Sized to fit a 1280×720 projector without scrolling the
 //! controls, readable from the back of a room.
 
+use crate::components::compare::ComparePanel;
 use crate::components::controls::{Buttons, Controls, LangSwitch, LessonNote, Lessons};
 use crate::components::loss_chart::LossChart;
 use crate::components::notice::NoticeBox;
@@ -70,6 +71,7 @@ fn Page() -> impl IntoView {
             <main class="stage">
                 <NoticeBox/>
                 <Status/>
+                <ComparePanel/>
                 <LessonNote/>
                 <section class="task">
                     <h2>{task_title}</h2>

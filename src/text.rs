@@ -211,6 +211,7 @@ pub fn notice(l: Locale, n: &Notice) -> String {
             Refusal::Engine(_) => crate::tr!(l, app.notice.refused_setting, why = refusal(l, r)).to_string(),
         },
         NoticeKind::RefusedLink(r) => crate::tr!(l, app.notice.refused_link, why = refusal(l, r)).to_string(),
+        NoticeKind::RefusedB(r) => crate::tr!(l, app.compare.refused_b, why = refusal(l, r)),
         NoticeKind::RefusedLesson(r) => {
             crate::tr!(l, app.notice.refused_lesson, why = refusal(l, r)).to_string()
         }

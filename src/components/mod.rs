@@ -1,5 +1,6 @@
 //! The page's own components (the views of the trace are in `crate::views`).
 
+pub mod compare;
 pub mod controls;
 pub mod loss_chart;
 pub mod notice;

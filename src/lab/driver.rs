@@ -79,6 +79,9 @@ pub struct Frame {
 
 pub struct Driver<M: Trainable> {
     runs: Vec<M>,
+    /// Runs that stopped for good (a blow-up): they take no more turns, and
+    /// the others go on without them.
+    finished: Vec<bool>,
     planner: FramePlanner,
     goal: Goal,
 }
@@ -86,6 +89,7 @@ pub struct Driver<M: Trainable> {
 impl<M: Trainable> Driver<M> {
     pub fn new(runs: Vec<M>) -> Self {
         Driver {
+            finished: vec![false; runs.len()],
             runs,
             planner: FramePlanner::default(),
             goal: Goal::Rest,
@@ -118,16 +122,32 @@ impl<M: Trainable> Driver<M> {
         self.goal = Goal::Reach(base + 1);
     }
 
-    /// The steps done by the run that has done the fewest.
+    /// The steps done by the live run that has done the fewest.
     pub fn fewest_steps(&self) -> u64 {
-        self.runs.iter().map(M::steps_done).min().unwrap_or(0)
+        self.live().map(|i| self.runs[i].steps_done()).min().unwrap_or(0)
+    }
+
+    /// The runs still training, by index.
+    fn live(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.runs.len()).filter(|&i| !self.finished[i])
+    }
+
+    /// Takes run `i` out of the lockstep for good (it blew up).
+    pub fn finish(&mut self, i: usize) {
+        if let Some(f) = self.finished.get_mut(i) {
+            *f = true;
+        }
+    }
+
+    pub fn is_finished(&self, i: usize) -> bool {
+        self.finished.get(i).copied().unwrap_or(true)
     }
 
     /// Whether the goal asks for more work.
     pub fn wants_work(&self) -> bool {
         match self.goal {
             Goal::Rest => false,
-            Goal::Run => !self.runs.is_empty(),
+            Goal::Run => self.live().next().is_some(),
             Goal::Reach(n) => self.fewest_steps() < n,
         }
     }
@@ -144,7 +164,7 @@ impl<M: Trainable> Driver<M> {
 
     /// The run whose turn it is: the fewest steps done, the first on a tie.
     fn next_run(&self) -> Option<usize> {
-        (0..self.runs.len()).min_by_key(|&i| self.runs[i].steps_done())
+        self.live().min_by_key(|&i| self.runs[i].steps_done())
     }
 
     /// One frame's training: work units until the budget is used (at least
@@ -206,9 +226,17 @@ impl<M: Trainable> Driver<M> {
                     out.runs[i].latest = Some(report);
                 }
                 Err(e) => {
+                    // A blow-up ends this run only; the others go on (the
+                    // caller may stop them too). A refused step stops all.
+                    if matches!(e, StepError::Diverged(_)) {
+                        self.finished[i] = true;
+                    } else {
+                        self.goal = Goal::Rest;
+                    }
                     out.runs[i].error = Some(e);
-                    self.goal = Goal::Rest;
-                    break;
+                    if !self.wants_work() {
+                        break;
+                    }
                 }
             }
         }
@@ -340,6 +368,43 @@ mod tests {
             weights(&e),
             "the kept half step is the step alone"
         );
+    }
+
+    #[test]
+    fn a_run_that_blows_up_leaves_the_lockstep_and_the_other_goes_on() {
+        // B explodes (ReLU, spectral radius 3, lr 1, no clipping); A is sane.
+        let mut c = ExperimentConfig {
+            activation: rnn_core::Activation::Relu,
+            spectral_radius: Some(3.0),
+            init_recurrent: rnn_core::Init::Orthogonal,
+            ..ExperimentConfig::default()
+        };
+        c.train.clip = rnn_core::Clip::None;
+        c.train.optimizer = rnn_core::OptimizerKind::Sgd;
+        c.train.learning_rate = 1.0;
+        c.task.seq_len = 50;
+        let b = Experiment::new(c).expect("valid");
+        let mut d = Driver::new(vec![experiment(CellKind::Rnn, 1), b]);
+        d.set_goal(Goal::Run);
+        let mut clock = clock(0.05);
+        let mut diverged_at = None;
+        while d.runs()[0].steps_done() < 40 {
+            let f = d.frame(&mut clock);
+            assert!(f.runs[0].error.is_none());
+            if let Some(StepError::Diverged(e)) = &f.runs[1].error {
+                diverged_at = Some(e.step);
+            }
+        }
+        let at = diverged_at.expect("B blew up");
+        assert!(d.is_finished(1) && !d.is_finished(0));
+        assert!(
+            d.runs()[1].steps_done() < at,
+            "B kept the weights from before its blow-up"
+        );
+        // A alone, bit for bit.
+        let done = d.runs()[0].steps_done() as usize;
+        let (_, ea) = alone(experiment(CellKind::Rnn, 1), done);
+        assert_eq!(weights(&d.runs()[0]), weights(&ea));
     }
 
     #[test]

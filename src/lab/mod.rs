@@ -86,6 +86,41 @@ impl Snapshot {
     }
 }
 
+/// What the page shows of run B.
+#[derive(Clone, Copy)]
+pub struct RunB {
+    pub snapshot: RwSignal<Option<Snapshot>>,
+    pub history: RwSignal<LossHistory>,
+    pub divergence: RwSignal<Option<Divergence>>,
+    /// Whether B exists (a comparison whose B was built).
+    pub on: RwSignal<bool>,
+}
+
+impl RunB {
+    fn new() -> Self {
+        RunB {
+            snapshot: RwSignal::new(None),
+            history: RwSignal::new(LossHistory::default()),
+            divergence: RwSignal::new(None),
+            on: RwSignal::new(false),
+        }
+    }
+}
+
+/// The first look at a fresh network: its untrained loss and trace, or the
+/// overflow of its forward pass (step 0).
+fn first_look(e: &mut Experiment) -> (LossHistory, Option<Snapshot>, Option<Divergence>) {
+    let mut history = LossHistory::default();
+    match e.probe(true) {
+        Ok(report) => {
+            history.set_initial(report.loss);
+            (history, Some(Snapshot::from_report(report)), None)
+        }
+        Err(StepError::Diverged(d)) => (history, None, Some(d)),
+        Err(StepError::Invalid(_)) => (history, None, None),
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct Lab {
     pub settings: RwSignal<Settings>,
@@ -102,6 +137,10 @@ pub struct Lab {
     /// A step asked for with Step is still being computed (a big model's
     /// step spans frames): the status line says so rather than "paused".
     pub stepping: RwSignal<bool>,
+    /// Run B of a comparison (`Settings::compare`), trained in lockstep
+    /// with A in the same driver: its latest step, losses and blow-up.
+    /// `None`/empty while there is no B.
+    pub b: RunB,
     /// The one training driver (see `driver`), holding the run.
     driver: StoredValue<Driver<Experiment>, LocalStorage>,
     meter: StoredValue<RateMeter, LocalStorage>,
@@ -131,6 +170,7 @@ impl Lab {
             epoch: RwSignal::new(0),
             lesson: RwSignal::new(None),
             stepping: RwSignal::new(false),
+            b: RunB::new(),
             driver: StoredValue::new_local(Driver::new(Vec::new())),
             meter: StoredValue::new_local(RateMeter::default()),
             last_frame: StoredValue::new_local(None),
@@ -299,24 +339,48 @@ impl Lab {
                 Experiment::new(base.experiment_config()).expect("the default lesson is valid")
             }
         };
-        let mut history = LossHistory::default();
         // A network whose forward pass already overflows says so at once
         // (step 0), instead of showing NaNs and then blaming the gradient.
-        let mut overflowed = None;
-        let snapshot = match experiment.probe(true) {
-            Ok(report) => {
-                history.set_initial(report.loss);
-                Some(Snapshot::from_report(report))
+        let (history, snapshot, overflowed) = first_look(&mut experiment);
+        // Run B: the same seed and batches, A's settings with B's
+        // differences. One B cannot be built: A runs alone, with a notice.
+        let mut b = None;
+        if settings.compare {
+            match settings.run_b().build() {
+                Ok(mut e) => {
+                    let look = first_look(&mut e);
+                    b = Some((e, look));
+                }
+                Err(e) => self
+                    .notices
+                    .update(|n| n.push(Notice::new("compare", NoticeKind::RefusedB(e)))),
             }
-            Err(StepError::Diverged(d)) => {
-                overflowed = Some(d);
-                None
-            }
-            Err(StepError::Invalid(_)) => None,
-        };
+        }
         self.task_info
             .set(Some(Arc::new(experiment.task().info().clone())));
-        self.driver.set_value(Driver::new(vec![experiment]));
+        let mut runs = vec![experiment];
+        let mut b_diverged = false;
+        match b {
+            Some((e, (history, snapshot, overflowed))) => {
+                runs.push(e);
+                b_diverged = overflowed.is_some();
+                self.b.history.set(history);
+                self.b.snapshot.set(snapshot);
+                self.b.divergence.set(overflowed);
+                self.b.on.set(true);
+            }
+            None => {
+                self.b.history.set(LossHistory::default());
+                self.b.snapshot.set(None);
+                self.b.divergence.set(None);
+                self.b.on.set(false);
+            }
+        }
+        let mut driver = Driver::new(runs);
+        if b_diverged {
+            driver.finish(1);
+        }
+        self.driver.set_value(driver);
         self.set_stepping();
         self.meter.update_value(RateMeter::clear);
         self.history.set(history);
@@ -502,12 +566,17 @@ impl Lab {
     /// The driver's share of this frame, then the steps that finished,
     /// published. Returns whether there is more to do in the next frame.
     fn train(self) -> bool {
-        let Some(mut frame) = self.driver.try_update_value(|d| d.frame(&mut browser::now_ms)) else {
+        let Some(frame) = self.driver.try_update_value(|d| d.frame(&mut browser::now_ms)) else {
             return false;
         };
         self.set_stepping();
         let now = browser::now_ms();
-        let Some(run) = frame.runs.pop() else { return false };
+        let mut runs = frame.runs.into_iter();
+        let a = runs.next();
+        if let Some(b) = runs.next() {
+            self.publish_b(b);
+        }
+        let Some(run) = a else { return false };
         let (latest, diverged) = match run.error {
             Some(StepError::Invalid(e)) => {
                 self.publish(now, run.losses, run.latest, None);
@@ -519,6 +588,32 @@ impl Lab {
         };
         self.publish(now, run.losses, latest, diverged);
         frame.more && self.run.get_untracked() != RunState::Diverged
+    }
+
+    /// Run B's finished steps into its signals. B's blow-up ends B only: A
+    /// goes on, which is the lesson ("B exploded, A was clipped").
+    fn publish_b(self, run: driver::RunFrame) {
+        if !run.losses.is_empty() {
+            self.b.history.update(|h| {
+                for (step, loss) in &run.losses {
+                    h.push(*step, *loss);
+                }
+            });
+        }
+        if let Some(report) = run.latest {
+            let keep_trace = report.trace.is_none();
+            let mut snap = Snapshot::from_report(report);
+            if keep_trace {
+                snap.trace = self
+                    .b
+                    .snapshot
+                    .with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()));
+            }
+            self.b.snapshot.set(Some(snap));
+        }
+        if let Some(StepError::Diverged(d)) = run.error {
+            self.b.divergence.set(Some(d));
+        }
     }
 }
 

@@ -145,6 +145,12 @@ pub struct Settings {
     pub lang: Locale,
     /// The deep-MLP view's network (its own run; never resets the RNN).
     pub mlp: MlpSettings,
+    /// Whether run B trains beside run A (same seed, same batches).
+    pub compare: bool,
+    /// Where B differs from A: `(key, value)` pairs in table order, each a
+    /// value that key's row accepts (`b.<key>=<value>` in the link). Kept
+    /// while `compare` is off, so switching it back on restores B.
+    pub b: Vec<(&'static str, String)>,
 }
 
 /// Depths, activations and initialisations the deep-MLP view offers.
@@ -227,6 +233,8 @@ impl Default for Settings {
             seed: c.seed,
             lang: Locale::en,
             mlp: MlpSettings::default(),
+            compare: false,
+            b: Vec::new(),
         }
     }
 }
@@ -326,7 +334,24 @@ impl Settings {
         let mut b = next.experiment_config();
         a.train = TrainConfig::default();
         b.train = TrainConfig::default();
-        a != b
+        // Run B comes and goes with A: both start afresh, in lockstep.
+        a != b || self.compare != next.compare || (next.compare && self.b != next.b)
+    }
+
+    /// Run B's settings: A's with B's differences applied through their rows
+    /// (a difference a row refuses is left out). B has no B of its own.
+    pub fn run_b(&self) -> Settings {
+        let mut b = Settings {
+            compare: false,
+            b: Vec::new(),
+            ..self.clone()
+        };
+        for (key, value) in &self.b {
+            let fallback = b.clone();
+            let _ = super::url::apply(&mut b, key, value, &fallback);
+        }
+        b.reconcile();
+        b
     }
 
     /// The same settings in another language.

@@ -58,6 +58,14 @@ pub enum Group {
     Header,
     /// The deep-MLP view's own controls.
     Mlp,
+    /// The comparison's switch (run B), beside the run's buttons.
+    Compare,
+}
+
+/// The rows run B may differ in: the model, its initialisation and its
+/// training (not the language, the MLP view or the comparison itself).
+pub fn b_may_differ(f: &Field) -> bool {
+    matches!(f.group, Group::Model | Group::Init | Group::Training)
 }
 
 /// What kind of control a row has.
@@ -133,6 +141,8 @@ pub enum NoticeKind {
     /// A link the engine refused outright: the default lesson opened.
     RefusedLink(Refusal),
     RefusedLesson(Refusal),
+    /// Run B of a comparison could not be built: A runs alone.
+    RefusedB(Refusal),
     /// The engine refused a training step.
     RefusedStep(rnn_core::Error),
 }
@@ -453,6 +463,18 @@ pub const FIELDS: &[Field] = &[
         write: |s| lang::name(s.lang).into(),
     },
     Field {
+        key: "compare",
+        label: |l| td_string!(l, app.compare.label),
+        group: Group::Compare,
+        control: Control::Toggle,
+        rebuilds: true,
+        parse: |v, s| {
+            s.compare = on_off(v)?;
+            Ok(())
+        },
+        write: |s| on_off_name(s.compare),
+    },
+    Field {
         key: "mlp-depth",
         label: |l| td_string!(l, cells.mlp.depth),
         group: Group::Mlp,
@@ -588,6 +610,9 @@ pub fn parse_over(query: &str, base: &Settings) -> (Settings, Vec<Notice>) {
 /// A refused value leaves `settings` as it was and returns the notice that
 /// names it, with `fallback`'s value as the one kept.
 pub fn apply(settings: &mut Settings, key: &str, value: &str, fallback: &Settings) -> Option<Notice> {
+    if let Some(b_key) = key.strip_prefix("b.") {
+        return apply_b(settings, b_key, value);
+    }
     let Some(field) = FIELDS.iter().find(|f| f.key == key) else {
         return Some(Notice::new(shorten(key), NoticeKind::UnknownKey));
     };
@@ -608,11 +633,40 @@ pub fn apply(settings: &mut Settings, key: &str, value: &str, fallback: &Setting
     }
 }
 
-/// The query for `settings`, every field in table order (no leading `#`).
+/// Sets (or with an empty value, removes) run B's difference in `key`,
+/// checked by that key's row against A's settings. A difference equal to
+/// A's value is no difference and is dropped.
+fn apply_b(settings: &mut Settings, key: &str, value: &str) -> Option<Notice> {
+    let b_key = format!("b.{key}");
+    let Some(field) = FIELDS.iter().find(|f| f.key == key && b_may_differ(f)) else {
+        return Some(Notice::new(shorten(&b_key), NoticeKind::UnknownKey));
+    };
+    settings.b.retain(|(k, _)| *k != field.key);
+    if value.trim().is_empty() {
+        return None;
+    }
+    let mut b = settings.run_b();
+    let fallback = b.clone();
+    if let Some(mut refused) = apply(&mut b, field.key, value, &fallback) {
+        refused.key = b_key;
+        return Some(refused);
+    }
+    let written = (field.write)(&b);
+    if written != (field.write)(settings) {
+        settings.b.push((field.key, written));
+        let order = |k: &str| FIELDS.iter().position(|f| f.key == k);
+        settings.b.sort_by_key(|(k, _)| order(k));
+    }
+    None
+}
+
+/// The query for `settings`, every field in table order, then run B's
+/// differences (no leading `#`).
 pub fn write(settings: &Settings) -> String {
     FIELDS
         .iter()
         .map(|f| format!("{}={}", f.key, (f.write)(settings)))
+        .chain(settings.b.iter().map(|(k, v)| format!("b.{k}={v}")))
         .collect::<Vec<_>>()
         .join("&")
 }
@@ -678,6 +732,45 @@ mod tests {
             ["0.1", "0.5", "1"]
         );
         assert_eq!(numbers(&[0.1, 1.0], 1.0).len(), 2);
+    }
+
+    #[test]
+    fn run_b_differs_only_where_the_link_says() {
+        let (s, n) = parse("compare=on&b.activation=relu&b.clip-mode=none&seed=4");
+        assert_eq!(n, vec![]);
+        assert!(s.compare);
+        assert_eq!(
+            s.b,
+            vec![
+                ("activation", "relu".to_string()),
+                ("clip-mode", "none".to_string())
+            ]
+        );
+        let b = s.run_b();
+        assert_eq!(b.activation, Activation::Relu);
+        assert_eq!(b.clip_mode, ClipMode::None);
+        assert_eq!(
+            (b.seed, b.hidden, b.task),
+            (4, s.hidden, s.task),
+            "the same seed and batches"
+        );
+        assert!(!b.compare && b.b.is_empty());
+        // The link round-trips, B included.
+        let q = write(&s);
+        assert!(q.ends_with("compare=on&mlp-depth=20&mlp-activation=sigmoid&mlp-init=xavier_uniform&mlp-data=circles&mlp-bn=off&mlp-residual=off&b.activation=relu&b.clip-mode=none") || q.contains("&b.activation=relu&b.clip-mode=none"), "{q}");
+        assert_eq!(parse(&q), (s.clone(), vec![]));
+        // A refused difference is named with its b. key; an unknown one too.
+        let (t, n) = parse("compare=on&b.hidden=0&b.lang=zh&b.nope=1");
+        assert!(t.b.is_empty());
+        assert_eq!(notice_keys(&n), ["b.hidden", "b.lang", "b.nope"]);
+        // A difference equal to A's value is none; an empty value removes it.
+        let mut u = s.clone();
+        assert_eq!(apply(&mut u, "b.activation", "tanh", &s), None);
+        assert_eq!(u.b, vec![("clip-mode", "none".to_string())]);
+        assert_eq!(apply(&mut u, "b.clip-mode", "", &s), None);
+        assert!(u.b.is_empty());
+        // B comes and goes with a rebuild of both runs.
+        assert!(Settings::default().needs_reset(&s));
     }
 
     #[test]
@@ -794,6 +887,8 @@ mod tests {
             seed: u64::MAX,
             lang: crate::lang::Locale::zh,
             mlp: Default::default(),
+            compare: true,
+            b: vec![("hidden", "12".to_string())],
         };
         let q = write(&s);
         assert_eq!(parse(&format!("#{q}")), (s, vec![]));
