@@ -71,7 +71,7 @@ test('the remedy as a comparison: B unclipped explodes, A clipped goes on', asyn
     `${server.url}#activation=relu&init-recurrent=orthogonal&spectral-radius=3&clip-mode=norm&clip-threshold=1&optimizer=sgd&learning-rate=0.1&seq-len=40&compare=on&b.clip-mode=none`,
   );
   await ready(page);
-  assert.match(await page.getByTestId('b-diff').textContent(), /Gradient clipping off instead of by norm/);
+  assert.match(await page.getByTestId('b-diff').textContent(), /Gradient clipping: off instead of by norm/);
   await page.getByTestId('play').click();
   await page.waitForFunction(() => /B diverged at step \d+/.test(document.querySelector('.compare').textContent), null, { timeout: 20_000 });
   assert.equal(await state(page), 'running', 'A goes on');

@@ -183,8 +183,8 @@ mod tests {
     #[test]
     fn the_difference_is_said_in_words_in_both_languages() {
         let (s, _) = parse("compare=on&b.activation=relu");
-        assert_eq!(b_diff_text(&s, Locale::en), "B: Activation ReLU instead of tanh");
-        assert_eq!(b_diff_text(&s, Locale::zh), "B：激活函数用 ReLU，而不是 tanh");
+        assert_eq!(b_diff_text(&s, Locale::en), "B: Activation: ReLU instead of tanh");
+        assert_eq!(b_diff_text(&s, Locale::zh), "B：激活函数改用 ReLU（A 用 tanh）");
         let (same, _) = parse("compare=on");
         assert!(b_diff_text(&same, Locale::en).contains("same settings"));
     }

@@ -157,6 +157,11 @@ pub fn LossChart() -> impl IntoView {
                     solved = trim_zeros(format_loss(i.solved_loss))
                 )
                 .to_string()
+                    + if lab.b.on.get() {
+                        td_string!(l, app.compare.caption_b)
+                    } else {
+                        ""
+                    }
             })
         })
     };
@@ -254,15 +259,7 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
             color(C_LOSS).stroke_width(px(2.5)),
         ))
         .map_err(chart::err)?;
-    // With a comparison each curve is named where it ends: A and B.
-    if !d.points_b.is_empty() {
-        for (pts, name, c) in [(&d.points, "A", C_LOSS), (&d.points_b, "B", chart::RUN_B)] {
-            if let Some(&(x, y)) = pts.last() {
-                let (px_x, px_y) = chart.backend_coord(&(x, LogAxis::at(y)));
-                labels.push((name.to_string(), (px_x + px(8.0) as i32, px_y), c));
-            }
-        }
-    }
+
     // The latest point, so a single point (the untrained net) shows too.
     if let Some(&(x, y)) = d.points.last() {
         chart
