@@ -103,3 +103,23 @@ test('B is set from the page: a difference added, shown, in the link, and remove
   assert.ok(await page.getByTestId('b-diff').isHidden());
   await context.close();
 });
+
+test('the views show A or B', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(`${server.url}#seq-len=12&compare=on&b.activation=sigmoid&b.init-recurrent=small`);
+  await ready(page);
+  await page.getByTestId('step').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=step-count-b]').textContent === '1');
+  const ratio = () => page.getByTestId('grad-ratio').getAttribute('data-value');
+  await page.getByTestId('grad-ratio').scrollIntoViewIfNeeded();
+  const a = await ratio();
+  await page.getByTestId('views-run').selectOption('b');
+  await page.waitForFunction((before) => document.querySelector('[data-testid=grad-ratio]').dataset.value !== before, a);
+  const b = await ratio();
+  // B (sigmoid, ×0.01) vanishes by orders of magnitude more than A (tanh).
+  assert.ok(Number(b) < Number(a) / 100, `B's ratio ${b} far below A's ${a}`);
+  await page.getByTestId('views-run').selectOption('a');
+  await page.waitForFunction((before) => document.querySelector('[data-testid=grad-ratio]').dataset.value === before, a);
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});

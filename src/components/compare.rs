@@ -170,6 +170,18 @@ pub fn ComparePanel() -> impl IntoView {
                     "✕"
                 </button>
             </span>
+            <label class="views-run" hidden=move || !on()>
+                {t!(i18n, app.compare.views_show)}
+                " "
+                <select
+                    data-testid="views-run"
+                    prop:value=move || if lab.shown.get() == 1 { "b" } else { "a" }
+                    on:change=move |ev| lab.show_run(if event_target_value(&ev) == "b" { 1 } else { 0 })
+                >
+                    <option value="a">{t!(i18n, app.compare.run_a)}</option>
+                    <option value="b">{t!(i18n, app.compare.run_b)}</option>
+                </select>
+            </label>
             <span class="stale" role="status">{diverged_b}</span>
         </div>
     }

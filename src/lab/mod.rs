@@ -141,6 +141,8 @@ pub struct Lab {
     /// with A in the same driver: its latest step, losses and blow-up.
     /// `None`/empty while there is no B.
     pub b: RunB,
+    /// Which run the views show: 0 for A, 1 for B (only while B exists).
+    pub shown: RwSignal<usize>,
     /// The one training driver (see `driver`), holding the run.
     driver: StoredValue<Driver<Experiment>, LocalStorage>,
     meter: StoredValue<RateMeter, LocalStorage>,
@@ -171,6 +173,7 @@ impl Lab {
             lesson: RwSignal::new(None),
             stepping: RwSignal::new(false),
             b: RunB::new(),
+            shown: RwSignal::new(0),
             driver: StoredValue::new_local(Driver::new(Vec::new())),
             meter: StoredValue::new_local(RateMeter::default()),
             last_frame: StoredValue::new_local(None),
@@ -448,9 +451,48 @@ impl Lab {
         }
     }
 
-    /// Reads the experiment (for views that need more than the snapshot).
+    /// Reads the experiment the views show (A, or B when picked), for views
+    /// that need more than the snapshot.
     pub fn with_experiment<R>(self, f: impl FnOnce(&Experiment) -> R) -> Option<R> {
-        self.driver.try_with_value(|d| d.runs().first().map(f)).flatten()
+        let i = self.shown_index_untracked();
+        self.driver
+            .try_with_value(|d| d.runs().get(i).or(d.runs().first()).map(f))
+            .flatten()
+    }
+
+    /// The snapshot of the run the views show (tracks the choice).
+    pub fn shown_snapshot(self) -> RwSignal<Option<Snapshot>> {
+        if self.shown.get() == 1 && self.b.on.get() {
+            self.b.snapshot
+        } else {
+            self.snapshot
+        }
+    }
+
+    /// [`Lab::shown_snapshot`] without tracking the choice.
+    pub fn shown_snapshot_untracked(self) -> RwSignal<Option<Snapshot>> {
+        if self.shown_index_untracked() == 1 {
+            self.b.snapshot
+        } else {
+            self.snapshot
+        }
+    }
+
+    fn shown_index_untracked(self) -> usize {
+        let b = self.b.on.try_get_untracked().unwrap_or(false);
+        match self.shown.try_get_untracked() {
+            Some(1) if b => 1,
+            _ => 0,
+        }
+    }
+
+    /// Shows run A (0) or B (1) in the views; a view that keeps a history
+    /// starts it afresh (as after a reset).
+    pub fn show_run(self, i: usize) {
+        if self.shown.get_untracked() != i {
+            self.shown.set(i);
+            self.epoch.update(|e| *e += 1);
+        }
     }
 
     /// Spectra and Jacobian chains of the current weights, along the latest
@@ -458,7 +500,7 @@ impl Lab {
     /// `snapshot`.
     pub fn analysis(self) -> Option<Analysis> {
         let trace = self
-            .snapshot
+            .shown_snapshot_untracked()
             .with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()));
         self.with_experiment(|e| e.analysis(trace.as_deref()))
     }
@@ -513,7 +555,14 @@ impl Lab {
         }
         if let Some(d) = diverged {
             self.stop_loop();
-            self.driver.update_value(|d| d.set_goal(Goal::Rest));
+            // The run is over: B's steps held back for the lockstep show now.
+            let held = self.driver.try_update_value(|d| {
+                d.set_goal(Goal::Rest);
+                d.flush()
+            });
+            if let Some(b) = held.and_then(|h| h.into_iter().nth(1)) {
+                self.publish_b(b);
+            }
             self.set_stepping();
             self.divergence.set(Some(d));
             self.run.set(RunState::Diverged);

@@ -324,8 +324,11 @@ pub fn GradThroughTime() -> impl IntoView {
         } else {
             (1.0, None)
         };
-        // Run B's curve, when a comparison runs: from its latest trace.
-        let b = lab.b.snapshot.with(|s| s.as_ref().and_then(|s| s.trace.clone()));
+        // Run B's curve, when a comparison runs and the views show A: from
+        // B's latest trace.
+        let b = (lab.shown.get() == 0)
+            .then(|| lab.b.snapshot.with(|s| s.as_ref().and_then(|s| s.trace.clone())))
+            .flatten();
         GradChart::prepare(&trace, gamma, sigma).map(|c| {
             let c = match &b {
                 Some(b) => c.with_b(b),

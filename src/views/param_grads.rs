@@ -293,7 +293,7 @@ pub fn ParamGrads() -> impl IntoView {
             seen_epoch.set_value(epoch);
             history.update_value(ParamHistory::clear);
         }
-        lab.snapshot.with(|s| {
+        lab.shown_snapshot().with(|s| {
             if let Some(s) = s {
                 history.update_value(|h| h.push(s.step, &s.clip));
             }
