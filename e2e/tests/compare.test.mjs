@@ -3,26 +3,15 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, ready, stepCount, state } from '../lib/harness.mjs';
+import { useBrowser, openPage, ready, stepCount, state } from '../lib/harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser({ before, after });
 
 const stepsB = async (page) => Number(await page.getByTestId('step-count-b').textContent());
 
 test('a comparison link trains two runs whose step counts stay equal', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await page.goto(`${server.url}#seq-len=10&compare=on&b.activation=relu`);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}#seq-len=10&compare=on&b.activation=relu`);
   await ready(page);
   assert.ok(await page.getByTestId('compare').isChecked());
   assert.match(await page.getByTestId('b-diff').textContent(), /ReLU instead of tanh/);
@@ -50,8 +39,8 @@ test('a comparison link trains two runs whose step counts stay equal', async () 
 });
 
 test('with identical settings the two runs are identical', async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(`${server.url}#seq-len=10&compare=on`);
+  const { page, context } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}#seq-len=10&compare=on`);
   await ready(page);
   assert.match(await page.getByTestId('b-diff').textContent(), /same settings/);
   for (let i = 0; i < 5; i++) await page.getByTestId('step').click();
@@ -66,9 +55,9 @@ test('with identical settings the two runs are identical', async () => {
 });
 
 test('the remedy as a comparison: B unclipped explodes, A clipped goes on', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await page.goto(
-    `${server.url}#activation=relu&init-recurrent=orthogonal&spectral-radius=3&clip-mode=norm&clip-threshold=1&optimizer=sgd&learning-rate=0.1&seq-len=40&compare=on&b.clip-mode=none`,
+    `${env.server.url}#activation=relu&init-recurrent=orthogonal&spectral-radius=3&clip-mode=norm&clip-threshold=1&optimizer=sgd&learning-rate=0.1&seq-len=40&compare=on&b.clip-mode=none`,
   );
   await ready(page);
   assert.match(await page.getByTestId('b-diff').textContent(), /Gradient clipping: off instead of by norm/);
@@ -84,8 +73,8 @@ test('the remedy as a comparison: B unclipped explodes, A clipped goes on', asyn
 });
 
 test('B is set from the page: a difference added, shown, in the link, and removed', async () => {
-  const { page, context } = await openPage(browser, server.url);
-  await page.goto(`${server.url}#seq-len=10`);
+  const { page, context } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}#seq-len=10`);
   await ready(page);
   await page.getByTestId('compare').check();
   await page.waitForFunction(() => location.hash.includes('compare=on'));
@@ -105,8 +94,8 @@ test('B is set from the page: a difference added, shown, in the link, and remove
 });
 
 test('the views show A or B', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await page.goto(`${server.url}#seq-len=12&compare=on&b.activation=sigmoid&b.init-recurrent=small`);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}#seq-len=12&compare=on&b.activation=sigmoid&b.init-recurrent=small`);
   await ready(page);
   await page.getByTestId('step').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=step-count-b]').textContent === '1');

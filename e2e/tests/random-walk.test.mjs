@@ -5,20 +5,9 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, ready, stepCount } from '../lib/harness.mjs';
+import { useBrowser, openPage, ready, stepCount } from '../lib/harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser({ before, after });
 
 /** xorshift32: the same walk every run. */
 function rng(seed) {
@@ -32,8 +21,8 @@ function rng(seed) {
 }
 
 test('500 random actions break nothing', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await page.goto(server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
+  await page.goto(env.server.url);
   await ready(page);
   const random = rng(20261201);
   const pick = (xs) => xs[Math.floor(random() * xs.length)];
@@ -95,7 +84,7 @@ test('500 random actions break nothing', async () => {
   const total = Object.values(done).reduce((a, b) => a + b, 0);
   assert.ok(total >= 400, `actions taken: ${JSON.stringify(done)}`);
   // Still answering: a fresh default run steps.
-  await page.goto(`${server.url}#seq-len=10`);
+  await page.goto(`${env.server.url}#seq-len=10`);
   await ready(page);
   await page.getByTestId('step').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=step-count]').textContent === '1');

@@ -107,6 +107,30 @@ impl RunB {
     }
 }
 
+/// One run's finished steps into its history and snapshot. An untraced last
+/// step keeps showing the previous trace.
+fn show_steps(
+    history: RwSignal<LossHistory>,
+    snapshot: RwSignal<Option<Snapshot>>,
+    losses: &[(u64, f64)],
+    latest: Option<StepReport>,
+) {
+    if !losses.is_empty() {
+        history.update(|h| {
+            for &(step, loss) in losses {
+                h.push(step, loss);
+            }
+        });
+    }
+    if let Some(report) = latest {
+        let mut snap = Snapshot::from_report(report);
+        if snap.trace.is_none() {
+            snap.trace = snapshot.with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()));
+        }
+        snapshot.set(Some(snap));
+    }
+}
+
 /// The first look at a fresh network: its untrained loss and trace, or the
 /// overflow of its forward pass (step 0).
 fn first_look(e: &mut Experiment) -> (LossHistory, Option<Snapshot>, Option<Divergence>) {
@@ -527,25 +551,13 @@ impl Lab {
         if losses.is_empty() && latest.is_none() && diverged.is_none() {
             return;
         }
-        if !losses.is_empty() {
-            self.history.update(|h| {
-                for (step, loss) in losses {
-                    h.push(step, loss);
-                }
-            });
-        }
-        if let Some(report) = latest {
-            let keep_trace = report.trace.is_none();
-            let mut snap = Snapshot::from_report(report);
-            if keep_trace {
-                // An untraced last step: keep showing the previous trace.
-                snap.trace = self
-                    .snapshot
-                    .with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()));
-            }
-            self.snapshot.set(Some(snap));
-        }
-        let steps = self.with_experiment(Experiment::steps_done).unwrap_or(0);
+        show_steps(self.history, self.snapshot, &losses, latest);
+        // A's count (the views may show B; the rate is the run's, A's).
+        let steps = self
+            .driver
+            .try_with_value(|d| d.runs().first().map(Experiment::steps_done))
+            .flatten()
+            .unwrap_or(0);
         let rate = self.meter.try_update_value(|m| {
             m.record(now, steps);
             m.rate()
@@ -642,24 +654,7 @@ impl Lab {
     /// Run B's finished steps into its signals. B's blow-up ends B only: A
     /// goes on, which is the lesson ("B exploded, A was clipped").
     fn publish_b(self, run: driver::RunFrame) {
-        if !run.losses.is_empty() {
-            self.b.history.update(|h| {
-                for (step, loss) in &run.losses {
-                    h.push(*step, *loss);
-                }
-            });
-        }
-        if let Some(report) = run.latest {
-            let keep_trace = report.trace.is_none();
-            let mut snap = Snapshot::from_report(report);
-            if keep_trace {
-                snap.trace = self
-                    .b
-                    .snapshot
-                    .with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()));
-            }
-            self.b.snapshot.set(Some(snap));
-        }
+        show_steps(self.b.history, self.b.snapshot, &run.losses, run.latest);
         if let Some(StepError::Diverged(d)) = run.error {
             self.b.divergence.set(Some(d));
         }
