@@ -539,8 +539,8 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &MlpData) -> Result<(), Stri
 
 #[cfg(test)]
 mod tests {
-    use rnn_core::{Activation, Init};
     use super::*;
+    use rnn_core::{Activation, Init};
 
     fn probe(s: &MlpSettings) -> MlpData {
         let r = MlpRun::new(s).unwrap();
