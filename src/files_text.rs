@@ -137,13 +137,13 @@ pub fn save_error(l: Locale, e: &SaveError) -> String {
 /// A count as a reader says it: `1,000,000`; in Chinese `100 万` for a
 /// round number of ten-thousands.
 pub fn count(l: Locale, n: usize) -> String {
-    if l == Locale::zh && n >= 10_000 && n % 10_000 == 0 {
+    if l == Locale::zh && n >= 10_000 && n.is_multiple_of(10_000) {
         return format!("{} 万", n / 10_000);
     }
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);

@@ -23,12 +23,12 @@
 //! on screen is touched only once all of it has passed.
 
 use super::history::{LossHistory, LossPoint};
+use super::json::{self, Json};
 use super::settings::{Refusal, Settings, PAGE_MAX_FLOPS};
 use super::url::{self, Notice, NoticeKind};
 use crate::views::gradients::{GradHistory, GradPoint};
 use rnn_core::tasks::{Task, TaskConfig, TaskKind};
-use rnn_core::{Experiment, LoadError, RunHeader, SaveError, SavedRun};
-use serde::{Deserialize, Serialize};
+use rnn_core::{Experiment, LoadError, RunHeader, SaveError, SavedOptimizer, SavedParam, SavedRun};
 use std::fmt::Write;
 use std::sync::Arc;
 
@@ -87,41 +87,41 @@ pub enum RunRefusal {
 }
 
 /// The page's part of a run file (see the module doc).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq)]
 pub struct PagePart {
     pub version: u64,
     /// The settings as a link (`url::write`).
     pub settings: String,
     /// A user text carried by neither the link nor the engine's settings.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<String>,
     /// The loss curve as drawn: (step, loss), the untrained net's at step 0.
-    #[serde(default)]
     pub loss: Vec<(u64, f64)>,
 }
 
-/// A run file as written: the engine's fields, then `page`.
-#[derive(Serialize)]
-struct RunFileOut<'a> {
-    #[serde(flatten)]
-    run: &'a SavedRun,
-    page: &'a PagePart,
+impl PagePart {
+    fn write(&self, out: &mut String) {
+        let _ = write!(out, "{{\"version\":{},\"settings\":", self.version);
+        json::string(out, &self.settings);
+        if let Some(t) = &self.text {
+            out.push_str(",\"text\":");
+            json::string(out, t);
+        }
+        out.push_str(",\"loss\":[");
+        for (i, (step, loss)) in self.loss.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "[{step},");
+            json::number(out, *loss);
+            out.push(']');
+        }
+        out.push_str("]}");
+    }
 }
 
-/// The page part's version, read loosely (like the engine's header), so a
-/// newer page part is told apart from a damaged one.
-#[derive(Deserialize)]
-struct PageHead {
-    page: Option<RunHeader>,
-}
-
-#[derive(Deserialize)]
-struct PageOnly {
-    page: PagePart,
-}
-
-/// The whole run as one JSON file: the engine's saved run, the page's
-/// settings as a link, the text the link cannot hold, and the loss curve.
+/// The whole run as one JSON file: the engine's saved run (written by its
+/// own `Serialize`), then the page's settings as a link, the text the link
+/// cannot hold, and the loss curve.
 pub fn run_json(saved: &SavedRun, settings: &Settings, loss: &[LossPoint]) -> Option<String> {
     let text = settings
         .text
@@ -134,11 +134,13 @@ pub fn run_json(saved: &SavedRun, settings: &Settings, loss: &[LossPoint]) -> Op
         text,
         loss: loss.iter().map(|p| (p.step, p.loss)).collect(),
     };
-    serde_json::to_string(&RunFileOut {
-        run: saved,
-        page: &page,
-    })
-    .ok()
+    let mut out = json::to_string(saved).ok()?;
+    // `{…}` → `{…,"page":{…}}`
+    out.pop().filter(|c| *c == '}')?;
+    out.push_str(",\"page\":");
+    page.write(&mut out);
+    out.push('}');
+    Some(out)
 }
 
 /// A run read from a file, ready for `Lab::load_run`.
@@ -149,49 +151,163 @@ pub struct LoadedRun {
     pub history: LossHistory,
 }
 
+/// `Damaged`, with `what` as the reason.
+fn damaged(what: impl std::fmt::Display) -> RunRefusal {
+    RunRefusal::Load(LoadError::damaged(what))
+}
+
+/// A field of an object, or `Damaged` naming it.
+fn field<'j, 'a>(v: &'j Json<'a>, key: &str) -> Result<&'j Json<'a>, RunRefusal> {
+    v.get(key).ok_or_else(|| damaged(format!("{key}: missing")))
+}
+
+fn whole(v: &Json, key: &str) -> Result<u64, RunRefusal> {
+    field(v, key)?
+        .as_whole()
+        .ok_or_else(|| damaged(format!("{key}: not a whole number")))
+}
+
+/// A list of saved matrices (`weights`, or a list of moments).
+fn matrices(v: &Json, key: &str) -> Result<Vec<SavedParam>, RunRefusal> {
+    let items = field(v, key)?
+        .items()
+        .ok_or_else(|| damaged(format!("{key}: not a list")))?;
+    let mut out = Vec::with_capacity(items.len());
+    for (i, m) in items.iter().enumerate() {
+        let at = |what: &str| damaged(format!("{key}[{i}]: {what}"));
+        out.push(SavedParam {
+            name: field(m, "name")?
+                .as_str()
+                .ok_or_else(|| at("name: not a string"))?
+                .to_string(),
+            rows: whole(m, "rows")? as usize,
+            cols: whole(m, "cols")? as usize,
+            values: field(m, "values")?
+                .numbers()
+                .ok_or_else(|| at("values: not a list of numbers"))?,
+        });
+    }
+    Ok(out)
+}
+
+/// The generator's state: four 64-bit numbers in hexadecimal.
+fn rng_state(v: &Json) -> Result<[u64; 4], RunRefusal> {
+    let bad = || damaged("data_rng: not four 64-bit hexadecimal numbers");
+    let items = field(v, "data_rng")?.items().ok_or_else(bad)?;
+    let mut words = [0; 4];
+    if items.len() != 4 {
+        return Err(bad());
+    }
+    for (w, item) in words.iter_mut().zip(&items) {
+        let s = item.as_str().ok_or_else(bad)?;
+        let hex = !s.is_empty() && s.len() <= 16 && s.bytes().all(|b| b.is_ascii_hexdigit());
+        *w = hex
+            .then(|| u64::from_str_radix(s, 16).ok())
+            .flatten()
+            .ok_or_else(bad)?;
+    }
+    Ok(words)
+}
+
+/// The page's part of a file.
+fn page_part(v: &Json) -> Result<PagePart, RunRefusal> {
+    let page = field(v, "page")?;
+    let mut loss = Vec::new();
+    if let Some(l) = page.get("loss") {
+        let bad = || damaged("page.loss: not a list of [step, loss]");
+        for p in l.items().ok_or_else(bad)? {
+            match p.numbers().as_deref() {
+                Some(&[step, value]) if step >= 0.0 && step.fract() == 0.0 => loss.push((step as u64, value)),
+                _ => return Err(bad()),
+            }
+        }
+    }
+    Ok(PagePart {
+        version: whole(page, "version")?,
+        settings: field(page, "settings")?
+            .as_str()
+            .ok_or_else(|| damaged("page.settings: not a string"))?
+            .to_string(),
+        text: match page.get("text") {
+            None | Some(Json::Null) => None,
+            Some(t) => Some(
+                t.as_str()
+                    .ok_or_else(|| damaged("page.text: not a string"))?
+                    .to_string(),
+            ),
+        },
+        loss,
+    })
+}
+
 /// Reads a run file (see the module doc). `current` supplies the language
 /// and anything the file's link leaves out.
 pub fn read_run(bytes: &[u8], current: &Settings) -> Result<LoadedRun, RunRefusal> {
-    let damaged = |e: serde_json::Error| RunRefusal::Load(LoadError::damaged(e));
     if bytes.len() as u64 > MAX_FILE_BYTES {
         return Err(RunRefusal::TooBig {
             bytes: bytes.len() as u64,
             max: MAX_FILE_BYTES,
         });
     }
-    let header: RunHeader = serde_json::from_slice(bytes).map_err(damaged)?;
-    header.check().map_err(RunRefusal::Load)?;
-    let head: PageHead = serde_json::from_slice(bytes).map_err(damaged)?;
-    match head.page.and_then(|p| p.version) {
-        None | Some(0) => return Err(RunRefusal::NoPage),
-        Some(got) if got > PAGE_VERSION => {
+    let text = std::str::from_utf8(bytes).map_err(|_| damaged("not UTF-8 text"))?;
+    let v = json::parse(text).map_err(damaged)?;
+    // Another program's file or a newer version, told apart from a
+    // damaged one before any other field is looked at.
+    let version = |j: &Json| j.get("version").and_then(Json::as_whole);
+    RunHeader {
+        format: v.get("format").and_then(Json::as_str).map(String::from),
+        version: version(&v),
+    }
+    .check()
+    .map_err(RunRefusal::Load)?;
+    match v.get("page").map(version) {
+        None => return Err(RunRefusal::NoPage),
+        Some(None | Some(0)) => return Err(damaged("page.version: not a whole number from 1")),
+        Some(Some(got)) if got > PAGE_VERSION => {
             return Err(RunRefusal::PageNewer {
                 got,
                 max: PAGE_VERSION,
             })
         }
-        Some(_) => {}
+        Some(Some(_)) => {}
     }
-    let saved: SavedRun = serde_json::from_slice(bytes).map_err(damaged)?;
-    let page = serde_json::from_slice::<PageOnly>(bytes).map_err(damaged)?.page;
-    let config = saved.config.clone();
-    let steps = saved.steps_done;
-    let experiment = Experiment::load(saved).map_err(RunRefusal::Load)?;
+    let page = page_part(&v)?;
 
+    // The settings are the page's (its link), checked against the file's own.
     let (mut settings, _) = url::parse_over(&page.settings, current);
     settings.lang = current.lang;
-    if let Some(t) = config.task.text.as_deref().or(page.text.as_deref()) {
+    let saved_text = field(&v, "config")?.get("task").and_then(|t| t.get("text"));
+    if let Some(t) = saved_text.and_then(Json::as_str).or(page.text.as_deref()) {
         settings.text = Some(Arc::from(t));
     }
-    if settings.experiment_config() != config {
+    let config = settings.experiment_config();
+    let ours = json::to_string(&config).map_err(damaged)?;
+    let ours = json::parse(&ours).map_err(damaged)?;
+    if !json::same(&ours, field(&v, "config")?) {
         return Err(RunRefusal::Mismatch);
     }
+    let optimizer = field(&v, "optimizer")?;
+    let saved = SavedRun {
+        format: rnn_core::saved::FORMAT_NAME.to_string(),
+        version: version(&v).unwrap_or_default(),
+        config,
+        steps_done: whole(&v, "steps_done")?,
+        weights: matrices(&v, "weights")?,
+        optimizer: SavedOptimizer {
+            steps: whole(optimizer, "steps")?,
+            first_moments: matrices(optimizer, "first_moments")?,
+            second_moments: matrices(optimizer, "second_moments")?,
+        },
+        data_rng: rng_state(&v)?,
+    };
+    let steps = saved.steps_done;
     let flops = settings
         .step_flops()
         .map_err(|e| RunRefusal::Settings(Refusal::Engine(e)))?;
     if flops > PAGE_MAX_FLOPS {
         return Err(RunRefusal::Settings(Refusal::TooSlow { flops }));
     }
+    let experiment = Experiment::load(saved).map_err(RunRefusal::Load)?;
     Ok(LoadedRun {
         settings,
         experiment,
@@ -298,13 +414,25 @@ pub fn check_text(settings: &mut Settings) -> Option<Notice> {
 /// engine counts them (Unicode scalar values: a combining mark is one of
 /// its own), for the live count beside the text box.
 pub fn text_counts(text: &str) -> (usize, usize) {
-    let mut seen = std::collections::BTreeSet::new();
-    let mut count = 0;
+    // A bit per character of the Basic Multilingual Plane (8 KB), a set for
+    // the rest: a million characters are counted between two keystrokes.
+    let mut bmp = vec![0u64; 0x10000 / 64];
+    let mut beyond = std::collections::BTreeSet::new();
+    let (mut count, mut distinct) = (0, 0);
     for c in text.chars() {
         count += 1;
-        seen.insert(c);
+        let code = c as usize;
+        if code < 0x10000 {
+            let (word, bit) = (code / 64, 1u64 << (code % 64));
+            if bmp[word] & bit == 0 {
+                bmp[word] |= bit;
+                distinct += 1;
+            }
+        } else if beyond.insert(c) {
+            distinct += 1;
+        }
     }
-    (count, seen.len())
+    (count, distinct)
 }
 
 #[cfg(test)]
@@ -352,8 +480,10 @@ mod tests {
         for q in cases {
             let s = settings(q);
             let (json, next) = saved_after(&s, 5);
-            let mut current = Settings::default();
-            current.lang = crate::lang::Locale::zh;
+            let current = Settings {
+                lang: crate::lang::Locale::zh,
+                ..Settings::default()
+            };
             let mut loaded = read_run(json.as_bytes(), &current).unwrap_or_else(|e| panic!("{q}: {e:?}"));
             assert_eq!(loaded.settings, s.with_lang(crate::lang::Locale::zh), "{q}");
             assert_eq!(loaded.experiment.steps_done(), 5);
@@ -396,6 +526,34 @@ mod tests {
         let loaded = read_run(json.as_bytes(), &Settings::default()).expect("loads");
         assert_eq!(loaded.settings.text.as_deref(), Some(long.as_str()));
         assert_eq!(loaded.settings.task, TaskKind::Adding);
+    }
+
+    /// The page's writer writes the engine's format (serde_json reads it
+    /// back to the same saved run), and the page reads a file whose engine
+    /// part serde_json wrote.
+    #[test]
+    fn the_file_is_the_engines_format() {
+        let s = settings(
+            "model=gru&task=sine&seq-len=7&hidden=5&batch-size=3&optimizer=adam&learning-rate=0.0003",
+        );
+        let mut run = s.build().unwrap();
+        for _ in 0..3 {
+            run.step(false).unwrap();
+        }
+        let saved = run.save().unwrap();
+        let ours = run_json(&saved, &s, &[]).unwrap();
+        let back: SavedRun = serde_json::from_str(&ours).expect("the engine's format");
+        assert_eq!(back, saved);
+        let next = run.step(false).unwrap().loss;
+        let mut theirs: serde_json::Value = serde_json::to_value(&saved).unwrap();
+        let ours_value: serde_json::Value = serde_json::from_str(&ours).unwrap();
+        theirs["page"] = ours_value["page"].clone();
+        let file = serde_json::to_string(&theirs).unwrap();
+        let mut loaded = read_run(file.as_bytes(), &Settings::default()).expect("loads");
+        assert_eq!(
+            loaded.experiment.step(false).unwrap().loss.to_bits(),
+            next.to_bits()
+        );
     }
 
     #[test]
@@ -471,9 +629,32 @@ mod tests {
             edited(|v| v["config"]["forget_bias"] = 2.0.into()),
             RunRefusal::Mismatch
         );
-        assert!(matches!(
+        assert_eq!(
             edited(|v| v["config"]["hidden_size"] = 0.into()),
-            RunRefusal::Load(LoadError::Config(_))
+            RunRefusal::Mismatch
+        );
+        assert_eq!(
+            edited(|v| v["config"]["train"]["learning_rate"] = 0.010000000000000002.into()),
+            RunRefusal::Mismatch,
+            "an ulp off is another setting"
+        );
+        assert!(matches!(
+            edited(|v| v["weights"][0]["rows"] = 5.into()),
+            RunRefusal::Load(LoadError::Shape { .. })
+        ));
+        assert!(matches!(
+            edited(|v| v["data_rng"] = serde_json::json!(["0", "0", "0", "0"])),
+            RunRefusal::Load(LoadError::RngState)
+        ));
+        assert!(damaged(&edited(
+            |v| v["data_rng"] = serde_json::json!([1, 2, 3, 4])
+        )));
+        assert!(damaged(&edited(
+            |v| v["weights"][0]["values"] = serde_json::json!(["1"])
+        )));
+        assert!(matches!(
+            edited(|v| v["weights"][0]["values"] = serde_json::json!([1.0])),
+            RunRefusal::Load(LoadError::ValueCount { .. })
         ));
         assert!(matches!(
             edited(|v| v["weights"][0]["values"][0] = 1e300.into()),

@@ -3,6 +3,7 @@
 pub mod budget;
 pub mod files;
 pub mod history;
+pub mod json;
 pub mod presets;
 pub mod settings;
 pub mod url;
