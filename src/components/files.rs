@@ -67,21 +67,40 @@ pub fn load_file(lab: Lab, file: web_sys::File) {
         );
         return;
     }
-    leptos::task::spawn_local(async move {
-        let bytes = match wasm_bindgen_futures::JsFuture::from(file.array_buffer()).await {
-            Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
-            Err(_) => {
-                let unreadable = LoadError::damaged("the browser could not read the file");
-                say(lab, FilesNotice::Refused(RunRefusal::Load(unreadable)));
-                return;
-            }
-        };
+    // The file's bytes, when the browser has read them (no executor:
+    // one callback on the promise).
+    use wasm_bindgen::closure::Closure;
+    let read = Closure::once(move |buffer: JsValue| {
+        let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
         let current = lab.settings.get_untracked();
         match files::read_run(&bytes, &current) {
             Ok(run) => lab.load_run(run.settings, run.experiment, run.history),
             Err(r) => say(lab, FilesNotice::Refused(r)),
         }
     });
+    let failed = Closure::once(move |_: JsValue| {
+        let unreadable = LoadError::damaged("the browser could not read the file");
+        say(lab, FilesNotice::Refused(RunRefusal::Load(unreadable)));
+    });
+    let _ = file.array_buffer().then2(&read, &failed);
+    // Owned by the promise from here on (the one not called stays, a few bytes).
+    read.forget();
+    failed.forget();
+}
+
+/// Saves the run once no step is under way: a big model's half-done step
+/// is finished first (as Step finishes it, pausing a running loop), and
+/// the save waits for it frame by frame.
+fn save_when_ready(lab: Lab, asked: bool) {
+    let in_progress = lab.with_experiment(|e| e.step_in_progress()).unwrap_or(false);
+    if !in_progress && !lab.stepping.get_untracked() {
+        save_run(lab);
+        return;
+    }
+    if !asked {
+        lab.step();
+    }
+    request_animation_frame(move || save_when_ready(lab, true));
 }
 
 /// A PNG of the canvas `of` (a canvas's `data-testid`, or a view's, whose
@@ -162,17 +181,6 @@ pub fn FilesBar() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let i18n = use_i18n();
     let grads = use_context::<GradRows>();
-    // A save that waits for a half-done step to finish.
-    let pending = RwSignal::new(false);
-    let in_progress = move || lab.with_experiment(|e| e.step_in_progress()).unwrap_or(false);
-    Effect::new(move |_| {
-        lab.snapshot.track();
-        let stepping = lab.stepping.get();
-        if pending.get_untracked() && !stepping && !in_progress() {
-            pending.set(false);
-            save_run(lab);
-        }
-    });
     let clicked = move |ev: web_sys::MouseEvent| {
         let name = |what: &str, ext: &str| files::file_name(what, steps(lab), ext);
         match button_of(&ev).as_deref() {
@@ -193,13 +201,7 @@ pub fn FilesBar() -> impl IntoView {
                 );
                 browser::download_text(&name("gradients", "csv"), "text/csv", &csv);
             }
-            Some("export-json") if in_progress() => {
-                // Step finishes the step under way (and pauses a running
-                // loop); the save follows (the effect above).
-                pending.set(true);
-                lab.step();
-            }
-            Some("export-json") => save_run(lab),
+            Some("export-json") => save_when_ready(lab, false),
             _ => {}
         }
     };
