@@ -218,6 +218,7 @@ pub fn notice(l: Locale, n: &Notice) -> String {
         NoticeKind::RefusedStep(e) => {
             crate::tr!(l, app.notice.refused_step, why = engine_error(l, e)).to_string()
         }
+        NoticeKind::Files(f) => crate::files_text::notice(l, f),
     }
 }
 

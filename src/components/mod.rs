@@ -2,6 +2,8 @@
 
 pub mod compare;
 pub mod controls;
+pub mod files;
 pub mod loss_chart;
 pub mod notice;
 pub mod status;
+pub mod user_text;

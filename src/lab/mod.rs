@@ -426,6 +426,46 @@ impl Lab {
         }
     }
 
+    /// Replaces the run with one read from a file (`state::files::read_run`,
+    /// which has checked everything): the file's settings (and the
+    /// address bar), its network, optimiser and data stream as saved, and
+    /// its loss curve. The net is shown with `peek`, which draws no batch:
+    /// a probe would, and the run would no longer go on as it would have.
+    /// Paused (idle at step 0); Play or Step goes on bit for bit.
+    pub fn load_run(self, settings: Settings, mut experiment: Experiment, history: LossHistory) {
+        self.stop_loop();
+        let mut overflowed = None;
+        let snapshot = match experiment.peek(true) {
+            Ok(report) => Some(Snapshot::from_report(report)),
+            Err(StepError::Diverged(d)) => {
+                overflowed = Some(d);
+                None
+            }
+            Err(StepError::Invalid(_)) => None,
+        };
+        let steps = experiment.steps_done();
+        self.notices.set(Vec::new());
+        self.lesson.set(None);
+        self.settings.set(settings);
+        self.task_info
+            .set(Some(Arc::new(experiment.task().info().clone())));
+        self.driver.set_value(Driver::new(vec![experiment]));
+        self.set_stepping();
+        self.meter.update_value(RateMeter::clear);
+        self.history.set(history);
+        self.snapshot.set(snapshot);
+        let diverged = overflowed.is_some();
+        self.divergence.set(overflowed);
+        self.steps_per_sec.set(None);
+        self.epoch.update(|e| *e += 1);
+        self.run.set(match (diverged, steps) {
+            (true, _) => RunState::Diverged,
+            (false, 0) => RunState::Idle,
+            (false, _) => RunState::Paused,
+        });
+        browser::replace_hash(&url::write(&self.settings.get_untracked()));
+    }
+
     pub fn play(self) {
         match self.run.get_untracked() {
             RunState::Running | RunState::Diverged => {}

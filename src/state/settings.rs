@@ -10,6 +10,7 @@ use rnn_core::{
     TrainConfig,
 };
 use std::ops::RangeInclusive;
+use std::sync::Arc;
 
 /// Sequence lengths the page offers (the engine accepts more, but beyond
 /// 200 steps a step takes too long for a live lesson).
@@ -151,6 +152,11 @@ pub struct Settings {
     /// value that key's row accepts (`b.<key>=<value>` in the link). Kept
     /// while `compare` is off, so switching it back on restores B.
     pub b: Vec<(&'static str, String)>,
+    /// The next-character task's own text instead of the built-in
+    /// sentences (`None`). Kept while another task is chosen, like the
+    /// activation of an LSTM; shared, not copied, when the settings are
+    /// cloned (it may hold a million characters).
+    pub text: Option<Arc<str>>,
 }
 
 /// Depths, activations and initialisations the deep-MLP view offers.
@@ -235,6 +241,7 @@ impl Default for Settings {
             mlp: MlpSettings::default(),
             compare: false,
             b: Vec::new(),
+            text: None,
         }
     }
 }
@@ -254,11 +261,16 @@ impl Settings {
     }
 
     /// The experiment these settings describe. Fields the page has no
-    /// control for (forget bias, truncation, text) keep the engine defaults.
+    /// control for (forget bias, truncation) keep the engine defaults.
     pub fn experiment_config(&self) -> ExperimentConfig {
         let mut c = ExperimentConfig::default();
         c.task.kind = self.task;
         c.task.seq_len = self.seq_len;
+        // Only the next-character task reads a text: another task with one
+        // kept is the same experiment as without it.
+        if self.task == TaskKind::NextChar {
+            c.task.text = self.text.as_deref().map(String::from);
+        }
         c.cell = self.model.cell;
         c.bidirectional = self.model.bidirectional;
         c.hidden_size = self.hidden;

@@ -14,6 +14,7 @@
 //! control is checked exactly as a link's is. Notices are data; the page
 //! words them in its language (`crate::text`).
 
+use super::files::{self, FilesNotice};
 use super::settings::{
     format_number, optimizers, ClipMode, Model, Refusal, Settings, ACTIVATIONS, BATCH, BATCH_SIZES,
     CLIP_THRESHOLD, CLIP_THRESHOLDS, DEPTHS, HIDDEN, INITS, LEARNING_RATE, LEARNING_RATES, SEQ_LEN,
@@ -27,6 +28,7 @@ use rnn_core::tasks::TaskKind;
 use rnn_core::{Activation, CellKind, DatasetKind, Init, OptimizerKind};
 use std::fmt::Display;
 use std::ops::RangeInclusive;
+use std::sync::Arc;
 
 /// One row of the settings table: everything the page knows about one
 /// setting. The URL parser and writer ([`parse`], [`write`]) and the controls
@@ -60,10 +62,13 @@ pub enum Group {
     Mlp,
     /// The comparison's switch (run B), beside the run's buttons.
     Compare,
+    /// Beside the task's description (the next-character task's own text).
+    Task,
 }
 
 /// The rows run B may differ in: the model, its initialisation and its
-/// training (not the language, the MLP view or the comparison itself).
+/// training (not the language, the MLP view, the text or the comparison
+/// itself).
 pub fn b_may_differ(f: &Field) -> bool {
     matches!(f.group, Group::Model | Group::Init | Group::Training)
 }
@@ -85,6 +90,9 @@ pub enum Control {
     Seed,
     /// A checkbox: the row's values are `on` and `off`.
     Toggle,
+    /// A text box (`components::user_text`, beside the task): the value is
+    /// taken as it is, spaces and all.
+    Text,
 }
 
 /// What a row accepts, for the notice that refuses a value.
@@ -145,6 +153,8 @@ pub enum NoticeKind {
     RefusedB(Refusal),
     /// The engine refused a training step.
     RefusedStep(rnn_core::Error),
+    /// About saving, loading and the user's text (`state::files`).
+    Files(FilesNotice),
 }
 
 impl Notice {
@@ -559,7 +569,33 @@ pub const FIELDS: &[Field] = &[
         },
         write: |s| on_off_name(s.mlp.residual),
     },
+    Field {
+        key: TEXT_KEY,
+        label: |l| td_string!(l, files.text.label),
+        group: Group::Task,
+        control: Control::Text,
+        rebuilds: true,
+        // Any text: the engine says what it refuses (`files::check_text`).
+        // Empty is the built-in sentences.
+        parse: |v, s| {
+            s.text = (!v.is_empty()).then(|| Arc::from(v));
+            Ok(())
+        },
+        // A long text stays out of the link (it would outgrow the address
+        // bar): the run's JSON file keeps it. Empty: the row is left out.
+        write: |s| {
+            s.text
+                .as_deref()
+                .filter(|t| files::fits_link(t))
+                .unwrap_or_default()
+                .to_string()
+        },
+    },
 ];
+
+/// The key of the next-character task's own text: its value is taken as it
+/// is, not trimmed.
+pub const TEXT_KEY: &str = "text";
 
 /// Longest link text looked at; the rest is ignored (with a notice).
 const MAX_LEN: usize = 4096;
@@ -603,6 +639,9 @@ pub fn parse_over(query: &str, base: &Settings) -> (Settings, Vec<Notice>) {
             },
         ));
     }
+    if let Some(n) = files::check_text(&mut settings) {
+        notices.push(n);
+    }
     (settings, notices)
 }
 
@@ -617,7 +656,8 @@ pub fn apply(settings: &mut Settings, key: &str, value: &str, fallback: &Setting
         return Some(Notice::new(shorten(key), NoticeKind::UnknownKey));
     };
     let mut candidate = settings.clone();
-    match (field.parse)(value.trim(), &mut candidate) {
+    let value = if key == TEXT_KEY { value } else { value.trim() };
+    match (field.parse)(value, &mut candidate) {
         Ok(()) => {
             *settings = candidate;
             drop_b_same(settings);
@@ -677,15 +717,40 @@ fn apply_b(settings: &mut Settings, key: &str, value: &str) -> Option<Notice> {
     None
 }
 
-/// The query for `settings`, every field in table order, then run B's
-/// differences (no leading `#`).
+/// The query for `settings`, every field in table order (no leading `#`),
+/// each value percent-encoded, then run B's differences; a row that writes
+/// nothing (no text of one's own) is left out.
 pub fn write(settings: &Settings) -> String {
     FIELDS
         .iter()
-        .map(|f| format!("{}={}", f.key, (f.write)(settings)))
-        .chain(settings.b.iter().map(|(k, v)| format!("b.{k}={v}")))
+        .filter_map(|f| {
+            let value = (f.write)(settings);
+            (!value.is_empty()).then(|| format!("{}={}", f.key, percent_encode(&value)))
+        })
+        .chain(
+            settings
+                .b
+                .iter()
+                .map(|(k, v)| format!("b.{k}={}", percent_encode(v))),
+        )
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// Every byte but the URL's unreserved characters (`A–Z a–z 0–9 - . _ ~`)
+/// as `%XX`, UTF-8 for anything beyond ASCII: `&`, `=`, `#`, `%`, `+` and
+/// spaces in a value then read back as themselves ([`percent_decode`]).
+fn percent_encode(s: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// `%41` → `A` and `+` → space; invalid escapes are kept as they are.
@@ -906,6 +971,7 @@ mod tests {
             mlp: Default::default(),
             compare: true,
             b: vec![("hidden", "12".to_string())],
+            text: None,
         };
         let q = write(&s);
         assert_eq!(parse(&format!("#{q}")), (s, vec![]));
@@ -1068,6 +1134,116 @@ mod tests {
         let long = "seed=1&".repeat(2000);
         let (_, n) = parse(&long);
         assert!(n.iter().any(|n| matches!(n.kind, NoticeKind::TooLong { .. })));
+    }
+
+    fn chars_settings(text: &str) -> Settings {
+        Settings {
+            task: TaskKind::NextChar,
+            seq_len: 5,
+            text: Some(Arc::from(text)),
+            ..Settings::default()
+        }
+    }
+
+    /// The writer percent-encodes what would break a query (`&`, `=`, `#`,
+    /// `%`, `+`, spaces) and anything beyond ASCII; the parser reads each
+    /// back as itself, spaces and line breaks at the ends included.
+    #[test]
+    fn a_text_of_any_script_round_trips_through_the_link() {
+        let texts = [
+            "早上叠被子，叠好的被子放进柜子。",
+            "a&b=c#d%e+f g?h/i&amp;%41",
+            "👍🏽🇨🇳👨‍👩‍👧 ok 🙂🙂",
+            "e\u{301}te\u{301} a\u{300} la plage",
+            "  spaces at both ends\n\ttabs and lines\n ",
+            "x=1&seed=999&model=lstm",
+        ];
+        for text in texts {
+            let s = chars_settings(text);
+            let q = write(&s);
+            let encoded = q
+                .split('&')
+                .find(|p| p.starts_with("text="))
+                .expect("in the link");
+            assert!(
+                encoded["text=".len()..]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)),
+                "{encoded}"
+            );
+            assert_eq!(parse(&q), (s.clone(), vec![]), "{text:?} via {q}");
+            assert_eq!(parse(&format!("#{q}")).0.text.as_deref(), Some(text));
+        }
+        let q = write(&chars_settings("&=#%"));
+        assert!(q.contains("text=%26%3D%23%25"), "{q}");
+        let q = write(&chars_settings("中 文"));
+        assert!(q.ends_with("text=%E4%B8%AD%20%E6%96%87"), "{q}");
+        // A browser may write a space as `+` or leave non-ASCII as it is.
+        assert_eq!(
+            parse("task=chars&seq-len=2&text=a+b").0.text.as_deref(),
+            Some("a b")
+        );
+        assert_eq!(
+            parse("task=chars&seq-len=2&text=叠被子").0.text.as_deref(),
+            Some("叠被子")
+        );
+    }
+
+    #[test]
+    fn a_long_text_stays_out_of_the_link() {
+        let at_limit = "字".repeat(files::MAX_LINK_TEXT_CHARS);
+        assert!(write(&chars_settings(&at_limit)).contains("text="));
+        let over = "字".repeat(files::MAX_LINK_TEXT_CHARS + 1);
+        let q = write(&chars_settings(&over));
+        assert!(!q.contains("text="), "{q}");
+        // No text of one's own: no row, and `text=` is the built-in sentences.
+        assert!(!write(&Settings::default()).contains("text"));
+        assert_eq!(parse("text=").0.text, None);
+        assert_eq!(parse("text=").1, vec![]);
+        // The longest link text still fits within what a link may hold.
+        let emoji = "👨‍👩‍👧".repeat(files::MAX_LINK_TEXT_CHARS / 5);
+        assert!(files::fits_link(&emoji));
+        let q = write(&Settings {
+            model: Model::new(CellKind::Lstm, true),
+            ..chars_settings(&emoji)
+        });
+        assert!(q.len() < MAX_LEN, "{}", q.len());
+        assert_eq!(parse(&q).0.text.as_deref(), Some(emoji.as_str()));
+    }
+
+    /// A link whose text the engine refuses keeps everything else, uses the
+    /// built-in sentences and says why.
+    #[test]
+    fn a_link_text_the_engine_refuses_is_named_and_dropped() {
+        for (text, why) in [
+            ("abc", "TextTooShort"),
+            ("aaaaaaaaaaaaaaaaaaaaaaaaa", "DistinctChars"),
+        ] {
+            let q = write(&Settings {
+                seq_len: 20,
+                seed: 5,
+                ..chars_settings(text)
+            });
+            let (s, n) = parse(&q);
+            assert_eq!(
+                (s.text, s.seed, s.seq_len, s.task),
+                (None, 5, 20, TaskKind::NextChar)
+            );
+            assert_eq!(notice_keys(&n), ["text"], "{text}");
+            match &n[0].kind {
+                NoticeKind::Files(FilesNotice::LinkText(e)) => {
+                    assert!(format!("{e:?}").contains(why), "{e:?}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // Another task keeps the text for later, unchecked.
+        let (s, n) = parse("task=adding&text=ab");
+        assert_eq!((s.text.as_deref(), n), (Some("ab"), vec![]));
+        assert!(
+            !Settings::default().needs_reset(&s),
+            "another task does not read it"
+        );
     }
 
     #[test]

@@ -434,6 +434,7 @@ pub fn GradThroughTime() -> impl IntoView {
     };
     view! {
         <figure class="view grad-through-time">
+            <button class="icon png-button" data-png="grad-through-time" data-what="gradient-through-time" data-testid="export-png-grad-through-time">"PNG"</button>
             <h2>{t!(i18n, grads.gtt.title)}</h2>
             <div class="gtt-ratio" inner_html=ratio_html></div>
             <canvas

@@ -351,6 +351,7 @@ pub fn ParamGrads() -> impl IntoView {
     };
     view! {
         <div class="view param-view" data-testid="param-grads">
+            <button class="icon png-button" data-png="param-grads" data-what="parameter-gradients" data-testid="export-png-param-grads">"PNG"</button>
             <h2>{t!(i18n, grads.params.title)}</h2>
             <p class="view-caption">{move || caption.get()}</p>
             <canvas
