@@ -432,8 +432,17 @@ impl Lab {
     /// its loss curve. The net is shown with `peek`, which draws no batch:
     /// a probe would, and the run would no longer go on as it would have.
     /// Paused (idle at step 0); Play or Step goes on bit for bit.
-    pub fn load_run(self, settings: Settings, mut experiment: Experiment, history: LossHistory) {
+    pub fn load_run(self, mut settings: Settings, mut experiment: Experiment, history: LossHistory) {
         self.stop_loop();
+        // A saved run is one run: a comparison that was on ends (its B is
+        // not in the file; switching Compare on again starts A and B
+        // afresh, as any rebuild does).
+        settings.compare = false;
+        self.b.history.set(LossHistory::default());
+        self.b.snapshot.set(None);
+        self.b.divergence.set(None);
+        self.b.on.set(false);
+        self.shown.set(0);
         let mut overflowed = None;
         let snapshot = match experiment.peek(true) {
             Ok(report) => Some(Snapshot::from_report(report)),
