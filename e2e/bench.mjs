@@ -5,7 +5,8 @@
 //   2. training steps per second in WebAssembly for the engine's benchmark
 //      shapes (input 8, hidden 32/128, length 50/200, batch 32, 8-way softmax
 //      on the last step, SGD; RNN, LSTM, GRU), median of 7 samples,
-//   3. the gzip size of everything the page downloads.
+//   3. the gzip size of everything the page downloads,
+//   4. the same frame intervals with a comparison (run B beside A).
 // Run `cargo xtask bench-web` (builds dist/ first) or `npm run bench`.
 
 import { gzipSync } from 'node:zlib';
@@ -75,6 +76,14 @@ try {
   await page.goto(server.url + HEAVY);
   await ready(page);
   await frameIntervals(page, 'the heavy model (LSTM H128 T200 B32)', seconds);
+  // With run B beside A (issue 12): two runs in lockstep share the budget,
+  // so each trains at about half the speed; the frame interval must hold.
+  await page.goto(server.url + '#compare=on&b.activation=relu');
+  await ready(page);
+  await frameIntervals(page, 'the defaults with run B (compare)', seconds);
+  await page.goto(server.url + HEAVY + '&compare=on&b.clip-mode=none');
+  await ready(page);
+  await frameIntervals(page, 'the heavy model with run B (compare)', seconds);
 
   console.log('\n== Training steps per second in WebAssembly (median of 7 samples of ≥ 300 ms)');
   console.log('  shape              steps/s   GFLOP/s   best JS alternative   ×');

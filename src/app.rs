@@ -2,10 +2,13 @@
 //! the right. Sized to fit a 1280×720 projector without scrolling the
 //! controls, readable from the back of a room.
 
+use crate::components::compare::ComparePanel;
 use crate::components::controls::{Buttons, Controls, LangSwitch, LessonNote, Lessons};
+use crate::components::files::FilesBar;
 use crate::components::loss_chart::LossChart;
 use crate::components::notice::NoticeBox;
 use crate::components::status::Status;
+use crate::components::user_text::UserText;
 use crate::i18n::*;
 use crate::lab::Lab;
 use crate::text;
@@ -26,6 +29,8 @@ pub fn App() -> impl IntoView {
 #[component]
 fn Page() -> impl IntoView {
     let lab = Lab::provide();
+    // The gradient history's rows, for its view and the CSV export.
+    crate::views::grad_history::GradRows::provide();
     let i18n = use_i18n();
     // The settings' language is the page's: set before the first text is
     // rendered, then followed (the provider's own pick from the browser
@@ -70,12 +75,15 @@ fn Page() -> impl IntoView {
             <main class="stage">
                 <NoticeBox/>
                 <Status/>
+                <ComparePanel/>
                 <LessonNote/>
                 <section class="task">
                     <h2>{task_title}</h2>
                     <p>{task_text}</p>
+                    <UserText/>
                 </section>
                 <LossChart/>
+                <FilesBar/>
                 <section class="views">
                     <Views/>
                 </section>

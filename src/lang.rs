@@ -174,6 +174,11 @@ pub const LATIN_ALLOWED: &[&str] = &[
     "dB",
     "sin",
     "cos",
+    "PNG",
+    "SVG",
+    "CSV",
+    "JSON",
+    "json",
 ];
 
 #[cfg(test)]

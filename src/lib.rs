@@ -5,6 +5,7 @@
 //!   the loss history and the per-frame training budget;
 //! - [`lang`] and [`i18n`]: the page's two languages (Chinese and English);
 //! - [`text`]: the page's words for the engine's values, notices and refusals;
+//!   [`files_text`]: for saving, loading and the user's own text;
 //! - [`number`]: reading decimal numbers without Rust's parser tables;
 //! - [`lab`]: the shared reactive state, the actions and the training loop;
 //! - [`components`]: the controls, the status line, the loss chart;
@@ -13,6 +14,7 @@
 pub mod app;
 pub mod bench;
 pub mod components;
+pub mod files_text;
 pub mod lab;
 pub mod lang;
 pub mod number;

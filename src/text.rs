@@ -211,12 +211,14 @@ pub fn notice(l: Locale, n: &Notice) -> String {
             Refusal::Engine(_) => crate::tr!(l, app.notice.refused_setting, why = refusal(l, r)).to_string(),
         },
         NoticeKind::RefusedLink(r) => crate::tr!(l, app.notice.refused_link, why = refusal(l, r)).to_string(),
+        NoticeKind::RefusedB(r) => crate::tr!(l, app.compare.refused_b, why = refusal(l, r)),
         NoticeKind::RefusedLesson(r) => {
             crate::tr!(l, app.notice.refused_lesson, why = refusal(l, r)).to_string()
         }
         NoticeKind::RefusedStep(e) => {
             crate::tr!(l, app.notice.refused_step, why = engine_error(l, e)).to_string()
         }
+        NoticeKind::Files(f) => crate::files_text::notice(l, f),
     }
 }
 

@@ -99,3 +99,21 @@ export async function ready(page) {
 export const stepCount = async (page) => Number(await page.getByTestId('step-count').textContent());
 export const loss = async (page) => Number(await page.getByTestId('loss').textContent());
 export const state = (page) => page.getByTestId('status').getAttribute('data-state');
+
+/**
+ * The usual set-up of a test file: one static server of dist/ and one
+ * browser for all its tests, closed after them. Returns an object whose
+ * `server` and `browser` are there once the `before` hook has run.
+ */
+export function useBrowser({ before, after }) {
+  const env = { server: null, browser: null };
+  before(async () => {
+    env.server = await serve();
+    env.browser = await launch();
+  });
+  after(async () => {
+    await env.browser?.close();
+    await env.server?.close();
+  });
+  return env;
+}

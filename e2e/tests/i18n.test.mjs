@@ -154,6 +154,29 @@ async function sweep(page) {
     await mark.click();
     await gather();
   }
+  // The files toolbar is always there; the text box of the next-character
+  // task, opened, with a refused text and a long one (its link note).
+  await page.getByTestId('preset').selectOption('chars');
+  await page.getByTestId('user-text-panel').locator('summary').click();
+  await page.getByTestId('user-text').fill('ab');
+  await page.getByTestId('user-text-use').click();
+  await page.getByTestId('user-text-message').waitFor();
+  await gather();
+  await page.getByTestId('user-text').fill('叠被子，放进柜子。'.repeat(30));
+  await page.getByTestId('user-text-use').click();
+  await page.getByTestId('user-text-link-note').waitFor();
+  await gather();
+  // A refused file, and the drop zone shown while a file is dragged.
+  await page.getByTestId('load-run').setInputFiles({ name: 'x.json', mimeType: 'application/json', buffer: Buffer.from('{"format": "x"}') });
+  await page.getByTestId('notice').waitFor();
+  await page.evaluate(() => {
+    const data = new DataTransfer();
+    data.items.add(new File(['{}'], 'x.json'));
+    document.body.dispatchEvent(new DragEvent('dragover', { dataTransfer: data, bubbles: true, cancelable: true }));
+  });
+  await page.getByTestId('drop-zone').waitFor();
+  await gather();
+  await page.evaluate(() => document.body.dispatchEvent(new DragEvent('dragleave', { bubbles: true })));
   // Refusals and notices speak the page's language too.
   await page.evaluate(() => {
     location.hash = location.hash + '&hidden=0&bogus=1';

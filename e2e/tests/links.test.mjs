@@ -4,28 +4,17 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, ready, stepCount, state } from '../lib/harness.mjs';
+import { useBrowser, openPage, ready, stepCount, state } from '../lib/harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve();
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const env = useBrowser({ before, after });
 
 test('a hostile link injects nothing and its keys are named as text', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   await page.exposeFunction('pwned', () => problems.pageErrors.push('injected script ran'));
   const evil = '<img src=x onerror=window.pwned()>';
   const key = `"k'<b>${evil}`;
   const value = `'v"<script>window.pwned()</script>${evil}`;
-  await page.goto(`${server.url}#${encodeURIComponent(key)}=1&model=${encodeURIComponent(value)}&seed=5`);
+  await page.goto(`${env.server.url}#${encodeURIComponent(key)}=1&model=${encodeURIComponent(value)}&seed=5`);
   await ready(page);
   const notice = page.getByTestId('notice');
   await notice.waitFor();
@@ -43,8 +32,8 @@ test('a hostile link injects nothing and its keys are named as text', async () =
 });
 
 test('changing the activation of an LSTM keeps its run: the gates have their own functions', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await page.goto(`${server.url}#model=lstm&seq-len=10`);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}#model=lstm&seq-len=10`);
   await ready(page);
   for (let i = 0; i < 3; i++) await page.getByTestId('step').click();
   await page.waitForFunction(() => document.querySelector('[data-testid=step-count]').textContent === '3');
@@ -59,9 +48,9 @@ test('changing the activation of an LSTM keeps its run: the gates have their own
 });
 
 test('Pause stops Steps still queued on a big model', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
   // 2.6 GFLOP a step: each Step spans many frames.
-  await page.goto(`${server.url}#model=lstm&hidden=128&seq-len=200&batch-size=32`);
+  await page.goto(`${env.server.url}#model=lstm&hidden=128&seq-len=200&batch-size=32`);
   await ready(page);
   for (let i = 0; i < 4; i++) await page.getByTestId('step').click();
   assert.ok(await page.getByTestId('pause').isEnabled(), 'Pause can be pressed while Steps are queued');
@@ -78,8 +67,8 @@ test('Pause stops Steps still queued on a big model', async () => {
 });
 
 test('a net whose forward pass overflows says so at step 0, with a remedy that works', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await page.goto(`${server.url}#activation=identity&spectral-radius=5&seq-len=200`);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
+  await page.goto(`${env.server.url}#activation=identity&spectral-radius=5&seq-len=200`);
   await ready(page);
   assert.equal(await state(page), 'diverged');
   const box = page.getByTestId('diverged');
@@ -101,8 +90,8 @@ test('a net whose forward pass overflows says so at step 0, with a remedy that w
 });
 
 test('the deep MLP view\'s settings are in the link and survive a reload', async () => {
-  const { page, context, problems } = await openPage(browser, server.url);
-  await page.goto(server.url);
+  const { page, context, problems } = await openPage(env.browser, env.server.url);
+  await page.goto(env.server.url);
   await ready(page);
   await page.getByTestId('mlp-grads').scrollIntoViewIfNeeded();
   await page.getByTestId('mlp-depth').selectOption('50');

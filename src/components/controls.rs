@@ -308,6 +308,8 @@ pub fn row_control(f: &'static Field) -> AnyView {
             </label>
         }
         .into_any(),
+        // The text box is beside the task (`components::user_text`).
+        Control::Text => ().into_any(),
     }
 }
 

@@ -23,6 +23,8 @@ const C_SOLVED: (u8, u8, u8) = (0, 158, 115);
 #[derive(Clone, Debug, PartialEq)]
 pub struct ChartData {
     pub points: Vec<(f64, f64)>,
+    /// Run B of a comparison, on the same axes (empty without B).
+    pub points_b: Vec<(f64, f64)>,
     pub x_max: f64,
     /// Log-axis range, both > 0.
     pub y_min: f64,
@@ -62,15 +64,34 @@ impl ChartWords {
 
 impl ChartData {
     pub fn prepare(points: &[LossPoint], info: Option<&TaskInfo>, l: Locale) -> ChartData {
+        Self::prepare_ab(points, &[], info, l)
+    }
+
+    /// Runs A and B of a comparison on one chart: one range for both.
+    pub fn prepare_ab(
+        points: &[LossPoint],
+        points_b: &[LossPoint],
+        info: Option<&TaskInfo>,
+        l: Locale,
+    ) -> ChartData {
         const FLOOR: f64 = 1e-7;
         let pos = |x: f64| (x.is_finite() && x > 0.0).then_some(x);
         let baseline = info.and_then(|i| pos(i.baseline_loss));
         let solved = info.and_then(|i| pos(i.solved_loss));
-        let points: Vec<(f64, f64)> = points
+        let curve = |points: &[LossPoint]| -> Vec<(f64, f64)> {
+            points
+                .iter()
+                .map(|p| (p.step as f64, p.loss.max(FLOOR)))
+                .collect()
+        };
+        let points = curve(points);
+        let points_b = curve(points_b);
+        let ys = points
             .iter()
-            .map(|p| (p.step as f64, p.loss.max(FLOOR)))
-            .collect();
-        let ys = points.iter().map(|p| p.1).chain(baseline).chain(solved);
+            .chain(&points_b)
+            .map(|p| p.1)
+            .chain(baseline)
+            .chain(solved);
         let (lo, hi) = ys.fold((f64::INFINITY, 0f64), |(lo, hi), y| (lo.min(y), hi.max(y)));
         let (lo, hi) = if lo.is_finite() && hi > 0.0 {
             (lo, hi)
@@ -84,9 +105,15 @@ impl ChartData {
             y_min = mid / 10f64.sqrt();
             y_max = mid * 10f64.sqrt();
         }
-        let x_max = points.last().map_or(0.0, |p| p.0).max(10.0);
+        let x_max = points
+            .last()
+            .into_iter()
+            .chain(points_b.last())
+            .map(|p| p.0)
+            .fold(10.0, f64::max);
         ChartData {
             points,
+            points_b,
             x_max,
             y_min,
             y_max,
@@ -109,9 +136,10 @@ pub fn LossChart() -> impl IntoView {
         let Some(el) = canvas.get() else { return };
         let info = lab.task_info.get();
         let l = i18n.get_locale();
+        let b = lab.b.history.with(|h| h.points());
         let data = lab
             .history
-            .with(|h| ChartData::prepare(&h.points(), info.as_deref(), l));
+            .with(|h| ChartData::prepare_ab(&h.points(), &b, info.as_deref(), l));
         let _ = el.set_attribute("data-words", &data.words.joined());
         if let Err(e) = draw(&el, &data) {
             leptos::logging::warn!("loss chart: {e}");
@@ -129,6 +157,11 @@ pub fn LossChart() -> impl IntoView {
                     solved = trim_zeros(format_loss(i.solved_loss))
                 )
                 .to_string()
+                    + if lab.b.on.get() {
+                        td_string!(l, app.compare.caption_b)
+                    } else {
+                        ""
+                    }
             })
         })
     };
@@ -212,12 +245,21 @@ pub fn draw(canvas: &web_sys::HtmlCanvasElement, d: &ChartData) -> Result<(), St
     if let Some(s) = d.solved {
         reference(s, C_SOLVED, (3.0, 5.0), d.words.solved)?;
     }
+    if !d.points_b.is_empty() {
+        chart
+            .draw_series(LineSeries::new(
+                d.points_b.iter().map(|&(x, y)| (x, LogAxis::at(y))),
+                color(chart::RUN_B).stroke_width(px(2.5)),
+            ))
+            .map_err(chart::err)?;
+    }
     chart
         .draw_series(LineSeries::new(
             d.points.iter().map(|&(x, y)| (x, LogAxis::at(y))),
             color(C_LOSS).stroke_width(px(2.5)),
         ))
         .map_err(chart::err)?;
+
     // The latest point, so a single point (the untrained net) shows too.
     if let Some(&(x, y)) = d.points.last() {
         chart

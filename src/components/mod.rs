@@ -1,6 +1,9 @@
 //! The page's own components (the views of the trace are in `crate::views`).
 
+pub mod compare;
 pub mod controls;
+pub mod files;
 pub mod loss_chart;
 pub mod notice;
 pub mod status;
+pub mod user_text;

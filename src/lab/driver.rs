@@ -79,6 +79,14 @@ pub struct Frame {
 
 pub struct Driver<M: Trainable> {
     runs: Vec<M>,
+    /// Finished steps not published yet: a run that is a step ahead of
+    /// another (it finished step k in a frame where the other's step k was
+    /// still under way) holds its report back, so the published step counts
+    /// of the live runs are always equal.
+    held: Vec<Vec<StepReport>>,
+    /// Runs that stopped for good (a blow-up): they take no more turns, and
+    /// the others go on without them.
+    finished: Vec<bool>,
     planner: FramePlanner,
     goal: Goal,
 }
@@ -86,6 +94,8 @@ pub struct Driver<M: Trainable> {
 impl<M: Trainable> Driver<M> {
     pub fn new(runs: Vec<M>) -> Self {
         Driver {
+            held: vec![Vec::new(); runs.len()],
+            finished: vec![false; runs.len()],
             runs,
             planner: FramePlanner::default(),
             goal: Goal::Rest,
@@ -118,16 +128,32 @@ impl<M: Trainable> Driver<M> {
         self.goal = Goal::Reach(base + 1);
     }
 
-    /// The steps done by the run that has done the fewest.
+    /// The steps done by the live run that has done the fewest.
     pub fn fewest_steps(&self) -> u64 {
-        self.runs.iter().map(M::steps_done).min().unwrap_or(0)
+        self.live().map(|i| self.runs[i].steps_done()).min().unwrap_or(0)
+    }
+
+    /// The runs still training, by index.
+    fn live(&self) -> impl Iterator<Item = usize> + '_ {
+        (0..self.runs.len()).filter(|&i| !self.finished[i])
+    }
+
+    /// Takes run `i` out of the lockstep for good (it blew up).
+    pub fn finish(&mut self, i: usize) {
+        if let Some(f) = self.finished.get_mut(i) {
+            *f = true;
+        }
+    }
+
+    pub fn is_finished(&self, i: usize) -> bool {
+        self.finished.get(i).copied().unwrap_or(true)
     }
 
     /// Whether the goal asks for more work.
     pub fn wants_work(&self) -> bool {
         match self.goal {
             Goal::Rest => false,
-            Goal::Run => !self.runs.is_empty(),
+            Goal::Run => self.live().next().is_some(),
             Goal::Reach(n) => self.fewest_steps() < n,
         }
     }
@@ -144,7 +170,37 @@ impl<M: Trainable> Driver<M> {
 
     /// The run whose turn it is: the fewest steps done, the first on a tie.
     fn next_run(&self) -> Option<usize> {
-        (0..self.runs.len()).min_by_key(|&i| self.runs[i].steps_done())
+        self.live().min_by_key(|&i| self.runs[i].steps_done())
+    }
+
+    /// Moves run `i`'s held reports of steps up to `upto` into `out`: every
+    /// loss, the last report, and the last trace recorded among them.
+    fn release(&mut self, i: usize, upto: u64, out: &mut RunFrame) {
+        let held = &mut self.held[i];
+        let n = held.iter().take_while(|r| r.step <= upto).count();
+        let mut trace = None;
+        for mut report in held.drain(..n) {
+            out.losses.push((report.step, report.loss));
+            if let Some(t) = report.trace.take() {
+                trace = Some(t);
+            }
+            out.latest = Some(report);
+        }
+        if let Some(latest) = out.latest.as_mut() {
+            latest.trace = trace;
+        }
+    }
+
+    /// Every held report, published now (the caller stops the driver: a run
+    /// that blew up ends the comparison's lockstep for the page).
+    pub fn flush(&mut self) -> Vec<RunFrame> {
+        (0..self.runs.len())
+            .map(|i| {
+                let mut out = RunFrame::default();
+                self.release(i, u64::MAX, &mut out);
+                out
+            })
+            .collect()
     }
 
     /// One frame's training: work units until the budget is used (at least
@@ -164,7 +220,6 @@ impl<M: Trainable> Driver<M> {
                 run.want_trace();
             }
         }
-        let mut traces = vec![None; self.runs.len()];
         'frame: while self.wants_work() {
             let Some(i) = self.next_run() else { break };
             if !self.runs[i].step_in_progress() {
@@ -198,24 +253,32 @@ impl<M: Trainable> Driver<M> {
             last = t;
             out.units += 1;
             match result {
-                Ok(mut report) => {
-                    out.runs[i].losses.push((report.step, report.loss));
-                    if let Some(trace) = report.trace.take() {
-                        traces[i] = Some(trace);
-                    }
-                    out.runs[i].latest = Some(report);
-                }
+                Ok(report) => self.held[i].push(report),
                 Err(e) => {
+                    // A blow-up ends this run only; the others go on (the
+                    // caller may stop them too). A refused step stops all.
+                    if matches!(e, StepError::Diverged(_)) {
+                        self.finished[i] = true;
+                    } else {
+                        self.goal = Goal::Rest;
+                    }
                     out.runs[i].error = Some(e);
-                    self.goal = Goal::Rest;
-                    break;
+                    if !self.wants_work() {
+                        break;
+                    }
                 }
             }
         }
-        for (run, trace) in out.runs.iter_mut().zip(traces) {
-            if let Some(latest) = run.latest.as_mut() {
-                latest.trace = trace;
-            }
+        // Publish what every live run has reached (a finished run's steps
+        // are all published: nothing more will come to match them).
+        let reached = self
+            .live()
+            .map(|i| self.runs[i].steps_done())
+            .min()
+            .unwrap_or(u64::MAX);
+        for (i, run) in out.runs.iter_mut().enumerate() {
+            let upto = if self.finished[i] { u64::MAX } else { reached };
+            self.release(i, upto, run);
         }
         if self.goal == Goal::Reach(self.fewest_steps()) {
             self.goal = Goal::Rest;
@@ -281,15 +344,19 @@ mod tests {
                     assert!(run.error.is_none());
                     losses[i].extend(run.losses.iter().map(|(_, l)| l.to_bits()));
                 }
+                // Published in lockstep: the same count after every frame.
+                assert_eq!(losses[0].len(), losses[1].len(), "tick {tick}");
                 // Lockstep: never more than one step apart.
                 let counts: Vec<u64> = d.runs().iter().map(|r| r.steps_done()).collect();
                 assert!(counts[0].abs_diff(counts[1]) <= 1, "{counts:?}");
             }
             d.set_goal(Goal::Rest);
-            let (a, ea) = alone(experiment(CellKind::Rnn, 1), losses[0].len());
-            let (b, eb) = alone(experiment(CellKind::Lstm, 2), losses[1].len());
-            assert_eq!(losses[0], a, "tick {tick}");
-            assert_eq!(losses[1], b, "tick {tick}");
+            // A run may be a step ahead of what it published (held back
+            // until the other catches up): compare with its true count.
+            let (a, ea) = alone(experiment(CellKind::Rnn, 1), d.runs()[0].steps_done() as usize);
+            let (b, eb) = alone(experiment(CellKind::Lstm, 2), d.runs()[1].steps_done() as usize);
+            assert_eq!(losses[0], a[..losses[0].len()], "tick {tick}");
+            assert_eq!(losses[1], b[..losses[1].len()], "tick {tick}");
             assert_eq!(weights(&d.runs()[0]), weights(&ea));
             assert_eq!(weights(&d.runs()[1]), weights(&eb));
         }
@@ -340,6 +407,43 @@ mod tests {
             weights(&e),
             "the kept half step is the step alone"
         );
+    }
+
+    #[test]
+    fn a_run_that_blows_up_leaves_the_lockstep_and_the_other_goes_on() {
+        // B explodes (ReLU, spectral radius 3, lr 1, no clipping); A is sane.
+        let mut c = ExperimentConfig {
+            activation: rnn_core::Activation::Relu,
+            spectral_radius: Some(3.0),
+            init_recurrent: rnn_core::Init::Orthogonal,
+            ..ExperimentConfig::default()
+        };
+        c.train.clip = rnn_core::Clip::None;
+        c.train.optimizer = rnn_core::OptimizerKind::Sgd;
+        c.train.learning_rate = 1.0;
+        c.task.seq_len = 50;
+        let b = Experiment::new(c).expect("valid");
+        let mut d = Driver::new(vec![experiment(CellKind::Rnn, 1), b]);
+        d.set_goal(Goal::Run);
+        let mut clock = clock(0.05);
+        let mut diverged_at = None;
+        while d.runs()[0].steps_done() < 40 {
+            let f = d.frame(&mut clock);
+            assert!(f.runs[0].error.is_none());
+            if let Some(StepError::Diverged(e)) = &f.runs[1].error {
+                diverged_at = Some(e.step);
+            }
+        }
+        let at = diverged_at.expect("B blew up");
+        assert!(d.is_finished(1) && !d.is_finished(0));
+        assert!(
+            d.runs()[1].steps_done() < at,
+            "B kept the weights from before its blow-up"
+        );
+        // A alone, bit for bit.
+        let done = d.runs()[0].steps_done() as usize;
+        let (_, ea) = alone(experiment(CellKind::Rnn, 1), done);
+        assert_eq!(weights(&d.runs()[0]), weights(&ea));
     }
 
     #[test]

@@ -86,6 +86,65 @@ impl Snapshot {
     }
 }
 
+/// What the page shows of run B.
+#[derive(Clone, Copy)]
+pub struct RunB {
+    pub snapshot: RwSignal<Option<Snapshot>>,
+    pub history: RwSignal<LossHistory>,
+    pub divergence: RwSignal<Option<Divergence>>,
+    /// Whether B exists (a comparison whose B was built).
+    pub on: RwSignal<bool>,
+}
+
+impl RunB {
+    fn new() -> Self {
+        RunB {
+            snapshot: RwSignal::new(None),
+            history: RwSignal::new(LossHistory::default()),
+            divergence: RwSignal::new(None),
+            on: RwSignal::new(false),
+        }
+    }
+}
+
+/// One run's finished steps into its history and snapshot. An untraced last
+/// step keeps showing the previous trace.
+fn show_steps(
+    history: RwSignal<LossHistory>,
+    snapshot: RwSignal<Option<Snapshot>>,
+    losses: &[(u64, f64)],
+    latest: Option<StepReport>,
+) {
+    if !losses.is_empty() {
+        history.update(|h| {
+            for &(step, loss) in losses {
+                h.push(step, loss);
+            }
+        });
+    }
+    if let Some(report) = latest {
+        let mut snap = Snapshot::from_report(report);
+        if snap.trace.is_none() {
+            snap.trace = snapshot.with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()));
+        }
+        snapshot.set(Some(snap));
+    }
+}
+
+/// The first look at a fresh network: its untrained loss and trace, or the
+/// overflow of its forward pass (step 0).
+fn first_look(e: &mut Experiment) -> (LossHistory, Option<Snapshot>, Option<Divergence>) {
+    let mut history = LossHistory::default();
+    match e.probe(true) {
+        Ok(report) => {
+            history.set_initial(report.loss);
+            (history, Some(Snapshot::from_report(report)), None)
+        }
+        Err(StepError::Diverged(d)) => (history, None, Some(d)),
+        Err(StepError::Invalid(_)) => (history, None, None),
+    }
+}
+
 #[derive(Clone, Copy)]
 pub struct Lab {
     pub settings: RwSignal<Settings>,
@@ -102,6 +161,12 @@ pub struct Lab {
     /// A step asked for with Step is still being computed (a big model's
     /// step spans frames): the status line says so rather than "paused".
     pub stepping: RwSignal<bool>,
+    /// Run B of a comparison (`Settings::compare`), trained in lockstep
+    /// with A in the same driver: its latest step, losses and blow-up.
+    /// `None`/empty while there is no B.
+    pub b: RunB,
+    /// Which run the views show: 0 for A, 1 for B (only while B exists).
+    pub shown: RwSignal<usize>,
     /// The one training driver (see `driver`), holding the run.
     driver: StoredValue<Driver<Experiment>, LocalStorage>,
     meter: StoredValue<RateMeter, LocalStorage>,
@@ -131,6 +196,8 @@ impl Lab {
             epoch: RwSignal::new(0),
             lesson: RwSignal::new(None),
             stepping: RwSignal::new(false),
+            b: RunB::new(),
+            shown: RwSignal::new(0),
             driver: StoredValue::new_local(Driver::new(Vec::new())),
             meter: StoredValue::new_local(RateMeter::default()),
             last_frame: StoredValue::new_local(None),
@@ -299,24 +366,48 @@ impl Lab {
                 Experiment::new(base.experiment_config()).expect("the default lesson is valid")
             }
         };
-        let mut history = LossHistory::default();
         // A network whose forward pass already overflows says so at once
         // (step 0), instead of showing NaNs and then blaming the gradient.
-        let mut overflowed = None;
-        let snapshot = match experiment.probe(true) {
-            Ok(report) => {
-                history.set_initial(report.loss);
-                Some(Snapshot::from_report(report))
+        let (history, snapshot, overflowed) = first_look(&mut experiment);
+        // Run B: the same seed and batches, A's settings with B's
+        // differences. One B cannot be built: A runs alone, with a notice.
+        let mut b = None;
+        if settings.compare {
+            match settings.run_b().build() {
+                Ok(mut e) => {
+                    let look = first_look(&mut e);
+                    b = Some((e, look));
+                }
+                Err(e) => self
+                    .notices
+                    .update(|n| n.push(Notice::new("compare", NoticeKind::RefusedB(e)))),
             }
-            Err(StepError::Diverged(d)) => {
-                overflowed = Some(d);
-                None
-            }
-            Err(StepError::Invalid(_)) => None,
-        };
+        }
         self.task_info
             .set(Some(Arc::new(experiment.task().info().clone())));
-        self.driver.set_value(Driver::new(vec![experiment]));
+        let mut runs = vec![experiment];
+        let mut b_diverged = false;
+        match b {
+            Some((e, (history, snapshot, overflowed))) => {
+                runs.push(e);
+                b_diverged = overflowed.is_some();
+                self.b.history.set(history);
+                self.b.snapshot.set(snapshot);
+                self.b.divergence.set(overflowed);
+                self.b.on.set(true);
+            }
+            None => {
+                self.b.history.set(LossHistory::default());
+                self.b.snapshot.set(None);
+                self.b.divergence.set(None);
+                self.b.on.set(false);
+            }
+        }
+        let mut driver = Driver::new(runs);
+        if b_diverged {
+            driver.finish(1);
+        }
+        self.driver.set_value(driver);
         self.set_stepping();
         self.meter.update_value(RateMeter::clear);
         self.history.set(history);
@@ -333,6 +424,55 @@ impl Lab {
         if keep_running && !diverged {
             self.play();
         }
+    }
+
+    /// Replaces the run with one read from a file (`state::files::read_run`,
+    /// which has checked everything): the file's settings (and the
+    /// address bar), its network, optimiser and data stream as saved, and
+    /// its loss curve. The net is shown with `peek`, which draws no batch:
+    /// a probe would, and the run would no longer go on as it would have.
+    /// Paused (idle at step 0); Play or Step goes on bit for bit.
+    pub fn load_run(self, mut settings: Settings, mut experiment: Experiment, history: LossHistory) {
+        self.stop_loop();
+        // A saved run is one run: a comparison that was on ends (its B is
+        // not in the file; switching Compare on again starts A and B
+        // afresh, as any rebuild does).
+        settings.compare = false;
+        self.b.history.set(LossHistory::default());
+        self.b.snapshot.set(None);
+        self.b.divergence.set(None);
+        self.b.on.set(false);
+        self.shown.set(0);
+        let mut overflowed = None;
+        let snapshot = match experiment.peek(true) {
+            Ok(report) => Some(Snapshot::from_report(report)),
+            Err(StepError::Diverged(d)) => {
+                overflowed = Some(d);
+                None
+            }
+            Err(StepError::Invalid(_)) => None,
+        };
+        let steps = experiment.steps_done();
+        self.notices.set(Vec::new());
+        self.lesson.set(None);
+        self.settings.set(settings);
+        self.task_info
+            .set(Some(Arc::new(experiment.task().info().clone())));
+        self.driver.set_value(Driver::new(vec![experiment]));
+        self.set_stepping();
+        self.meter.update_value(RateMeter::clear);
+        self.history.set(history);
+        self.snapshot.set(snapshot);
+        let diverged = overflowed.is_some();
+        self.divergence.set(overflowed);
+        self.steps_per_sec.set(None);
+        self.epoch.update(|e| *e += 1);
+        self.run.set(match (diverged, steps) {
+            (true, _) => RunState::Diverged,
+            (false, 0) => RunState::Idle,
+            (false, _) => RunState::Paused,
+        });
+        browser::replace_hash(&url::write(&self.settings.get_untracked()));
     }
 
     pub fn play(self) {
@@ -384,9 +524,48 @@ impl Lab {
         }
     }
 
-    /// Reads the experiment (for views that need more than the snapshot).
+    /// Reads the experiment the views show (A, or B when picked), for views
+    /// that need more than the snapshot.
     pub fn with_experiment<R>(self, f: impl FnOnce(&Experiment) -> R) -> Option<R> {
-        self.driver.try_with_value(|d| d.runs().first().map(f)).flatten()
+        let i = self.shown_index_untracked();
+        self.driver
+            .try_with_value(|d| d.runs().get(i).or(d.runs().first()).map(f))
+            .flatten()
+    }
+
+    /// The snapshot of the run the views show (tracks the choice).
+    pub fn shown_snapshot(self) -> RwSignal<Option<Snapshot>> {
+        if self.shown.get() == 1 && self.b.on.get() {
+            self.b.snapshot
+        } else {
+            self.snapshot
+        }
+    }
+
+    /// [`Lab::shown_snapshot`] without tracking the choice.
+    pub fn shown_snapshot_untracked(self) -> RwSignal<Option<Snapshot>> {
+        if self.shown_index_untracked() == 1 {
+            self.b.snapshot
+        } else {
+            self.snapshot
+        }
+    }
+
+    fn shown_index_untracked(self) -> usize {
+        let b = self.b.on.try_get_untracked().unwrap_or(false);
+        match self.shown.try_get_untracked() {
+            Some(1) if b => 1,
+            _ => 0,
+        }
+    }
+
+    /// Shows run A (0) or B (1) in the views; a view that keeps a history
+    /// starts it afresh (as after a reset).
+    pub fn show_run(self, i: usize) {
+        if self.shown.get_untracked() != i {
+            self.shown.set(i);
+            self.epoch.update(|e| *e += 1);
+        }
     }
 
     /// Spectra and Jacobian chains of the current weights, along the latest
@@ -394,7 +573,7 @@ impl Lab {
     /// `snapshot`.
     pub fn analysis(self) -> Option<Analysis> {
         let trace = self
-            .snapshot
+            .shown_snapshot_untracked()
             .with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()));
         self.with_experiment(|e| e.analysis(trace.as_deref()))
     }
@@ -421,25 +600,13 @@ impl Lab {
         if losses.is_empty() && latest.is_none() && diverged.is_none() {
             return;
         }
-        if !losses.is_empty() {
-            self.history.update(|h| {
-                for (step, loss) in losses {
-                    h.push(step, loss);
-                }
-            });
-        }
-        if let Some(report) = latest {
-            let keep_trace = report.trace.is_none();
-            let mut snap = Snapshot::from_report(report);
-            if keep_trace {
-                // An untraced last step: keep showing the previous trace.
-                snap.trace = self
-                    .snapshot
-                    .with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()));
-            }
-            self.snapshot.set(Some(snap));
-        }
-        let steps = self.with_experiment(Experiment::steps_done).unwrap_or(0);
+        show_steps(self.history, self.snapshot, &losses, latest);
+        // A's count (the views may show B; the rate is the run's, A's).
+        let steps = self
+            .driver
+            .try_with_value(|d| d.runs().first().map(Experiment::steps_done))
+            .flatten()
+            .unwrap_or(0);
         let rate = self.meter.try_update_value(|m| {
             m.record(now, steps);
             m.rate()
@@ -449,7 +616,14 @@ impl Lab {
         }
         if let Some(d) = diverged {
             self.stop_loop();
-            self.driver.update_value(|d| d.set_goal(Goal::Rest));
+            // The run is over: B's steps held back for the lockstep show now.
+            let held = self.driver.try_update_value(|d| {
+                d.set_goal(Goal::Rest);
+                d.flush()
+            });
+            if let Some(b) = held.and_then(|h| h.into_iter().nth(1)) {
+                self.publish_b(b);
+            }
             self.set_stepping();
             self.divergence.set(Some(d));
             self.run.set(RunState::Diverged);
@@ -502,12 +676,17 @@ impl Lab {
     /// The driver's share of this frame, then the steps that finished,
     /// published. Returns whether there is more to do in the next frame.
     fn train(self) -> bool {
-        let Some(mut frame) = self.driver.try_update_value(|d| d.frame(&mut browser::now_ms)) else {
+        let Some(frame) = self.driver.try_update_value(|d| d.frame(&mut browser::now_ms)) else {
             return false;
         };
         self.set_stepping();
         let now = browser::now_ms();
-        let Some(run) = frame.runs.pop() else { return false };
+        let mut runs = frame.runs.into_iter();
+        let a = runs.next();
+        if let Some(b) = runs.next() {
+            self.publish_b(b);
+        }
+        let Some(run) = a else { return false };
         let (latest, diverged) = match run.error {
             Some(StepError::Invalid(e)) => {
                 self.publish(now, run.losses, run.latest, None);
@@ -519,6 +698,15 @@ impl Lab {
         };
         self.publish(now, run.losses, latest, diverged);
         frame.more && self.run.get_untracked() != RunState::Diverged
+    }
+
+    /// Run B's finished steps into its signals. B's blow-up ends B only: A
+    /// goes on, which is the lesson ("B exploded, A was clipped").
+    fn publish_b(self, run: driver::RunFrame) {
+        show_steps(self.b.history, self.b.snapshot, &run.losses, run.latest);
+        if let Some(StepError::Diverged(d)) = run.error {
+            self.b.divergence.set(Some(d));
+        }
     }
 }
 

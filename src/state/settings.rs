@@ -10,6 +10,7 @@ use rnn_core::{
     TrainConfig,
 };
 use std::ops::RangeInclusive;
+use std::sync::Arc;
 
 /// Sequence lengths the page offers (the engine accepts more, but beyond
 /// 200 steps a step takes too long for a live lesson).
@@ -145,6 +146,17 @@ pub struct Settings {
     pub lang: Locale,
     /// The deep-MLP view's network (its own run; never resets the RNN).
     pub mlp: MlpSettings,
+    /// Whether run B trains beside run A (same seed, same batches).
+    pub compare: bool,
+    /// Where B differs from A: `(key, value)` pairs in table order, each a
+    /// value that key's row accepts (`b.<key>=<value>` in the link). Kept
+    /// while `compare` is off, so switching it back on restores B.
+    pub b: Vec<(&'static str, String)>,
+    /// The next-character task's own text instead of the built-in
+    /// sentences (`None`). Kept while another task is chosen, like the
+    /// activation of an LSTM; shared, not copied, when the settings are
+    /// cloned (it may hold a million characters).
+    pub text: Option<Arc<str>>,
     /// The perceptron view's data and η (its own run; never resets the RNN).
     pub perceptron: PerceptronSettings,
     /// The BP network view's net and data (its own run; never resets the RNN).
@@ -309,6 +321,9 @@ impl Default for Settings {
             mlp: MlpSettings::default(),
             perceptron: PerceptronSettings::default(),
             bp: BpSettings::default(),
+            compare: false,
+            b: Vec::new(),
+            text: None,
         }
     }
 }
@@ -328,11 +343,16 @@ impl Settings {
     }
 
     /// The experiment these settings describe. Fields the page has no
-    /// control for (forget bias, truncation, text) keep the engine defaults.
+    /// control for (forget bias, truncation) keep the engine defaults.
     pub fn experiment_config(&self) -> ExperimentConfig {
         let mut c = ExperimentConfig::default();
         c.task.kind = self.task;
         c.task.seq_len = self.seq_len;
+        // Only the next-character task reads a text: another task with one
+        // kept is the same experiment as without it.
+        if self.task == TaskKind::NextChar {
+            c.task.text = self.text.as_deref().map(String::from);
+        }
         c.cell = self.model.cell;
         c.bidirectional = self.model.bidirectional;
         c.hidden_size = self.hidden;
@@ -408,7 +428,24 @@ impl Settings {
         let mut b = next.experiment_config();
         a.train = TrainConfig::default();
         b.train = TrainConfig::default();
-        a != b
+        // Run B comes and goes with A: both start afresh, in lockstep.
+        a != b || self.compare != next.compare || (next.compare && self.b != next.b)
+    }
+
+    /// Run B's settings: A's with B's differences applied through their rows
+    /// (a difference a row refuses is left out). B has no B of its own.
+    pub fn run_b(&self) -> Settings {
+        let mut b = Settings {
+            compare: false,
+            b: Vec::new(),
+            ..self.clone()
+        };
+        for (key, value) in &self.b {
+            let fallback = b.clone();
+            let _ = super::url::apply(&mut b, key, value, &fallback);
+        }
+        b.reconcile();
+        b
     }
 
     /// The same settings in another language.

@@ -14,6 +14,7 @@
 //! control is checked exactly as a link's is. Notices are data; the page
 //! words them in its language (`crate::text`).
 
+use super::files::{self, FilesNotice};
 use super::settings::{
     format_number, optimizers, ClipMode, Model, Refusal, Settings, ACTIVATIONS, BATCH, BATCH_SIZES,
     BP_HIDDEN, BP_LR, BP_LRS, BP_OUTPUTS, CLIP_THRESHOLD, CLIP_THRESHOLDS, DEPTHS, HIDDEN, INITS,
@@ -27,6 +28,7 @@ use rnn_core::tasks::TaskKind;
 use rnn_core::{Activation, CellKind, DatasetKind, Init, OptimizerKind};
 use std::fmt::Display;
 use std::ops::RangeInclusive;
+use std::sync::Arc;
 
 /// One row of the settings table: everything the page knows about one
 /// setting. The URL parser and writer ([`parse`], [`write`]) and the controls
@@ -62,6 +64,17 @@ pub enum Group {
     Perceptron,
     /// The BP network view's own controls.
     Bp,
+    /// The comparison's switch (run B), beside the run's buttons.
+    Compare,
+    /// Beside the task's description (the next-character task's own text).
+    Task,
+}
+
+/// The rows run B may differ in: the model, its initialisation and its
+/// training (not the language, the MLP view, the text or the comparison
+/// itself).
+pub fn b_may_differ(f: &Field) -> bool {
+    matches!(f.group, Group::Model | Group::Init | Group::Training)
 }
 
 /// What kind of control a row has.
@@ -81,6 +94,9 @@ pub enum Control {
     Seed,
     /// A checkbox: the row's values are `on` and `off`.
     Toggle,
+    /// A text box (`components::user_text`, beside the task): the value is
+    /// taken as it is, spaces and all.
+    Text,
 }
 
 /// What a row accepts, for the notice that refuses a value.
@@ -137,8 +153,12 @@ pub enum NoticeKind {
     /// A link the engine refused outright: the default lesson opened.
     RefusedLink(Refusal),
     RefusedLesson(Refusal),
+    /// Run B of a comparison could not be built: A runs alone.
+    RefusedB(Refusal),
     /// The engine refused a training step.
     RefusedStep(rnn_core::Error),
+    /// About saving, loading and the user's text (`state::files`).
+    Files(FilesNotice),
 }
 
 impl Notice {
@@ -457,6 +477,18 @@ pub const FIELDS: &[Field] = &[
         write: |s| lang::name(s.lang).into(),
     },
     Field {
+        key: "compare",
+        label: |l| td_string!(l, app.compare.label),
+        group: Group::Compare,
+        control: Control::Toggle,
+        rebuilds: true,
+        parse: |v, s| {
+            s.compare = on_off(v)?;
+            Ok(())
+        },
+        write: |s| on_off_name(s.compare),
+    },
+    Field {
         key: "mlp-depth",
         label: |l| td_string!(l, cells.mlp.depth),
         group: Group::Mlp,
@@ -638,7 +670,33 @@ pub const FIELDS: &[Field] = &[
         },
         write: |s| s.bp.learning_rate.to_string(),
     },
+    Field {
+        key: TEXT_KEY,
+        label: |l| td_string!(l, files.text.label),
+        group: Group::Task,
+        control: Control::Text,
+        rebuilds: true,
+        // Any text: the engine says what it refuses (`files::check_text`).
+        // Empty is the built-in sentences.
+        parse: |v, s| {
+            s.text = (!v.is_empty()).then(|| Arc::from(v));
+            Ok(())
+        },
+        // A long text stays out of the link (it would outgrow the address
+        // bar): the run's JSON file keeps it. Empty: the row is left out.
+        write: |s| {
+            s.text
+                .as_deref()
+                .filter(|t| files::fits_link(t))
+                .unwrap_or_default()
+                .to_string()
+        },
+    },
 ];
+
+/// The key of the next-character task's own text: its value is taken as it
+/// is, not trimmed.
+pub const TEXT_KEY: &str = "text";
 
 /// Longest link text looked at; the rest is ignored (with a notice).
 const MAX_LEN: usize = 4096;
@@ -682,6 +740,9 @@ pub fn parse_over(query: &str, base: &Settings) -> (Settings, Vec<Notice>) {
             },
         ));
     }
+    if let Some(n) = files::check_text(&mut settings) {
+        notices.push(n);
+    }
     (settings, notices)
 }
 
@@ -689,13 +750,18 @@ pub fn parse_over(query: &str, base: &Settings) -> (Settings, Vec<Notice>) {
 /// A refused value leaves `settings` as it was and returns the notice that
 /// names it, with `fallback`'s value as the one kept.
 pub fn apply(settings: &mut Settings, key: &str, value: &str, fallback: &Settings) -> Option<Notice> {
+    if let Some(b_key) = key.strip_prefix("b.") {
+        return apply_b(settings, b_key, value);
+    }
     let Some(field) = FIELDS.iter().find(|f| f.key == key) else {
         return Some(Notice::new(shorten(key), NoticeKind::UnknownKey));
     };
     let mut candidate = settings.clone();
-    match (field.parse)(value.trim(), &mut candidate) {
+    let value = if key == TEXT_KEY { value } else { value.trim() };
+    match (field.parse)(value, &mut candidate) {
         Ok(()) => {
             *settings = candidate;
+            drop_b_same(settings);
             None
         }
         Err(allowed) => Some(Notice::new(
@@ -709,13 +775,83 @@ pub fn apply(settings: &mut Settings, key: &str, value: &str, fallback: &Setting
     }
 }
 
-/// The query for `settings`, every field in table order (no leading `#`).
+/// Drops B's differences that A now shares (A's value changed to B's): a
+/// difference is only where the two runs differ, whatever the order the
+/// link or the controls set them in.
+fn drop_b_same(settings: &mut Settings) {
+    if settings.b.is_empty() {
+        return;
+    }
+    let a = settings.clone();
+    settings.b.retain(|(k, v)| {
+        FIELDS
+            .iter()
+            .find(|f| f.key == *k)
+            .is_some_and(|f| (f.write)(&a) != *v)
+    });
+}
+
+/// Sets (or with an empty value, removes) run B's difference in `key`,
+/// checked by that key's row against A's settings. A difference equal to
+/// A's value is no difference and is dropped.
+fn apply_b(settings: &mut Settings, key: &str, value: &str) -> Option<Notice> {
+    let b_key = format!("b.{key}");
+    let Some(field) = FIELDS.iter().find(|f| f.key == key && b_may_differ(f)) else {
+        return Some(Notice::new(shorten(&b_key), NoticeKind::UnknownKey));
+    };
+    settings.b.retain(|(k, _)| *k != field.key);
+    if value.trim().is_empty() {
+        return None;
+    }
+    let mut b = settings.run_b();
+    let fallback = b.clone();
+    if let Some(mut refused) = apply(&mut b, field.key, value, &fallback) {
+        refused.key = b_key;
+        return Some(refused);
+    }
+    let written = (field.write)(&b);
+    if written != (field.write)(settings) {
+        settings.b.push((field.key, written));
+        let order = |k: &str| FIELDS.iter().position(|f| f.key == k);
+        settings.b.sort_by_key(|(k, _)| order(k));
+    }
+    None
+}
+
+/// The query for `settings`, every field in table order (no leading `#`),
+/// each value percent-encoded, then run B's differences; a row that writes
+/// nothing (no text of one's own) is left out.
 pub fn write(settings: &Settings) -> String {
     FIELDS
         .iter()
-        .map(|f| format!("{}={}", f.key, (f.write)(settings)))
+        .filter_map(|f| {
+            let value = (f.write)(settings);
+            (!value.is_empty()).then(|| format!("{}={}", f.key, percent_encode(&value)))
+        })
+        .chain(
+            settings
+                .b
+                .iter()
+                .map(|(k, v)| format!("b.{k}={}", percent_encode(v))),
+        )
         .collect::<Vec<_>>()
         .join("&")
+}
+
+/// Every byte but the URL's unreserved characters (`A–Z a–z 0–9 - . _ ~`)
+/// as `%XX`, UTF-8 for anything beyond ASCII: `&`, `=`, `#`, `%`, `+` and
+/// spaces in a value then read back as themselves ([`percent_decode`]).
+fn percent_encode(s: &str) -> String {
+    use std::fmt::Write;
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(b as char);
+        } else {
+            let _ = write!(out, "%{b:02X}");
+        }
+    }
+    out
 }
 
 /// `%41` → `A` and `+` → space; invalid escapes are kept as they are.
@@ -782,6 +918,45 @@ mod tests {
     }
 
     #[test]
+    fn run_b_differs_only_where_the_link_says() {
+        let (s, n) = parse("compare=on&b.activation=relu&b.clip-mode=none&seed=4");
+        assert_eq!(n, vec![]);
+        assert!(s.compare);
+        assert_eq!(
+            s.b,
+            vec![
+                ("activation", "relu".to_string()),
+                ("clip-mode", "none".to_string())
+            ]
+        );
+        let b = s.run_b();
+        assert_eq!(b.activation, Activation::Relu);
+        assert_eq!(b.clip_mode, ClipMode::None);
+        assert_eq!(
+            (b.seed, b.hidden, b.task),
+            (4, s.hidden, s.task),
+            "the same seed and batches"
+        );
+        assert!(!b.compare && b.b.is_empty());
+        // The link round-trips, B included.
+        let q = write(&s);
+        assert!(q.ends_with("compare=on&mlp-depth=20&mlp-activation=sigmoid&mlp-init=xavier_uniform&mlp-data=circles&mlp-bn=off&mlp-residual=off&b.activation=relu&b.clip-mode=none") || q.contains("&b.activation=relu&b.clip-mode=none"), "{q}");
+        assert_eq!(parse(&q), (s.clone(), vec![]));
+        // A refused difference is named with its b. key; an unknown one too.
+        let (t, n) = parse("compare=on&b.hidden=0&b.lang=zh&b.nope=1");
+        assert!(t.b.is_empty());
+        assert_eq!(notice_keys(&n), ["b.hidden", "b.lang", "b.nope"]);
+        // A difference equal to A's value is none; an empty value removes it.
+        let mut u = s.clone();
+        assert_eq!(apply(&mut u, "b.activation", "tanh", &s), None);
+        assert_eq!(u.b, vec![("clip-mode", "none".to_string())]);
+        assert_eq!(apply(&mut u, "b.clip-mode", "", &s), None);
+        assert!(u.b.is_empty());
+        // B comes and goes with a rebuild of both runs.
+        assert!(Settings::default().needs_reset(&s));
+    }
+
+    #[test]
     fn depth_names_spell_the_depths() {
         let spelled: Vec<String> = DEPTHS.iter().map(|d| d.to_string()).collect();
         assert_eq!(spelled, DEPTH_NAMES);
@@ -799,7 +974,7 @@ mod tests {
         s.bp.learning_rate = 0.3;
         let q = write(&s);
         assert!(
-            q.ends_with(
+            q.contains(
                 "perceptron-data=xor&perceptron-lr=0.5&bp-hidden=4&bp-outputs=2&bp-activation=relu\
                  &bp-data=circles&bp-lr=0.3"
             ),
@@ -943,6 +1118,9 @@ mod tests {
             mlp: Default::default(),
             perceptron: Default::default(),
             bp: Default::default(),
+            compare: true,
+            b: vec![("hidden", "12".to_string())],
+            text: None,
         };
         let q = write(&s);
         assert_eq!(parse(&format!("#{q}")), (s, vec![]));
@@ -1107,10 +1285,272 @@ mod tests {
         assert!(n.iter().any(|n| matches!(n.kind, NoticeKind::TooLong { .. })));
     }
 
+    fn chars_settings(text: &str) -> Settings {
+        Settings {
+            task: TaskKind::NextChar,
+            seq_len: 5,
+            text: Some(Arc::from(text)),
+            ..Settings::default()
+        }
+    }
+
+    /// The writer percent-encodes what would break a query (`&`, `=`, `#`,
+    /// `%`, `+`, spaces) and anything beyond ASCII; the parser reads each
+    /// back as itself, spaces and line breaks at the ends included.
+    #[test]
+    fn a_text_of_any_script_round_trips_through_the_link() {
+        let texts = [
+            "早上叠被子，叠好的被子放进柜子。",
+            "a&b=c#d%e+f g?h/i&amp;%41",
+            "👍🏽🇨🇳👨‍👩‍👧 ok 🙂🙂",
+            "e\u{301}te\u{301} a\u{300} la plage",
+            "  spaces at both ends\n\ttabs and lines\n ",
+            "x=1&seed=999&model=lstm",
+        ];
+        for text in texts {
+            let s = chars_settings(text);
+            let q = write(&s);
+            let encoded = q
+                .split('&')
+                .find(|p| p.starts_with("text="))
+                .expect("in the link");
+            assert!(
+                encoded["text=".len()..]
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-._~%".contains(&b)),
+                "{encoded}"
+            );
+            assert_eq!(parse(&q), (s.clone(), vec![]), "{text:?} via {q}");
+            assert_eq!(parse(&format!("#{q}")).0.text.as_deref(), Some(text));
+        }
+        let q = write(&chars_settings("&=#%"));
+        assert!(q.contains("text=%26%3D%23%25"), "{q}");
+        let q = write(&chars_settings("中 文"));
+        assert!(q.ends_with("text=%E4%B8%AD%20%E6%96%87"), "{q}");
+        // A browser may write a space as `+` or leave non-ASCII as it is.
+        assert_eq!(
+            parse("task=chars&seq-len=2&text=a+b").0.text.as_deref(),
+            Some("a b")
+        );
+        assert_eq!(
+            parse("task=chars&seq-len=2&text=叠被子").0.text.as_deref(),
+            Some("叠被子")
+        );
+    }
+
+    #[test]
+    fn a_long_text_stays_out_of_the_link() {
+        let at_limit = "字".repeat(files::MAX_LINK_TEXT_CHARS);
+        assert!(write(&chars_settings(&at_limit)).contains("text="));
+        let over = "字".repeat(files::MAX_LINK_TEXT_CHARS + 1);
+        let q = write(&chars_settings(&over));
+        assert!(!q.contains("text="), "{q}");
+        // No text of one's own: no row, and `text=` is the built-in sentences.
+        assert!(!write(&Settings::default()).contains("text"));
+        assert_eq!(parse("text=").0.text, None);
+        assert_eq!(parse("text=").1, vec![]);
+        // The longest link text still fits within what a link may hold.
+        let emoji = "👨‍👩‍👧".repeat(files::MAX_LINK_TEXT_CHARS / 5);
+        assert!(files::fits_link(&emoji));
+        let q = write(&Settings {
+            model: Model::new(CellKind::Lstm, true),
+            ..chars_settings(&emoji)
+        });
+        assert!(q.len() < MAX_LEN, "{}", q.len());
+        assert_eq!(parse(&q).0.text.as_deref(), Some(emoji.as_str()));
+    }
+
+    /// A link whose text the engine refuses keeps everything else, uses the
+    /// built-in sentences and says why.
+    #[test]
+    fn a_link_text_the_engine_refuses_is_named_and_dropped() {
+        for (text, why) in [
+            ("abc", "TextTooShort"),
+            ("aaaaaaaaaaaaaaaaaaaaaaaaa", "DistinctChars"),
+        ] {
+            let q = write(&Settings {
+                seq_len: 20,
+                seed: 5,
+                ..chars_settings(text)
+            });
+            let (s, n) = parse(&q);
+            assert_eq!(
+                (s.text, s.seed, s.seq_len, s.task),
+                (None, 5, 20, TaskKind::NextChar)
+            );
+            assert_eq!(notice_keys(&n), ["text"], "{text}");
+            match &n[0].kind {
+                NoticeKind::Files(FilesNotice::LinkText(e)) => {
+                    assert!(format!("{e:?}").contains(why), "{e:?}")
+                }
+                other => panic!("{other:?}"),
+            }
+        }
+        // Another task keeps the text for later, unchecked.
+        let (s, n) = parse("task=adding&text=ab");
+        assert_eq!((s.text.as_deref(), n), (Some("ab"), vec![]));
+        assert!(
+            !Settings::default().needs_reset(&s),
+            "another task does not read it"
+        );
+    }
+
     #[test]
     fn numbers_read_well() {
         assert_eq!(format_number(0.001), "0.001");
         assert_eq!(format_number(3.0), "3");
         assert_eq!(format_number(1e-6), "1e-6");
+    }
+
+    /// A seeded property test over 10⁶ generated links: valid keys with wild
+    /// values, unknown keys, `b.` keys, percent-encoding, characters from
+    /// every Unicode plane, and links far past the length limit. No panic;
+    /// every refused value and unknown key is named in a notice; whatever is
+    /// accepted round-trips through the writer; the result builds or is
+    /// refused with a typed reason (never a panic).
+    #[test]
+    fn a_million_generated_links() {
+        let mut rng = 0x5eed_u64;
+        let mut next = move || {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng
+        };
+        let wild = [
+            "",
+            "0",
+            "-1",
+            "1e999",
+            "NaN",
+            "inf",
+            "-0",
+            "0.5",
+            "3",
+            "200",
+            "256",
+            "257",
+            "1e-7",
+            "none",
+            "on",
+            "off",
+            "rnn",
+            "lstm",
+            "zh",
+            "en",
+            "%",
+            "%4",
+            "%zz",
+            "%E4%B8%AD",
+            "+",
+            "=",
+            "&",
+            "\u{0}",
+            "\u{7f}",
+            "\u{a0}",
+            "\u{fffd}",
+            "\u{1f980}",
+            "\u{10ffff}",
+            "\u{e000}",
+            "中文",
+            "<img src=x onerror=alert(1)>",
+            "\"'",
+            "18446744073709551615",
+            "18446744073709551616",
+            "0x10",
+            "1_000",
+            " 5 ",
+        ];
+        let planes = [
+            0x41u32, 0x4e2d, 0x1f980, 0x20000, 0x30000, 0xe0001, 0xf0000, 0x10fffd,
+        ];
+        let mut accepted = 0u32;
+        for n in 0..1_000_000u32 {
+            let pairs = 1 + (next() % 6) as usize;
+            let mut q = String::new();
+            let mut asked: Vec<(String, String)> = Vec::new();
+            for _ in 0..pairs {
+                let r = next();
+                let key = match r % 10 {
+                    0 => "nope".to_string(),
+                    1 => format!("b.{}", FIELDS[(r >> 8) as usize % FIELDS.len()].key),
+                    2 => char::from_u32(planes[(r >> 8) as usize % planes.len()])
+                        .map_or("x".into(), |c| c.to_string()),
+                    _ => FIELDS[(r >> 8) as usize % FIELDS.len()].key.to_string(),
+                };
+                let value = match (r >> 20) % 4 {
+                    0 => {
+                        // A value its own row offers, so links are often accepted.
+                        let f = FIELDS.iter().find(|f| f.key == key);
+                        f.map_or("1".to_string(), |f| (f.write)(&Settings::default()))
+                    }
+                    1 => {
+                        let c = planes[(r >> 24) as usize % planes.len()];
+                        char::from_u32(c).map_or("y".into(), |c| c.to_string())
+                    }
+                    _ => wild[(r >> 24) as usize % wild.len()].to_string(),
+                };
+                if !q.is_empty() {
+                    q.push('&');
+                }
+                let encoded = if (r >> 40) % 3 == 0 {
+                    encode_all(&value)
+                } else {
+                    value.clone()
+                };
+                q.push_str(&key);
+                q.push('=');
+                q.push_str(&encoded);
+                asked.push((key, value));
+            }
+            if n % 100_000 == 0 {
+                // Far past the length limit: cut, said, no panic.
+                let long = q.repeat(100_000 / q.len().max(1) + 1);
+                let (_, notices) = parse(&long);
+                assert!(notices
+                    .iter()
+                    .any(|n| matches!(n.kind, NoticeKind::TooLong { .. })));
+            }
+            let (settings, notices) = parse(&q);
+            // Every refused value and unknown key is named.
+            for (key, value) in &asked {
+                if q.contains('&')
+                    && (key.contains('&') || value.contains('&') || value.contains('=') || key.contains('='))
+                {
+                    continue; // the pair itself splits differently
+                }
+                let decoded_key = percent_decode(key);
+                let mut probe = Settings::default();
+                let refused = apply(
+                    &mut probe,
+                    &decoded_key,
+                    percent_decode(value).trim(),
+                    &Settings::default(),
+                )
+                .is_some();
+                if refused && !decoded_key.starts_with("b.") {
+                    assert!(
+                        notices.iter().any(|n| n.key == shorten(&decoded_key)),
+                        "{q:?}: {decoded_key} not named in {notices:?}"
+                    );
+                }
+            }
+            // What is accepted round-trips.
+            let (again, renotices) = parse(&write(&settings));
+            assert_eq!(again, settings, "{q:?}");
+            assert!(renotices.is_empty(), "{q:?}: {renotices:?}");
+            if notices.is_empty() {
+                accepted += 1;
+            }
+        }
+        assert!(
+            accepted > 20_000,
+            "enough clean links to test the round trip: {accepted}"
+        );
+    }
+
+    /// Percent-encodes every byte (as a careful link writer might).
+    fn encode_all(s: &str) -> String {
+        s.bytes().map(|b| format!("%{b:02X}")).collect()
     }
 }

@@ -394,6 +394,7 @@ pub fn ActivationPlot() -> impl IntoView {
     };
     view! {
         <div class="view activation-view" data-testid="activation-plot" node_ref=view_ref>
+            <button class="icon png-button" data-png="activation-plot" data-what="activation" data-testid="export-png-activation-plot">"PNG"</button>
             <h2>{t!(i18n, cells.activation.title)}</h2>
             <p class="view-caption">{caption}</p>
             <div class="big-numbers" inner_html=readouts></div>

@@ -70,6 +70,10 @@ pub const OKABE_ITO: [(u8, u8, u8); 7] = [
     (0, 0, 0),       // black
 ];
 
+/// Run B of a comparison, in every chart that overlays it (reddish purple:
+/// apart from A's blue and from the reference lines' vermillion and green).
+pub const RUN_B: (u8, u8, u8) = OKABE_ITO[3];
+
 /// Grid and axis greys shared by the charts.
 pub const GRID: RGBColor = RGBColor(222, 222, 222);
 pub const AXIS: RGBColor = RGBColor(90, 90, 90);

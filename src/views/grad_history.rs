@@ -56,15 +56,48 @@ fn under_html(l: Locale) -> String {
     )
 }
 
+/// The heatmap's rows, shared with the page's CSV export
+/// (`components::files`): provided by the page around both, else the
+/// view keeps its own.
+#[derive(Clone, Copy)]
+pub struct GradRows {
+    pub rows: StoredValue<GradHistory>,
+    /// Bumped whenever the rows change.
+    pub version: RwSignal<u64>,
+}
+
+impl GradRows {
+    pub fn new() -> GradRows {
+        GradRows {
+            rows: StoredValue::new(GradHistory::new(CAP)),
+            version: RwSignal::new(0),
+        }
+    }
+
+    /// Provides a fresh store as context.
+    pub fn provide() -> GradRows {
+        let rows = GradRows::new();
+        provide_context(rows);
+        rows
+    }
+}
+
+impl Default for GradRows {
+    fn default() -> Self {
+        GradRows::new()
+    }
+}
+
 #[component]
 pub fn GradHistoryView() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let i18n = use_i18n();
     let latest = throttled_trace(lab, 250.0);
     let canvas = NodeRef::<leptos::html::Canvas>::new();
-    let history = StoredValue::new(GradHistory::new(CAP));
+    let shared = use_context::<GradRows>().unwrap_or_default();
+    let history = shared.rows;
     // Bumped whenever the rows change; everything below reads through it.
-    let version = RwSignal::new(0u64);
+    let version = shared.version;
     let seen_epoch = StoredValue::new(u64::MAX);
 
     Effect::new(move |_| {
@@ -169,6 +202,7 @@ pub fn GradHistoryView() -> impl IntoView {
     };
     view! {
         <figure class="view grad-history">
+            <button class="icon png-button" data-png="grad-history" data-what="gradient-history" data-testid="export-png-grad-history">"PNG"</button>
             <h2>{t!(i18n, grads.history.title)}</h2>
             <div class="gh-plot">
                 <div

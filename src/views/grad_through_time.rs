@@ -5,7 +5,7 @@
 //! (plain, tested); this file only draws them. Its words are in the `grads`
 //! namespace (`grads.gtt.*`), in the page's language.
 
-use super::chart::{err, font, rgb, root, AXIS, GRID, OKABE_ITO};
+use super::chart::{err, font, rgb, root, AXIS, GRID, OKABE_ITO, RUN_B};
 use super::colour::UNDERFLOW;
 use super::gradients::{
     envelope, envelope_in_view, format_sci, format_tick, grad_points, point_text, ratio_readout,
@@ -29,6 +29,8 @@ pub struct GradChart {
     pub forward: Vec<GradPoint>,
     /// The bidirectional model's backward direction.
     pub backward: Option<Vec<GradPoint>>,
+    /// Run B of a comparison (its forward direction), overlaid on A's.
+    pub b: Option<Vec<GradPoint>>,
     /// The plain-RNN bound, when it applies (RNN with a known σ_max).
     pub envelope: Option<Vec<Option<f64>>>,
     /// γ·σ_max(W).
@@ -61,11 +63,31 @@ impl GradChart {
             len,
             forward,
             backward,
+            b: None,
             envelope,
             factor,
             floor: trace.floor,
             y,
         })
+    }
+
+    /// Overlays run B's gradient through time (its forward direction), the
+    /// y range widened to hold it. B has the same length as A unless the
+    /// comparison changed it; its points are drawn at their own time steps.
+    pub fn with_b(mut self, b: &Trace) -> GradChart {
+        let Some(dir) = b.directions.first() else {
+            return self;
+        };
+        let points = grad_points(dir);
+        let mut all = self.forward.clone();
+        all.extend(self.backward.iter().flatten().copied());
+        all.extend(points.iter().copied());
+        let shown = envelope_in_view(self.envelope.as_deref().unwrap_or(&[]), &all, 3.0);
+        self.floor = self.floor.min(b.floor);
+        self.y = y_range(&all, &shown, self.floor);
+        self.len = self.len.max(points.len());
+        self.b = Some(points);
+        self
     }
 
     /// One row per time step, for the hidden data table.
@@ -133,6 +155,9 @@ pub fn legend_items(c: &GradChart, l: Locale) -> Vec<LegendItem> {
             said(td_string!(l, grads.gtt.measured)),
         ));
     }
+    if c.b.is_some() {
+        items.push(("gtt-line", colour(RUN_B), said(td_string!(l, grads.gtt.run_b))));
+    }
     if let Some(f) = c.factor {
         items.push((
             "gtt-dash",
@@ -144,6 +169,7 @@ pub fn legend_items(c: &GradChart, l: Locale) -> Vec<LegendItem> {
         c.forward
             .iter()
             .chain(c.backward.iter().flatten())
+            .chain(c.b.iter().flatten())
             .any(|p| *p == want)
     };
     if any(GradPoint::Underflow) {
@@ -298,7 +324,18 @@ pub fn GradThroughTime() -> impl IntoView {
         } else {
             (1.0, None)
         };
-        GradChart::prepare(&trace, gamma, sigma).map(|c| (trace, c, sigma_step))
+        // Run B's curve, when a comparison runs and the views show A: from
+        // B's latest trace.
+        let b = (lab.shown.get() == 0)
+            .then(|| lab.b.snapshot.with(|s| s.as_ref().and_then(|s| s.trace.clone())))
+            .flatten();
+        GradChart::prepare(&trace, gamma, sigma).map(|c| {
+            let c = match &b {
+                Some(b) => c.with_b(b),
+                None => c,
+            };
+            (trace, c, sigma_step)
+        })
     });
     Effect::new(move |_| {
         chart.track();
@@ -397,6 +434,7 @@ pub fn GradThroughTime() -> impl IntoView {
     };
     view! {
         <figure class="view grad-through-time">
+            <button class="icon png-button" data-png="grad-through-time" data-what="gradient-through-time" data-testid="export-png-grad-through-time">"PNG"</button>
             <h2>{t!(i18n, grads.gtt.title)}</h2>
             <div class="gtt-ratio" inner_html=ratio_html></div>
             <canvas
@@ -490,6 +528,9 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, d: &GradChart, words: &ChartWords) 
     if let Some(b) = &d.backward {
         curves.push((green, b));
     }
+    if let Some(b) = &d.b {
+        curves.push((rgb(RUN_B), b));
+    }
     for (colour, pts) in curves {
         let runs = series(pts);
         let dots = pts
@@ -512,7 +553,10 @@ fn draw(canvas: &web_sys::HtmlCanvasElement, d: &GradChart, words: &ChartWords) 
     let floor_y = d.floor.max(d.y.0).log10();
     let marks = |want: GradPoint| {
         let mut v: Vec<f64> = Vec::new();
-        for pts in std::iter::once(&d.forward).chain(d.backward.iter()) {
+        for pts in std::iter::once(&d.forward)
+            .chain(d.backward.iter())
+            .chain(d.b.iter())
+        {
             v.extend(
                 pts.iter()
                     .enumerate()

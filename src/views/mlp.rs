@@ -407,6 +407,7 @@ pub fn MlpGrads() -> impl IntoView {
     let table = move || data.with(|d| d.as_ref().map(MlpData::table_html).unwrap_or_default());
     view! {
         <div class="view mlp-view" data-testid="mlp-grads">
+            <button class="icon png-button" data-png="mlp-grads" data-what="mlp-gradients" data-testid="export-png-mlp-grads">"PNG"</button>
             <h2>{t!(i18n, cells.mlp.title)}</h2>
             <div class="view-controls">
                 {depth_sel}

@@ -303,7 +303,7 @@ pub fn ParamGrads() -> impl IntoView {
             seen_epoch.set_value(epoch);
             history.update_value(ParamHistory::clear);
         }
-        lab.snapshot.with(|s| {
+        lab.shown_snapshot().with(|s| {
             if let Some(s) = s {
                 history.update_value(|h| h.push(s.step, &s.clip));
             }
@@ -383,6 +383,7 @@ pub fn ParamGrads() -> impl IntoView {
     };
     view! {
         <div class="view param-view" data-testid="param-grads">
+            <button class="icon png-button" data-png="param-grads" data-what="parameter-gradients" data-testid="export-png-param-grads">"PNG"</button>
             <h2>{t!(i18n, grads.params.title)}</h2>
             <p class="view-caption">{move || caption.get()}</p>
             <div class="pg-chart">

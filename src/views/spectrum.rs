@@ -547,6 +547,7 @@ pub fn SpectrumView() -> impl IntoView {
     let legend = move || data.with(|d| d.as_ref().map(SpectrumData::legend_html).unwrap_or_default());
     view! {
         <div class="view spectrum-view" data-testid="spectrum" node_ref=view_ref>
+            <button class="icon png-button" data-png="spectrum" data-what="spectrum" data-testid="export-png-spectrum">"PNG"</button>
             <h2>{t!(i18n, cells.spectrum.title)}</h2>
             <div class="view-controls" hidden=move || !gated()>
                 <label>{t!(i18n, cells.spectrum.block)} <select on:change=on_pick inner_html=options></select></label>

@@ -91,19 +91,21 @@ fn throttle_effect(interval_ms: f64, watch: impl Fn() -> bool + 'static, apply: 
     });
 }
 
-/// The latest trace, updated at most every `interval_ms` while training
-/// runs and at once otherwise (a Step, a Reset, a pause).
+/// The latest trace of the run the views show (A, or B of a comparison),
+/// updated at most every `interval_ms` while training runs and at once
+/// otherwise (a Step, a Reset, a pause, a switch between A and B).
 pub fn throttled_trace(lab: Lab, interval_ms: f64) -> ReadSignal<Option<Arc<Trace>>> {
     let (shown, set_shown) = signal(None::<Arc<Trace>>);
     throttle_effect(
         interval_ms,
         move || {
-            lab.snapshot.track();
+            lab.shown_snapshot().track();
+            lab.epoch.track();
             lab.run.get() != RunState::Running
         },
         move || {
             let next = lab
-                .snapshot
+                .shown_snapshot_untracked()
                 .try_with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()))
                 .flatten();
             if shown.try_with_untracked(|s| !same(s, &next)) == Some(true) {
