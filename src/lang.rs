@@ -174,6 +174,9 @@ pub const LATIN_ALLOWED: &[&str] = &[
     "dB",
     "sin",
     "cos",
+    // Key caps, as Chinese keyboards label them.
+    "PageUp",
+    "PageDown",
 ];
 
 #[cfg(test)]

@@ -145,6 +145,23 @@ pub struct Settings {
     pub lang: Locale,
     /// The deep-MLP view's network (its own run; never resets the RNN).
     pub mlp: MlpSettings,
+    /// The lesson page open, presentation mode and the controls a link
+    /// hides (rows `lesson`, `present`, `hide`): they change no number.
+    pub lesson: LessonSettings,
+}
+
+/// What the lesson layer adds to a link (see `crate::lessons`): the page
+/// open (`lesson=4.1`: its settings are applied before the link's other
+/// keys, so a teacher's own keys override the page's), presentation mode
+/// (`present=1`), and the controls a teacher's link hides
+/// (`hide=activation,seed`: keys of the settings table).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LessonSettings {
+    /// A page id of `crate::lessons::PAGES`.
+    pub page: Option<&'static str>,
+    pub present: bool,
+    /// Keys of `state::url::FIELDS`, in the order the link gave them.
+    pub hide: Vec<&'static str>,
 }
 
 /// Depths, activations and initialisations the deep-MLP view offers.
@@ -227,6 +244,7 @@ impl Default for Settings {
             seed: c.seed,
             lang: Locale::en,
             mlp: MlpSettings::default(),
+            lesson: LessonSettings::default(),
         }
     }
 }
