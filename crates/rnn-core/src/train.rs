@@ -4,6 +4,7 @@
 //! `advance` until it reports), with the same units either way (see
 //! `schedule`), so the two give bit-identical runs.
 
+use crate::analysis::RecurrentWeights;
 use crate::batch::Batch;
 use crate::net::RecurrentNet;
 use crate::optim::{clip_gradients, Clip, ClipReport, Optimizer, OptimizerKind};
@@ -190,6 +191,10 @@ pub struct StepReport {
     pub loss: f64,
     pub clip: ClipReport,
     pub trace: Option<Trace>,
+    /// With a trace: the recurrent matrices of the forward pass it records
+    /// (before this step's update), so the spectrum and the Jacobian chain
+    /// drawn beside the trace describe the same weights.
+    pub weights: Option<RecurrentWeights>,
 }
 
 /// The part of a training step every model shares: check the gradients,
@@ -469,6 +474,7 @@ impl<T: Real> Trainer<T> {
     fn update(&mut self, trace_example: Option<usize>) -> Result<StepReport, StepError> {
         let next = self.steps_done + 1;
         let loss = self.net.loss();
+        let weights = trace_example.map(|_| self.net.recurrent_weights());
         let applied = self.update.apply(&mut self.net, &self.config, loss, next);
         let clip = applied.map_err(|mut d| {
             d.cause = forward_first(&self.net, d.cause, self.steps_done > 0);
@@ -486,6 +492,7 @@ impl<T: Real> Trainer<T> {
             loss,
             clip,
             trace,
+            weights,
         })
     }
 }
