@@ -5,6 +5,8 @@
 //!   rustfmt, clippy, native tests, a release build, browser tests;
 //! - `bench-web`: the in-browser benchmark (frame interval, training steps
 //!   per second, download size);
+//! - `sweep [--quick]`: every combination of the controls, trained natively
+//!   (`tests/sweep.rs`; the quick sample also runs in `test`);
 //! - `setup`: only the installs.
 //!
 //! Installs are skipped when the tool is already there at the right version:
@@ -40,6 +42,7 @@ fn main() -> ExitCode {
         "serve" => serve(&rest),
         "test" => test(),
         "bench-web" => bench_web(),
+        "sweep" => sweep(&rest),
         "setup" => setup(Needs::Everything),
         "help" | "-h" | "--help" => {
             print_help();
@@ -63,6 +66,7 @@ fn print_help() {
          \x20 test                install what is missing, then fmt, clippy, native tests,\n\
          \x20                     `trunk build --release` and the browser tests\n\
          \x20 bench-web           frame interval, wasm training steps/s and gzip size in headless Chromium\n\
+         \x20 sweep [--quick]     every control combination trained natively (--quick: a seeded sample)\n\
          \x20 setup               only install what is missing"
     );
 }
@@ -143,6 +147,39 @@ fn bench_web() -> Result {
     run(Command::new("trunk").args(["build", "--release", "--locked"]))?;
     header("browser benchmark (e2e/bench.mjs)");
     run(Command::new("node").arg("bench.mjs").current_dir("e2e"))
+}
+
+/// The sweep is a test of the app crate (it builds experiments as the page
+/// does); the full one is ignored by default, so `cargo test` runs only
+/// the quick sample. In the test profile, not `--release`: the workspace
+/// builds the engine, nalgebra and matrixmultiply at opt-level 2 there,
+/// while release builds the engine at "z" for the download's size, which
+/// swept slower (the quick sample's largest sizes: 9.8 s against 8.1 s)
+/// after a longer build.
+fn sweep(args: &[String]) -> Result {
+    let quick = args.iter().any(|a| a == "--quick");
+    if let Some(a) = args.iter().find(|a| *a != "--quick") {
+        return Err(format!("unknown argument {a:?} (sweep [--quick])"));
+    }
+    let name = if quick { "quick_sweep" } else { "full_sweep" };
+    header(&format!("sweep: tests/sweep.rs {name}"));
+    let mut cmd = Command::new("cargo");
+    cmd.args([
+        "test",
+        "--locked",
+        "-p",
+        "rnn-lab",
+        "--test",
+        "sweep",
+        "--",
+        "--exact",
+        name,
+        "--nocapture",
+    ]);
+    if !quick {
+        cmd.arg("--ignored");
+    }
+    run(&mut cmd)
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
