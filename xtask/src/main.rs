@@ -7,6 +7,8 @@
 //!   per second, download size);
 //! - `sweep [--quick]`: every combination of the controls, trained natively
 //!   (`tests/sweep.rs`; the quick sample also runs in `test`);
+//! - `fuzz [--seconds N]`: coverage-guided fuzzing (cargo-fuzz, nightly) of
+//!   the link parser and of loading a run file (`fuzz/`);
 //! - `setup`: only the installs.
 //!
 //! Installs are skipped when the tool is already there at the right version:
@@ -43,6 +45,7 @@ fn main() -> ExitCode {
         "test" => test(),
         "bench-web" => bench_web(),
         "sweep" => sweep(&rest),
+        "fuzz" => fuzz(&rest),
         "setup" => setup(Needs::Everything),
         "help" | "-h" | "--help" => {
             print_help();
@@ -67,6 +70,7 @@ fn print_help() {
          \x20                     `trunk build --release` and the browser tests\n\
          \x20 bench-web           frame interval, wasm training steps/s and gzip size in headless Chromium\n\
          \x20 sweep [--quick]     every control combination trained natively (--quick: a seeded sample)\n\
+         \x20 fuzz [--seconds N]  fuzz the link parser and the run-file reader, N s each (default 60; nightly)\n\
          \x20 setup               only install what is missing"
     );
 }
@@ -180,6 +184,113 @@ fn sweep(args: &[String]) -> Result {
         cmd.arg("--ignored");
     }
     run(&mut cmd)
+}
+
+/// What `fuzz/` fuzzes, one libFuzzer target each.
+const FUZZ_TARGETS: [&str; 2] = ["link", "run_file"];
+
+/// Runs each fuzz target for `--seconds` (default 60) from its seeds
+/// (`fuzz/seeds/<target>`: the README's and the browser tests' links, the
+/// lessons, a saved run) and the corpus it grew before (`fuzz/corpus`, not
+/// kept in git). A crash leaves its input in `fuzz/artifacts/<target>`.
+fn fuzz(args: &[String]) -> Result {
+    let seconds = match args {
+        [] => 60,
+        [flag, n] if flag == "--seconds" => n
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("--seconds wants a whole number above 0, not {n:?}"))?,
+        _ => return Err(format!("unknown arguments {args:?} (fuzz [--seconds N])")),
+    };
+    header("fuzz: checking tools");
+    // libFuzzer's instrumentation needs nightly rustc; CI may have none.
+    let toolchains = output("rustup", &["toolchain", "list"]).unwrap_or_default();
+    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
+        return Err(
+            "no nightly toolchain: cargo-fuzz needs one (`rustup toolchain install nightly`), \
+             so nothing was fuzzed"
+                .into(),
+        );
+    }
+    ok("rust toolchain", "nightly");
+    if output("cargo", &["fuzz", "--version"]).is_some() {
+        ok("cargo-fuzz", "");
+    } else {
+        step("cargo install cargo-fuzz --locked (~3 min)");
+        run(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    let mut crashed = Vec::new();
+    let mut figures = Vec::new();
+    for target in FUZZ_TARGETS {
+        header(&format!("fuzz {target} for {seconds} s"));
+        let corpus = format!("corpus/{target}");
+        std::fs::create_dir_all(Path::new("fuzz").join(&corpus))
+            .map_err(|e| format!("creating {corpus}: {e}"))?;
+        let start = Instant::now();
+        let (ok, executions) = fuzz_target(target, &corpus, seconds)?;
+        let took = start.elapsed().as_secs_f64();
+        figures.push(format!(
+            "{target}: {} executions in {seconds} s of fuzzing ({took:.0} s with the build){}",
+            executions.map_or("?".into(), |n| n.to_string()),
+            if ok { "" } else { ", CRASHED" }
+        ));
+        if !ok {
+            crashed.push(target);
+        }
+    }
+    header("fuzz figures");
+    for f in &figures {
+        println!("  {f}");
+    }
+    if crashed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "crashed: {} (inputs in fuzz/artifacts/; replay with `cargo +nightly fuzz run <target> <file>`)",
+            crashed.join(", ")
+        ))
+    }
+}
+
+/// One target's run: whether it ended without a crash, and libFuzzer's
+/// count of executions. Its progress lines (`#123 NEW …`, `NEW_FUNC`) are
+/// left out of the output; everything else (the crash report above all) is shown.
+fn fuzz_target(target: &str, corpus: &str, seconds: u64) -> Result<(bool, Option<u64>)> {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new("cargo")
+        .args([
+            "+nightly",
+            "fuzz",
+            "run",
+            target,
+            corpus,
+            &format!("seeds/{target}"),
+            "--",
+        ])
+        .arg(format!("-max_total_time={seconds}"))
+        .arg("-print_final_stats=1")
+        .current_dir("fuzz")
+        // Its own target folder, fuzz/target: a nightly, instrumented build
+        // shares nothing with the workspace's.
+        .env_remove("CARGO_TARGET_DIR")
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("`cargo +nightly fuzz run {target}` could not start: {e}"))?;
+    let mut executions = None;
+    if let Some(err) = child.stderr.take() {
+        for line in BufReader::new(err).lines().map_while(std::result::Result::ok) {
+            if let Some(n) = line.strip_prefix("stat::number_of_executed_units:") {
+                executions = n.trim().parse().ok();
+            }
+            if !line.starts_with('#') && !line.trim_start().starts_with("NEW_FUNC") {
+                eprintln!("{line}");
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| format!("waiting for the fuzzer: {e}"))?;
+    Ok((status.success(), executions))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
