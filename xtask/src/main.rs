@@ -9,6 +9,9 @@
 //!   (`tests/sweep.rs`; the quick sample also runs in `test`);
 //! - `fuzz [--seconds N]`: coverage-guided fuzzing (cargo-fuzz, nightly) of
 //!   the link parser and of loading a run file (`fuzz/`);
+//! - `soak [--minutes N]`: trains in headless Chromium for N minutes at the
+//!   defaults and N with the heaviest model, watching memory, DOM and frames
+//!   (`e2e/soak.mjs`; a short form runs in the browser tests);
 //! - `setup`: only the installs.
 //!
 //! Installs are skipped when the tool is already there at the right version:
@@ -46,6 +49,7 @@ fn main() -> ExitCode {
         "bench-web" => bench_web(),
         "sweep" => sweep(&rest),
         "fuzz" => fuzz(&rest),
+        "soak" => soak(&rest),
         "setup" => setup(Needs::Everything),
         "help" | "-h" | "--help" => {
             print_help();
@@ -71,6 +75,8 @@ fn print_help() {
          \x20 bench-web           frame interval, wasm training steps/s and gzip size in headless Chromium\n\
          \x20 sweep [--quick]     every control combination trained natively (--quick: a seeded sample)\n\
          \x20 fuzz [--seconds N]  fuzz the link parser and the run-file reader, N s each (default 60; nightly)\n\
+         \x20 soak [--minutes N]  train N min at the defaults, N with the heaviest model (default 30):\n\
+         \x20                     wasm memory, JS heap, DOM and frame interval each minute\n\
          \x20 setup               only install what is missing"
     );
 }
@@ -121,7 +127,7 @@ fn test() -> Result {
             ],
         ),
         (
-            "cargo test --workspace (engine and app logic, native)",
+            "cargo test --workspace (engine, app logic, the quick control sweep; native)",
             &["cargo", "test", "--locked", "--workspace"],
         ),
         (
@@ -184,6 +190,27 @@ fn sweep(args: &[String]) -> Result {
         cmd.arg("--ignored");
     }
     run(&mut cmd)
+}
+
+/// A long class: `e2e/soak.mjs` on a fresh release build, `--minutes` per
+/// phase (default 30). It prints a table a minute and fails when memory or
+/// the DOM grew more than 10 % after the first minute, or the frame
+/// interval grew.
+fn soak(args: &[String]) -> Result {
+    let minutes = match args {
+        [] => "30".to_string(),
+        [flag, n] if flag == "--minutes" && n.parse::<f64>().is_ok_and(|m| m > 0.0 && m.is_finite()) => {
+            n.clone()
+        }
+        _ => return Err(format!("unknown arguments {args:?} (soak [--minutes N], N > 0)")),
+    };
+    setup(Needs::Everything)?;
+    header("trunk build --release → dist/");
+    run(Command::new("trunk").args(["build", "--release", "--locked"]))?;
+    header(&format!("soak: {minutes} min per phase (e2e/soak.mjs)"));
+    run(Command::new("node")
+        .args(["soak.mjs", "--minutes", &minutes])
+        .current_dir("e2e"))
 }
 
 /// What `fuzz/` fuzzes, one libFuzzer target each.
