@@ -469,6 +469,24 @@ mod tests {
         assert_eq!(file_name("run", 0, "json"), "rnn-lab-run-0.json");
     }
 
+    /// The fuzzer's seeds (`fuzz/seeds/run_file`, made by `run_json`) are
+    /// run files the page loads: a change of the format that left them
+    /// behind would leave the fuzzer at the first refusal.
+    #[test]
+    fn the_fuzzers_seed_run_files_load() {
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/fuzz/seeds/run_file");
+        let mut n = 0;
+        for entry in std::fs::read_dir(dir).expect("the seeds") {
+            let path = entry.expect("an entry").path();
+            let bytes = std::fs::read(&path).expect("readable");
+            let mut loaded = read_run(&bytes, &Settings::default())
+                .unwrap_or_else(|e| panic!("{}: {e:?}", path.display()));
+            loaded.experiment.step(false).expect("goes on");
+            n += 1;
+        }
+        assert!(n >= 3, "{n} seeds");
+    }
+
     #[test]
     fn a_loaded_run_goes_on_bit_for_bit_and_brings_its_settings() {
         let cases = [

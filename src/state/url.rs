@@ -1211,6 +1211,21 @@ mod tests {
         assert_eq!(parse(&q).0.text.as_deref(), Some(emoji.as_str()));
     }
 
+    /// Found by the fuzzer (`cargo xtask fuzz`): a hand-written link may
+    /// carry a text longer than the page writes into a link. It is used,
+    /// as a typed one would be, and the link written back leaves it out
+    /// (the text box's note says so), so that round trip loses only it.
+    #[test]
+    fn a_long_link_text_is_used_but_not_written_back() {
+        let long = "ab\"c\u{0}".repeat(files::MAX_LINK_TEXT_CHARS);
+        let (s, notices) = parse(&format!("task=chars&seed=3&text={long}"));
+        assert_eq!(notices, vec![]);
+        assert_eq!(s.text.as_deref(), Some(long.as_str()));
+        let (again, notices) = parse(&write(&s));
+        assert_eq!(notices, vec![]);
+        assert_eq!(again, Settings { text: None, ..s });
+    }
+
     /// A link whose text the engine refuses keeps everything else, uses the
     /// built-in sentences and says why.
     #[test]

@@ -5,6 +5,13 @@
 //!   rustfmt, clippy, native tests, a release build, browser tests;
 //! - `bench-web`: the in-browser benchmark (frame interval, training steps
 //!   per second, download size);
+//! - `sweep [--quick]`: every combination of the controls, trained natively
+//!   (`tests/sweep.rs`; the quick sample also runs in `test`);
+//! - `fuzz [--seconds N]`: coverage-guided fuzzing (cargo-fuzz, nightly) of
+//!   the link parser and of loading a run file (`fuzz/`);
+//! - `soak [--minutes N]`: trains in headless Chromium for N minutes at the
+//!   defaults and N with the heaviest model, watching memory, DOM and frames
+//!   (`e2e/soak.mjs`; a short form runs in the browser tests);
 //! - `setup`: only the installs.
 //!
 //! Installs are skipped when the tool is already there at the right version:
@@ -40,6 +47,9 @@ fn main() -> ExitCode {
         "serve" => serve(&rest),
         "test" => test(),
         "bench-web" => bench_web(),
+        "sweep" => sweep(&rest),
+        "fuzz" => fuzz(&rest),
+        "soak" => soak(&rest),
         "setup" => setup(Needs::Everything),
         "help" | "-h" | "--help" => {
             print_help();
@@ -63,6 +73,10 @@ fn print_help() {
          \x20 test                install what is missing, then fmt, clippy, native tests,\n\
          \x20                     `trunk build --release` and the browser tests\n\
          \x20 bench-web           frame interval, wasm training steps/s and gzip size in headless Chromium\n\
+         \x20 sweep [--quick]     every control combination trained natively (--quick: a seeded sample)\n\
+         \x20 fuzz [--seconds N]  fuzz the link parser and the run-file reader, N s each (default 60; nightly)\n\
+         \x20 soak [--minutes N]  train N min at the defaults, N with the heaviest model (default 30):\n\
+         \x20                     wasm memory, JS heap, DOM and frame interval each minute\n\
          \x20 setup               only install what is missing"
     );
 }
@@ -113,7 +127,7 @@ fn test() -> Result {
             ],
         ),
         (
-            "cargo test --workspace (engine and app logic, native)",
+            "cargo test --workspace (engine, app logic, the quick control sweep; native)",
             &["cargo", "test", "--locked", "--workspace"],
         ),
         (
@@ -143,6 +157,167 @@ fn bench_web() -> Result {
     run(Command::new("trunk").args(["build", "--release", "--locked"]))?;
     header("browser benchmark (e2e/bench.mjs)");
     run(Command::new("node").arg("bench.mjs").current_dir("e2e"))
+}
+
+/// The sweep is a test of the app crate (it builds experiments as the page
+/// does); the full one is ignored by default, so `cargo test` runs only
+/// the quick sample. In the test profile, not `--release`: the workspace
+/// builds the engine, nalgebra and matrixmultiply at opt-level 2 there,
+/// while release builds the engine at "z" for the download's size, which
+/// swept slower (the quick sample's largest sizes: 9.8 s against 8.1 s)
+/// after a longer build.
+fn sweep(args: &[String]) -> Result {
+    let quick = args.iter().any(|a| a == "--quick");
+    if let Some(a) = args.iter().find(|a| *a != "--quick") {
+        return Err(format!("unknown argument {a:?} (sweep [--quick])"));
+    }
+    let name = if quick { "quick_sweep" } else { "full_sweep" };
+    header(&format!("sweep: tests/sweep.rs {name}"));
+    let mut cmd = Command::new("cargo");
+    cmd.args([
+        "test",
+        "--locked",
+        "-p",
+        "rnn-lab",
+        "--test",
+        "sweep",
+        "--",
+        "--exact",
+        name,
+        "--nocapture",
+    ]);
+    if !quick {
+        cmd.arg("--ignored");
+    }
+    run(&mut cmd)
+}
+
+/// A long class: `e2e/soak.mjs` on a fresh release build, `--minutes` per
+/// phase (default 30). It prints a table a minute and fails when memory or
+/// the DOM grew more than 10 % after the first minute, or the frame
+/// interval grew.
+fn soak(args: &[String]) -> Result {
+    let minutes = match args {
+        [] => "30".to_string(),
+        [flag, n] if flag == "--minutes" && n.parse::<f64>().is_ok_and(|m| m > 0.0 && m.is_finite()) => {
+            n.clone()
+        }
+        _ => return Err(format!("unknown arguments {args:?} (soak [--minutes N], N > 0)")),
+    };
+    setup(Needs::Everything)?;
+    header("trunk build --release → dist/");
+    run(Command::new("trunk").args(["build", "--release", "--locked"]))?;
+    header(&format!("soak: {minutes} min per phase (e2e/soak.mjs)"));
+    run(Command::new("node")
+        .args(["soak.mjs", "--minutes", &minutes])
+        .current_dir("e2e"))
+}
+
+/// What `fuzz/` fuzzes, one libFuzzer target each.
+const FUZZ_TARGETS: [&str; 2] = ["link", "run_file"];
+
+/// Runs each fuzz target for `--seconds` (default 60) from its seeds
+/// (`fuzz/seeds/<target>`: the README's and the browser tests' links, the
+/// lessons, a saved run) and the corpus it grew before (`fuzz/corpus`, not
+/// kept in git). A crash leaves its input in `fuzz/artifacts/<target>`.
+fn fuzz(args: &[String]) -> Result {
+    let seconds = match args {
+        [] => 60,
+        [flag, n] if flag == "--seconds" => n
+            .parse::<u64>()
+            .ok()
+            .filter(|n| *n > 0)
+            .ok_or_else(|| format!("--seconds wants a whole number above 0, not {n:?}"))?,
+        _ => return Err(format!("unknown arguments {args:?} (fuzz [--seconds N])")),
+    };
+    header("fuzz: checking tools");
+    // libFuzzer's instrumentation needs nightly rustc; CI may have none.
+    let toolchains = output("rustup", &["toolchain", "list"]).unwrap_or_default();
+    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
+        return Err(
+            "no nightly toolchain: cargo-fuzz needs one (`rustup toolchain install nightly`), \
+             so nothing was fuzzed"
+                .into(),
+        );
+    }
+    ok("rust toolchain", "nightly");
+    if output("cargo", &["fuzz", "--version"]).is_some() {
+        ok("cargo-fuzz", "");
+    } else {
+        step("cargo install cargo-fuzz --locked (~3 min)");
+        run(Command::new("cargo").args(["install", "cargo-fuzz", "--locked"]))?;
+    }
+    let mut crashed = Vec::new();
+    let mut figures = Vec::new();
+    for target in FUZZ_TARGETS {
+        header(&format!("fuzz {target} for {seconds} s"));
+        let corpus = format!("corpus/{target}");
+        std::fs::create_dir_all(Path::new("fuzz").join(&corpus))
+            .map_err(|e| format!("creating {corpus}: {e}"))?;
+        let start = Instant::now();
+        let (ok, executions) = fuzz_target(target, &corpus, seconds)?;
+        let took = start.elapsed().as_secs_f64();
+        figures.push(format!(
+            "{target}: {} executions in {seconds} s of fuzzing ({took:.0} s with the build){}",
+            executions.map_or("?".into(), |n| n.to_string()),
+            if ok { "" } else { ", CRASHED" }
+        ));
+        if !ok {
+            crashed.push(target);
+        }
+    }
+    header("fuzz figures");
+    for f in &figures {
+        println!("  {f}");
+    }
+    if crashed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "crashed: {} (inputs in fuzz/artifacts/; replay with `cargo +nightly fuzz run <target> <file>`)",
+            crashed.join(", ")
+        ))
+    }
+}
+
+/// One target's run: whether it ended without a crash, and libFuzzer's
+/// count of executions. Its progress lines (`#123 NEW …`, `NEW_FUNC`) are
+/// left out of the output; everything else (the crash report above all) is shown.
+fn fuzz_target(target: &str, corpus: &str, seconds: u64) -> Result<(bool, Option<u64>)> {
+    use std::io::{BufRead, BufReader};
+    use std::process::Stdio;
+    let mut child = Command::new("cargo")
+        .args([
+            "+nightly",
+            "fuzz",
+            "run",
+            target,
+            corpus,
+            &format!("seeds/{target}"),
+            "--",
+        ])
+        .arg(format!("-max_total_time={seconds}"))
+        .arg("-print_final_stats=1")
+        .current_dir("fuzz")
+        // Its own target folder, fuzz/target: a nightly, instrumented build
+        // shares nothing with the workspace's.
+        .env_remove("CARGO_TARGET_DIR")
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("`cargo +nightly fuzz run {target}` could not start: {e}"))?;
+    let mut executions = None;
+    if let Some(err) = child.stderr.take() {
+        for line in BufReader::new(err).lines().map_while(std::result::Result::ok) {
+            if let Some(n) = line.strip_prefix("stat::number_of_executed_units:") {
+                executions = n.trim().parse().ok();
+            }
+            if !line.starts_with('#') && !line.trim_start().starts_with("NEW_FUNC") {
+                eprintln!("{line}");
+            }
+        }
+    }
+    let status = child.wait().map_err(|e| format!("waiting for the fuzzer: {e}"))?;
+    Ok((status.success(), executions))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]

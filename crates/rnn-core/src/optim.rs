@@ -178,6 +178,26 @@ impl<T: Real> Optimizer<T> {
         Optimizer { kind, m, v, t }
     }
 
+    /// Makes `self` a copy of `other`, reusing its buffers: no allocation
+    /// once both hold moments of the same shapes (it runs every step, to
+    /// undo an update that overflowed).
+    pub(crate) fn copy_from(&mut self, other: &Optimizer<T>) {
+        fn copy_all<T: Real>(to: &mut Vec<DMatrix<T>>, from: &[DMatrix<T>]) {
+            to.truncate(from.len());
+            for (i, x) in from.iter().enumerate() {
+                match to.get_mut(i) {
+                    Some(y) if y.shape() == x.shape() => y.copy_from(x),
+                    Some(y) => *y = x.clone(),
+                    None => to.push(x.clone()),
+                }
+            }
+        }
+        self.kind = other.kind;
+        self.t = other.t;
+        copy_all(&mut self.m, &other.m);
+        copy_all(&mut self.v, &other.v);
+    }
+
     /// Applies one update with learning rate `lr` (which may change between
     /// calls without resetting anything).
     pub fn step(&mut self, model: &mut dyn Params<T>, lr: f64) {

@@ -199,11 +199,15 @@ pub struct StepReport {
 
 /// The part of a training step every model shares: check the gradients,
 /// clip them, update, and undo an update that overflowed. Holds the
-/// optimiser's state and a reusable copy of the weights.
+/// optimiser's state and reusable copies of the weights and of that state.
 #[derive(Clone, Debug)]
 pub struct GuardedUpdate<T: Real> {
     optimizer: Optimizer<T>,
     snapshot: Vec<DMatrix<T>>,
+    /// The optimiser as it was before the update under way: an update that
+    /// overflows must not leave its moments or count behind either (a run
+    /// trained on at a lower rate, or saved, would carry them).
+    optimizer_snapshot: Optimizer<T>,
 }
 
 impl<T: Real> GuardedUpdate<T> {
@@ -211,6 +215,7 @@ impl<T: Real> GuardedUpdate<T> {
         GuardedUpdate {
             optimizer: Optimizer::new(kind),
             snapshot: Vec::new(),
+            optimizer_snapshot: Optimizer::new(kind),
         }
     }
 
@@ -234,8 +239,8 @@ impl<T: Real> GuardedUpdate<T> {
     /// Given a model whose gradients for `loss` are filled in, clips and
     /// applies them as step `step`. A NaN or infinite loss, gradient or
     /// updated weight is reported as divergence (`Loss`, `Gradient` or
-    /// `Update`, naming the first such parameter), with the weights left as
-    /// they were.
+    /// `Update`, naming the first such parameter), with the weights and the
+    /// optimiser's state left as they were.
     pub fn apply(
         &mut self,
         model: &mut dyn Params<T>,
@@ -264,6 +269,7 @@ impl<T: Real> GuardedUpdate<T> {
             }
             i += 1;
         });
+        self.optimizer_snapshot.copy_from(&self.optimizer);
         self.optimizer.step(model, config.learning_rate);
         let mut bad_value = None;
         model.visit(&mut |p| {
@@ -278,6 +284,7 @@ impl<T: Real> GuardedUpdate<T> {
                 p.value.copy_from(&snapshot[i]);
                 i += 1;
             });
+            std::mem::swap(&mut self.optimizer, &mut self.optimizer_snapshot);
             return Err(Divergence {
                 step,
                 cause: DivergenceCause::Update { parameter },

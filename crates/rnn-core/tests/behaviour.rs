@@ -214,6 +214,56 @@ fn an_explosion_is_reported_not_panicked_and_keeps_the_weights() {
     }
 }
 
+/// Found by the control sweep (`tests/sweep.rs`): a momentum step whose
+/// update overflowed a weight kept the weights but not the optimiser, whose
+/// velocity and update count already held the blown-up step. Training on
+/// at a lower rate (which needs no reset) or saving the run then carried
+/// the blow-up. `#model=rnn&seq-len=2&hidden=1&activation=relu&init-input=he&
+/// init-recurrent=xavier_uniform&spectral-radius=0.5&clip-mode=none&
+/// optimizer=momentum&learning-rate=10&batch-size=1&seed=7` in page terms.
+#[test]
+fn an_update_that_overflows_leaves_the_optimiser_as_it_was() {
+    let mut cfg = lesson(
+        CellKind::Rnn,
+        Activation::Relu,
+        Init::He,
+        Init::XavierUniform,
+        TaskKind::Adding,
+        2,
+    );
+    cfg.hidden_size = 1;
+    cfg.batch_size = 1;
+    cfg.seed = 7;
+    cfg.spectral_radius = Some(0.5);
+    cfg.train = TrainConfig {
+        optimizer: OptimizerKind::momentum(),
+        learning_rate: 10.0,
+        clip: Clip::None,
+    };
+    let mut e = experiment(cfg);
+    // The page's first look draws a batch, as here.
+    e.probe(false).unwrap();
+    for _ in 0..100 {
+        let before = e.save().expect("finite before the step");
+        match e.step(false) {
+            Ok(_) => {}
+            Err(StepError::Diverged(d)) => {
+                assert!(matches!(d.cause, DivergenceCause::Update { .. }), "{d:?}");
+                let after = e.save().expect("the state before the step is finite");
+                assert_eq!(after.weights, before.weights);
+                assert_eq!(after.steps_done, before.steps_done);
+                assert_eq!(
+                    after.optimizer, before.optimizer,
+                    "the optimiser must be left as it was"
+                );
+                return;
+            }
+            Err(other) => panic!("{other}"),
+        }
+    }
+    panic!("momentum at rate 10 must overflow a weight within 100 steps");
+}
+
 /// `#activation=identity&spectral-radius=5&seq-len=200` in page terms (the
 /// page's defaults otherwise, clipping by norm at 1 included): ‖h_t‖ grows
 /// about 5× a step and leaves f32 within some 60 steps, before any gradient
