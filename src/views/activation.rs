@@ -715,4 +715,20 @@ mod tests {
         assert_eq!(d.groups[0].saturated, 0.5);
         assert_eq!((d.lo, d.hi), (-13.0, 13.0));
     }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let t = trace(
+            CellKind::Lstm,
+            Activation::Tanh,
+            vec![vec![4.0, 0.0, 2.0, -4.0], vec![0.1, -9.0, 0.5, 3.0]],
+            1,
+        );
+        for (name, l) in [("en", Locale::en), ("zh", Locale::zh)] {
+            let d = ActivationData::prepare(&t, l).unwrap();
+            crate::html::golden(&format!("activation-table-{name}"), &d.table_html());
+            crate::html::golden(&format!("activation-readouts-{name}"), &d.readouts_html());
+            crate::html::golden(&format!("activation-legend-{name}"), &d.legend_html());
+        }
+    }
 }

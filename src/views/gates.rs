@@ -581,4 +581,14 @@ mod tests {
         assert_eq!((p.lo, p.hi), (-2.0, 2.0));
         assert_eq!(p.saturated, None);
     }
+
+    #[test]
+    fn markup_is_unchanged() {
+        for (name, l) in [("en", Locale::en), ("zh", Locale::zh)] {
+            let d = GatesData::prepare(&trace(CellKind::Lstm, &["i", "f", "g", "o", "c"]), 0, l).unwrap();
+            crate::html::golden(&format!("gates-table-{name}"), &d.table_html());
+            let panels: String = d.panels.iter().map(|p| p.html(l)).collect();
+            crate::html::golden(&format!("gates-panels-{name}"), &panels);
+        }
+    }
 }

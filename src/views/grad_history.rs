@@ -260,4 +260,17 @@ mod tests {
             assert!(english_words(&t).is_empty(), "{t}");
         }
     }
+
+    #[test]
+    fn markup_is_unchanged() {
+        for (name, l) in [("en", Locale::en), ("zh", Locale::zh)] {
+            let all = [
+                y_axis_html(l, Some(0), Some(40)),
+                x_axis_html(l, 30),
+                under_html(l),
+            ]
+            .join("\n");
+            crate::html::golden(&format!("grad-history-axes-{name}"), &all);
+        }
+    }
 }

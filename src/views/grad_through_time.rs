@@ -695,4 +695,14 @@ mod tests {
         }
         check("at step", &crate::tr!(Locale::zh, grads.gtt.at_step, step = 4));
     }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let c = GradChart::prepare(&trace(CellKind::Rnn, 5, false, false), 0.25, Some(2.0)).unwrap();
+        let b = GradChart::prepare(&trace(CellKind::Lstm, 4, false, true), 1.0, None).unwrap();
+        for (name, l) in [("en", Locale::en), ("zh", Locale::zh)] {
+            crate::html::golden(&format!("gtt-table-rnn-{name}"), &c.table(l));
+            crate::html::golden(&format!("gtt-table-bi-{name}"), &b.table(l));
+        }
+    }
 }

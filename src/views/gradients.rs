@@ -540,4 +540,14 @@ mod tests {
             "below f32 floor"
         );
     }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let mut h = GradHistory::new(8);
+        h.offer(1, vec![GradPoint::Value(1e-3), GradPoint::Value(1.0)]);
+        h.offer(2, vec![GradPoint::Underflow, GradPoint::Zero]);
+        h.offer(3, vec![GradPoint::Underflow, GradPoint::Value(2.0)]);
+        crate::html::golden("grad-history-table-en", &history_table(Locale::en, &h));
+        crate::html::golden("grad-history-table-zh", &history_table(Locale::zh, &h));
+    }
 }

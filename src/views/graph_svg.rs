@@ -1281,4 +1281,35 @@ pub(crate) mod tests {
         assert_eq!(esc("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
         assert_eq!(sub("h", 12), "h₁₂");
     }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let norms = [0.9, 0.8, 0.7, 0.6];
+        for (name, tr) in [
+            ("rnn", trace(CellKind::Rnn, 4, true, false)),
+            ("lstm-bi", trace(CellKind::Lstm, 30, false, true)),
+        ] {
+            for (lang, l) in [("en", Locale::en), ("zh", Locale::zh)] {
+                for (c, cursor) in [
+                    ("none", Cursor(None)),
+                    ("fwd", Cursor(Some((Phase::Forward, 2)))),
+                    ("bwd", Cursor(Some((Phase::Backward, 2)))),
+                ] {
+                    let o = GraphOptions {
+                        cursor,
+                        max_cols: 11,
+                        step_norms: Some(&norms),
+                    };
+                    crate::html::golden(&format!("graph-svg-{name}-{lang}-{c}"), &graph_svg(&tr, o, l));
+                    if let Some(d) = step_details(&tr, cursor, Some(&norms), l) {
+                        crate::html::golden(&format!("graph-step-{name}-{lang}-{c}"), &d.html());
+                    }
+                }
+                crate::html::golden(
+                    &format!("graph-table-{name}-{lang}"),
+                    &data_table(&tr, Some(&norms), l),
+                );
+            }
+        }
+    }
 }

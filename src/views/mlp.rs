@@ -672,4 +672,12 @@ mod tests {
             }
         }
     }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let d = probe(&MlpSettings::default());
+        crate::html::golden("mlp-table-en", &d.table_html());
+        let zh = MlpData { l: Locale::zh, ..d };
+        crate::html::golden("mlp-table-zh", &zh.table_html());
+    }
 }

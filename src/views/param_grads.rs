@@ -595,4 +595,18 @@ mod tests {
             assert_eq!(dashed, i >= 5);
         }
     }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let mut h = ParamHistory::default();
+        h.push(0, &report(1.0, false));
+        h.push(5, &report(3.0, true));
+        for (name, l) in [("en", Locale::en), ("zh", Locale::zh)] {
+            crate::html::golden(
+                &format!("param-grads-table-{name}"),
+                &h.table_html(ClipMode::Norm, 1.0, l),
+            );
+            crate::html::golden(&format!("param-grads-legend-{name}"), &legend_html(&h.names, l));
+        }
+    }
 }

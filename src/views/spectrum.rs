@@ -856,4 +856,16 @@ mod tests {
         }
         assert!(block_spectrum(&e.net().fwd.w, 6, 4, "W_x").is_none());
     }
+
+    #[test]
+    fn markup_is_unchanged() {
+        for (name, d) in [
+            ("rnn-en", data(CellKind::Rnn, false, 0.25, 7, Locale::en)),
+            ("lstm-bi-zh", data(CellKind::Lstm, true, 1.0, 0, Locale::zh)),
+        ] {
+            crate::html::golden(&format!("spectrum-table-{name}"), &d.table_html());
+            crate::html::golden(&format!("spectrum-readout-{name}"), &d.readout_html());
+            crate::html::golden(&format!("spectrum-legend-{name}"), &d.legend_html());
+        }
+    }
 }

@@ -150,4 +150,10 @@ mod tests {
             assert!(english_words(t).is_empty(), "{t}");
         }
     }
+
+    #[test]
+    fn markup_is_unchanged() {
+        crate::html::golden("step-idle-en", &idle_html(Locale::en));
+        crate::html::golden("step-idle-zh", &idle_html(Locale::zh));
+    }
 }
