@@ -33,8 +33,12 @@ tags! {
     I = "i", B = "b", UL = "ul", LI = "li", OPTION = "option", CANVAS = "canvas",
     SVG = "svg", G = "g", DEFS = "defs", MARKER = "marker", PATH = "path",
     RECT = "rect", LINE = "line", CIRCLE = "circle", TEXT = "text",
-    TITLE = "title", TSPAN = "tspan", POLYLINE = "polyline",
+    TITLE = "title", TSPAN = "tspan", POLYLINE = "polyline", BUTTON = "button",
+    LABEL = "label", LINEAR_GRADIENT = "linearGradient", STOP = "stop",
 }
+
+/// Elements with no content and no end tag.
+pub const INPUT: Tag = Tag("input");
 
 /// Writes text into a `String` with `& < > " '` replaced by their
 /// references: inert both as element content and inside an attribute
@@ -86,6 +90,15 @@ impl Html {
         self.out.push('<');
         self.out.push_str(tag.0);
         self.open.push(tag.0);
+        self.in_start = true;
+        self
+    }
+
+    /// `<tag` of an element with no end tag (`<input …>`).
+    pub fn open_void(&mut self, tag: Tag) -> &mut Html {
+        self.end_start();
+        self.out.push('<');
+        self.out.push_str(tag.0);
         self.in_start = true;
         self
     }
@@ -272,7 +285,7 @@ impl Table {
 /// The `<option>`s of a menu, `current` marked selected. Menus are filled
 /// this way rather than as one reactive node per option: the page downloads
 /// much less code for the same menu.
-pub fn options(options: &[(String, String)], current: &str) -> String {
+pub fn menu_options(options: &[(String, String)], current: &str) -> String {
     let mut h = Html::new();
     for (value, label) in options {
         h.open(OPTION).attr("value", value);
@@ -297,6 +310,14 @@ pub fn legend_item(h: &mut Html, class: &str, style: &str, words: &str) {
 
 /// For the views' tests that their markup is unchanged: `actual` equals
 /// `src/views/golden/<name>.html` (written afresh with `UPDATE_GOLDEN=1`).
+/// A big number of a view: its value and what it is.
+pub fn big_number(h: &mut Html, value: &str, what: &str) {
+    h.open(DIV).attr("class", "big-number");
+    h.open(SPAN).attr("class", "value").text(value).close();
+    h.open(SPAN).attr("class", "what").text(what).close();
+    h.close();
+}
+
 #[cfg(test)]
 pub(crate) fn golden(name: &str, actual: &str) {
     let path = format!("{}/src/views/golden/{name}.html", env!("CARGO_MANIFEST_DIR"));
@@ -351,7 +372,7 @@ mod tests {
             .close_empty();
         inert(&h.finish(), &["<rect aria-label=\"", "\"/>"]);
 
-        let menu = options(&[(HOSTILE.to_string(), HOSTILE.to_string())], "");
+        let menu = menu_options(&[(HOSTILE.to_string(), HOSTILE.to_string())], "");
         inert(&menu, &["<option value=\"", "\">", "</option>"]);
 
         let mut h = Html::new();
@@ -406,7 +427,7 @@ mod tests {
         h.open(I).attr("class", "a").close().short(1234.5678).open(B);
         assert_eq!(h.finish(), "<i class=\"a\"></i>1235<b></b>");
         assert_eq!(
-            options(&[("1".into(), "one".into()), ("2".into(), "<two>".into())], "2"),
+            menu_options(&[("1".into(), "one".into()), ("2".into(), "<two>".into())], "2"),
             "<option value=\"1\">one</option><option value=\"2\" selected>&lt;two&gt;</option>"
         );
     }

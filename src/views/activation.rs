@@ -10,13 +10,14 @@
 //! (`locales/*/cells.json`, `cells.activation`); the canvas publishes the
 //! ones it draws in `data-words`.
 
+use crate::html::{big_number, legend_item, Html, Table, TD};
 use crate::i18n::*;
 use crate::lab::{Lab, RunState};
 use crate::lang::Locale;
-use crate::views::chart::{css, err, font, house_style, legend_item, pxi, rgb, root};
+use crate::views::chart::{css, err, font, house_style, pxi, rgb, root};
 use crate::views::gates::Squash;
 use crate::views::onscreen::{draw_canvas_when_due, table_due, Redraw};
-use crate::views::stats::{escape, fmt, pct, Histogram};
+use crate::views::stats::{fmt, pct, Histogram};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
 use rnn_core::{Activation, CellKind, Trace};
@@ -198,25 +199,23 @@ impl ActivationData {
     /// HTML.
     pub fn readouts_html(&self) -> String {
         let l = self.l;
-        self.groups
-            .iter()
-            .map(|g| {
-                let zone = match g.act {
-                    Activation::Relu | Activation::LeakyRelu => td_string!(l, cells.activation.zone_off).to_string(),
-                    Activation::Identity => td_string!(l, cells.activation.zone_never).to_string(),
-                    a => crate::tr!(
-                        l,
-                        cells.activation.zone_saturated,
-                        edge = fmt(saturation_edge(a).unwrap_or(0.0))
-                    ),
-                };
-                format!(
-                    "<div class=\"big-number\"><span class=\"value\">{}</span><span class=\"what\">{}</span></div>",
-                    pct(g.saturated),
-                    escape(&crate::tr!(l, cells.activation.readout, label = &g.label, zone)),
-                )
-            })
-            .collect()
+        let mut h = Html::new();
+        for g in &self.groups {
+            let zone = match g.act {
+                Activation::Relu | Activation::LeakyRelu => {
+                    td_string!(l, cells.activation.zone_off).to_string()
+                }
+                Activation::Identity => td_string!(l, cells.activation.zone_never).to_string(),
+                a => crate::tr!(
+                    l,
+                    cells.activation.zone_saturated,
+                    edge = fmt(saturation_edge(a).unwrap_or(0.0))
+                ),
+            };
+            let what = crate::tr!(l, cells.activation.readout, label = &g.label, zone);
+            big_number(&mut h, &pct(g.saturated), &what);
+        }
+        h.finish()
     }
 
     /// The caption under the title.
@@ -243,37 +242,35 @@ impl ActivationData {
     /// The legend of the functions drawn, as HTML (`<li>`s).
     pub fn legend_html(&self) -> String {
         let l = self.l;
-        self.functions()
-            .into_iter()
-            .enumerate()
-            .map(|(k, a)| {
-                let (c, dc) = colours(k);
-                let name = crate::text::activation(l, a);
-                legend_item(
-                    "swatch",
-                    &format!("border-color: {}", css(c)),
-                    &crate::tr!(l, cells.activation.legend_phi, name),
-                ) + &legend_item(
-                    "swatch dashed",
-                    &format!("border-color: {}", css(dc)),
-                    &crate::tr!(
-                        l,
-                        cells.activation.legend_dphi,
-                        name,
-                        max = fmt(a.max_derivative())
-                    ),
-                )
-            })
-            .collect()
+        let mut h = Html::new();
+        for (k, a) in self.functions().into_iter().enumerate() {
+            let (c, dc) = colours(k);
+            let name = crate::text::activation(l, a);
+            legend_item(
+                &mut h,
+                "swatch",
+                &format!("border-color: {}", css(c)),
+                &crate::tr!(l, cells.activation.legend_phi, name),
+            );
+            legend_item(
+                &mut h,
+                "swatch dashed",
+                &format!("border-color: {}", css(dc)),
+                &crate::tr!(
+                    l,
+                    cells.activation.legend_dphi,
+                    name,
+                    max = fmt(a.max_derivative())
+                ),
+            );
+        }
+        h.finish()
     }
 
     pub fn table_html(&self) -> String {
         let l = self.l;
-        let mut s = format!(
-            "<caption>{}</caption><thead><tr>",
-            escape(&crate::tr!(l, cells.activation.table.caption, step = self.step))
-        );
-        for h in [
+        let mut t = Table::new(&crate::tr!(l, cells.activation.table.caption, step = self.step));
+        t.header(&[
             td_string!(l, cells.activation.table.group),
             td_string!(l, cells.activation.table.function),
             td_string!(l, cells.activation.table.max_derivative),
@@ -282,26 +279,25 @@ impl ActivationData {
             td_string!(l, cells.activation.table.bin_from),
             td_string!(l, cells.activation.table.bin_to),
             td_string!(l, cells.activation.table.count),
-        ] {
-            s += &format!("<th>{}</th>", escape(h));
-        }
-        s += "</tr></thead><tbody>";
+        ]);
         for g in &self.groups {
             for i in 0..g.hist.counts.len() {
                 let (a, b) = g.hist.edges(i);
-                s += &format!(
-                    "<tr data-function=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{a}</td><td>{b}</td><td>{}</td></tr>",
-                    g.act.name(),
-                    escape(&g.label),
-                    escape(crate::text::activation(l, g.act)),
+                let row = t.row().attr("data-function", g.act.name());
+                row.el(TD, &g.label).el(TD, crate::text::activation(l, g.act));
+                for v in [
                     g.act.max_derivative(),
-                    g.values.len(),
+                    g.values.len() as f64,
                     g.saturated,
-                    g.hist.counts[i]
-                );
+                    a,
+                    b,
+                    g.hist.counts[i] as f64,
+                ] {
+                    row.open(TD).num(v).close();
+                }
             }
         }
-        s + "</tbody>"
+        t.finish()
     }
 }
 
@@ -385,12 +381,14 @@ pub fn ActivationPlot() -> impl IntoView {
         })
     };
     let legend = move || {
-        let zone = legend_item(
+        let mut zone = Html::new();
+        legend_item(
+            &mut zone,
             "swatch bar",
             "background: rgba(230,159,0,0.35)",
             td_string!(i18n.get_locale(), cells.activation.legend_zone),
         );
-        data.with(|d| d.as_ref().map_or(String::new(), ActivationData::legend_html)) + &zone
+        data.with(|d| d.as_ref().map_or(String::new(), ActivationData::legend_html)) + &zone.finish()
     };
     view! {
         <div class="view activation-view" data-testid="activation-plot" node_ref=view_ref>

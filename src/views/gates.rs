@@ -10,13 +10,14 @@
 //! [`GatesData::prepare`] (plain, tested) decides what to draw, in the
 //! page's language (`locales/*/cells.json`, `cells.gates`).
 
+use crate::html::{Html, Table, CANVAS, DIV, I, SPAN, TD};
 use crate::i18n::*;
 use crate::lab::{Lab, RunState};
 use crate::lang::Locale;
 use crate::views::canvas::put_rgba;
 use crate::views::heatmap::{heatmap_rgba, viridis_css_gradient};
 use crate::views::onscreen::Redraw;
-use crate::views::stats::{escape, fmt, fraction, pct};
+use crate::views::stats::{fraction, pct};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
 use rnn_core::{Activation, CellKind, Trace};
@@ -144,27 +145,32 @@ impl GatePanel {
                 )
             })
             .unwrap_or_default();
-        let title = escape(&self.title);
-        let aria = escape(&crate::tr!(
+        let aria = crate::tr!(
             l,
             cells.gates.heatmap_aria,
             title = &self.title,
             units = self.units(),
             steps = self.steps()
-        ));
-        format!(
-            "<div class=\"gate-panel\" data-gate=\"{key}\"><div class=\"gate-head\">\
-             <span class=\"gate-title\">{title}</span><span class=\"gate-range\">{lo}\
-             <i class=\"gate-bar\" style=\"background: {bar}\"></i>{hi}</span>\
-             <span class=\"gate-sat\">{sat}</span></div>\
-             <canvas class=\"heatmap\" role=\"img\" style=\"height: {height}px\" \
-             aria-label=\"{aria}\" data-words=\"\"></canvas></div>",
-            key = escape(&self.key),
-            lo = fmt(self.lo),
-            hi = fmt(self.hi),
-            bar = viridis_css_gradient(),
-            height = (self.units() * 2).clamp(32, 64),
-        )
+        );
+        let mut h = Html::new();
+        h.open(DIV)
+            .attr("class", "gate-panel")
+            .attr("data-gate", &self.key);
+        h.open(DIV).attr("class", "gate-head");
+        h.open(SPAN).attr("class", "gate-title").text(&self.title).close();
+        h.open(SPAN).attr("class", "gate-range").short(self.lo);
+        h.open(I).attr("class", "gate-bar");
+        h.attr_fmt("style", format_args!("background: {}", viridis_css_gradient()));
+        h.close().short(self.hi).close();
+        h.open(SPAN).attr("class", "gate-sat").text(&sat).close();
+        h.close();
+        h.open(CANVAS).attr("class", "heatmap").attr("role", "img");
+        h.attr_fmt(
+            "style",
+            format_args!("height: {}px", (self.units() * 2).clamp(32, 64)),
+        );
+        h.attr("aria-label", &aria).attr("data-words", "");
+        h.finish()
     }
 
     /// The RGBA image: one row per unit, one column per time step.
@@ -246,11 +252,8 @@ impl GatesData {
     /// The data table (rows of numbers per heatmap), as HTML.
     pub fn table_html(&self) -> String {
         let l = self.l;
-        let mut s = format!(
-            "<caption>{}</caption><thead><tr>",
-            escape(td_string!(l, cells.gates.table.caption))
-        );
-        for h in [
+        let mut t = Table::new(td_string!(l, cells.gates.table.caption));
+        t.header(&[
             td_string!(l, cells.gates.table.gate),
             td_string!(l, cells.gates.table.name),
             td_string!(l, cells.gates.table.step),
@@ -261,29 +264,25 @@ impl GatesData {
             td_string!(l, cells.gates.table.mean),
             td_string!(l, cells.gates.table.max),
             td_string!(l, cells.gates.table.saturated),
-        ] {
-            s += &format!("<th>{}</th>", escape(h));
-        }
-        s += "</tr></thead><tbody>";
+        ]);
         let none = td_string!(l, cells.gates.table.none);
         for p in &self.panels {
-            s += &format!(
-                "<tr data-gate=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-                 <td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&p.key),
-                escape(&p.key),
-                escape(&p.title),
-                self.step,
-                escape(direction_words(l, &self.direction)),
-                p.units(),
-                p.steps(),
-                p.min,
-                p.mean,
-                p.max,
-                p.saturated.map_or_else(|| escape(none), |f| format!("{f}")),
-            );
+            let row = t.row().attr("data-gate", &p.key);
+            row.el(TD, &p.key)
+                .el(TD, &p.title)
+                .open(TD)
+                .num(self.step as f64)
+                .close();
+            row.el(TD, direction_words(l, &self.direction));
+            for v in [p.units() as f64, p.steps() as f64, p.min, p.mean, p.max] {
+                row.open(TD).num(v).close();
+            }
+            match p.saturated {
+                Some(f) => row.open(TD).num(f).close(),
+                None => row.el(TD, none),
+            };
         }
-        s + "</tbody>"
+        t.finish()
     }
 }
 

@@ -13,12 +13,13 @@
 //! (`locales/*/cells.json`, `cells.spectrum`); the canvas publishes the ones
 //! it draws in `data-words`.
 
+use crate::html::{big_number, legend_item, menu_options, Html, Table, DIV, P, TD};
 use crate::i18n::*;
 use crate::lab::{Lab, RunState};
 use crate::lang::Locale;
-use crate::views::chart::{css, err, house_style, legend_item, rgb, root};
+use crate::views::chart::{css, err, house_style, rgb, root};
 use crate::views::onscreen::{draw_canvas_when_due, Redraw};
-use crate::views::stats::{escape, fmt, options_html};
+use crate::views::stats::fmt;
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
 use rnn_core::spectrum::{spectrum, Spectrum};
@@ -195,26 +196,20 @@ impl SpectrumData {
 
     pub fn table_html(&self) -> String {
         let l = self.l;
-        let mut s = format!(
-            "<caption>{}</caption><thead><tr>",
-            escape(&crate::tr!(
-                l,
-                cells.spectrum.table.caption,
-                words = self.words(),
-                gamma = self.gamma
-            ))
-        );
-        for h in [
+        let mut t = Table::new(&crate::tr!(
+            l,
+            cells.spectrum.table.caption,
+            words = self.words(),
+            gamma = self.gamma
+        ));
+        t.header(&[
             td_string!(l, cells.spectrum.table.when),
             td_string!(l, cells.spectrum.table.step),
             td_string!(l, cells.spectrum.table.rho),
             td_string!(l, cells.spectrum.table.sigma_max),
             td_string!(l, cells.spectrum.table.eigenvalues),
             td_string!(l, cells.spectrum.table.singular),
-        ] {
-            s += &format!("<th>{}</th>", escape(h));
-        }
-        s += "</tr></thead><tbody>";
+        ]);
         let rows = [
             (
                 "initial",
@@ -237,17 +232,15 @@ impl SpectrumData {
                     .map(|(re, im)| format!("({re}, {im})"))
                     .collect();
                 let sv: Vec<String> = sp.singular_values.iter().map(|v| v.to_string()).collect();
-                s += &format!(
-                    "<tr data-when=\"{when}\"><td>{}</td><td>{step}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(said),
-                    sp.spectral_radius,
-                    sp.sigma_max,
-                    eig.join(" "),
-                    sv.join(" ")
-                );
+                let row = t.row().attr("data-when", when);
+                row.el(TD, said);
+                for v in [step as f64, sp.spectral_radius, sp.sigma_max] {
+                    row.open(TD).num(v).close();
+                }
+                row.el(TD, &eig.join(" ")).el(TD, &sv.join(" "));
             }
         }
-        s + "</tbody>"
+        t.finish()
     }
 
     /// The line above the big numbers: which block, which step.
@@ -315,24 +308,33 @@ impl SpectrumData {
     /// download than a reactive node each).
     pub fn readout_html(&self) -> String {
         let l = self.l;
-        let big = |value: String, what: &str| {
-            format!(
-                "<div class=\"big-number\"><span class=\"value\">{}</span><span class=\"what\">{}</span></div>",
-                escape(&value),
-                escape(what)
-            )
-        };
-        let mut html = format!(
-            "<p class=\"view-caption\">{}</p><div class=\"big-numbers\">{}{}</div><p class=\"view-caption\">{}</p>",
-            escape(&self.heading()),
-            big(self.number(|s| s.spectral_radius), td_string!(l, cells.spectrum.rho)),
-            big(self.number(|s| s.sigma_max), td_string!(l, cells.spectrum.sigma_max)),
-            escape(&self.gamma_text()),
-        );
-        if let Some((class, text)) = self.verdict() {
-            html += &format!("<p class=\"{class}\">{}</p>", escape(&text));
+        let mut h = Html::new();
+        h.open(P)
+            .attr("class", "view-caption")
+            .text(&self.heading())
+            .close();
+        h.open(DIV).attr("class", "big-numbers");
+        for (value, what) in [
+            (
+                self.number(|s| s.spectral_radius),
+                td_string!(l, cells.spectrum.rho),
+            ),
+            (
+                self.number(|s| s.sigma_max),
+                td_string!(l, cells.spectrum.sigma_max),
+            ),
+        ] {
+            big_number(&mut h, &value, what);
         }
-        html
+        h.close();
+        h.open(P)
+            .attr("class", "view-caption")
+            .text(&self.gamma_text())
+            .close();
+        if let Some((class, text)) = self.verdict() {
+            h.open(P).attr("class", class).text(&text).close();
+        }
+        h.finish()
     }
 
     /// Whether the 1/γ circle is drawn (only when γ ≠ 1).
@@ -343,27 +345,37 @@ impl SpectrumData {
     /// The legend as HTML (`<li>`s).
     pub fn legend_html(&self) -> String {
         let l = self.l;
-        let mut html = legend_item(
+        let mut h = Html::new();
+        let now = format!("background: {}", css(C_NOW));
+        legend_item(
+            &mut h,
             "swatch dot",
-            &format!("background: {}", css(C_NOW)),
+            &now,
             td_string!(l, cells.spectrum.legend_now),
-        ) + &legend_item(
+        );
+        let init = format!("border: 2px solid {}; background: none", css(C_INIT));
+        legend_item(
+            &mut h,
             "swatch dot",
-            &format!("border: 2px solid {}; background: none", css(C_INIT)),
+            &init,
             td_string!(l, cells.spectrum.legend_init),
-        ) + &legend_item(
+        );
+        legend_item(
+            &mut h,
             "swatch",
             "border-color: #333",
             td_string!(l, cells.spectrum.legend_unit),
         );
         if self.has_gamma_circle() {
-            html += &legend_item(
+            let gamma = format!("border-color: {}", css(C_GAMMA));
+            legend_item(
+                &mut h,
                 "swatch dashed",
-                &format!("border-color: {}", css(C_GAMMA)),
+                &gamma,
                 td_string!(l, cells.spectrum.legend_gamma),
             );
         }
-        html
+        h.finish()
     }
 
     /// The canvas's axis titles: complex plane x, y; bars x, y.
@@ -523,7 +535,7 @@ pub fn SpectrumView() -> impl IntoView {
                 )
             })
             .collect::<Vec<_>>();
-        options_html(&blocks, &format!("{}:{}", current.direction, current.gate))
+        menu_options(&blocks, &format!("{}:{}", current.direction, current.gate))
     };
     let gated = move || lab.settings.with(|s| s.model.cell != CellKind::Rnn);
     let on_pick = move |ev: leptos::ev::Event| {
@@ -538,10 +550,12 @@ pub fn SpectrumView() -> impl IntoView {
     let readout = move || {
         data.with(|d| match d {
             Some(d) => d.readout_html(),
-            None => format!(
-                "<p class=\"view-caption\">{}</p>",
-                escape(td_string!(i18n.get_locale(), cells.spectrum.no_model))
-            ),
+            None => {
+                let mut h = Html::new();
+                let said = td_string!(i18n.get_locale(), cells.spectrum.no_model);
+                h.open(P).attr("class", "view-caption").text(said);
+                h.finish()
+            }
         })
     };
     let legend = move || data.with(|d| d.as_ref().map(SpectrumData::legend_html).unwrap_or_default());
