@@ -20,7 +20,7 @@ use crate::views::onscreen::{draw_canvas_when_due, table_due, Redraw};
 use crate::views::stats::{fmt, pct, Histogram};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
-use rnn_core::{Activation, CellKind, Trace};
+use rnn_core::{Activation, CellKind, Gate, Trace};
 
 const BINS: usize = 48;
 const C_PHI: (u8, u8, u8) = (0, 114, 178);
@@ -83,6 +83,8 @@ impl ActivationData {
     pub fn prepare(trace: &Trace, l: Locale) -> Option<ActivationData> {
         let d = trace.directions.first()?;
         let h = trace.hidden;
+        // The pre-activations of gate blocks (by stacking index; the RNN's
+        // one block is 0).
         let gather = |gates: &[usize]| -> Vec<f64> {
             d.pre_activations
                 .iter()
@@ -108,24 +110,24 @@ impl ActivationData {
                 (
                     td_string!(l, cells.activation.lstm_sigmoid).into(),
                     Activation::Sigmoid,
-                    gather(&[0, 1, 3]),
+                    gather(&[Gate::I, Gate::F, Gate::O].map(Gate::index)),
                 ),
                 (
                     td_string!(l, cells.activation.lstm_tanh).into(),
                     Activation::Tanh,
-                    gather(&[2]),
+                    gather(&[Gate::G.index()]),
                 ),
             ],
             CellKind::Gru => vec![
                 (
                     td_string!(l, cells.activation.gru_sigmoid).into(),
                     Activation::Sigmoid,
-                    gather(&[0, 1]),
+                    gather(&[Gate::R, Gate::Z].map(Gate::index)),
                 ),
                 (
                     td_string!(l, cells.activation.gru_tanh).into(),
                     Activation::Tanh,
-                    gather(&[2]),
+                    gather(&[Gate::N.index()]),
                 ),
             ],
         };

@@ -248,9 +248,14 @@ struct SigmaCache {
 
 /// The forward direction's σ_max(W) from the spectra ("W" or "fwd.W").
 fn sigma_max_of(a: &rnn_core::Analysis) -> Option<f64> {
+    let w = rnn_core::Block {
+        direction: rnn_core::Direction::Forward,
+        gate: None,
+    };
+    let names = [w.name(false), w.name(true)];
     a.spectra
         .iter()
-        .find(|s| s.name == "W" || s.name == "fwd.W")
+        .find(|s| names.contains(&s.name))
         .map(|s| s.sigma_max)
 }
 

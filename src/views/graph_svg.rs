@@ -20,7 +20,7 @@ use crate::html::{
 };
 use crate::i18n::*;
 use crate::lang::Locale;
-use rnn_core::{Activation, CellKind, DirectionTrace, Trace};
+use rnn_core::{Activation, CellKind, DirectionTrace, Gate, Trace};
 
 const COL_W: f64 = 78.0;
 const LEFT: f64 = 96.0;
@@ -331,10 +331,7 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
     let x_scale = max_abs(&trace.inputs).max(1e-12);
     let h_scale = max_abs(trace.directions.iter().flat_map(|d| d.hidden.iter())).max(1e-12);
     let y_scale = max_abs(&trace.outputs).max(1e-12);
-    let c_series = trace
-        .directions
-        .first()
-        .and_then(|d| d.gates.iter().find(|g| g.name == "c"));
+    let c_series = trace.directions.first().and_then(|d| d.cell_state());
     let c_scale = c_series.map_or(1.0, |c| max_abs(&c.values).max(1e-12));
 
     let mut s = Svg {
@@ -942,19 +939,22 @@ pub fn step_details(
                     ));
                 }
                 _ => {
-                    let gate = |name: &str| {
-                        d.gates
-                            .iter()
-                            .find(|g| g.name == name)
-                            .and_then(|g| g.values.get(t0))
-                            .map(|v| crate::tr!(l, graph.step.gate_mean, name, v = format!("{:.2}", mean(v))))
+                    let gate = |g: Gate| {
+                        let v = d.gate(g)?.values.get(t0)?;
+                        let name = g.name();
+                        Some(crate::tr!(
+                            l,
+                            graph.step.gate_mean,
+                            name,
+                            v = format!("{:.2}", mean(v))
+                        ))
                     };
-                    let names: &[&str] = if trace.cell == CellKind::Lstm {
-                        &["f", "i", "o"]
+                    let shown: &[Gate] = if trace.cell == CellKind::Lstm {
+                        &[Gate::F, Gate::I, Gate::O]
                     } else {
-                        &["z", "r"]
+                        &[Gate::Z, Gate::R]
                     };
-                    let gates: Vec<String> = names.iter().filter_map(|n| gate(n)).collect();
+                    let gates: Vec<String> = shown.iter().filter_map(|&g| gate(g)).collect();
                     lines.push(crate::tr!(
                         l,
                         graph.step.gates,
@@ -1041,7 +1041,7 @@ pub fn data_table(trace: &Trace, step_norms: Option<&[f64]>, l: Locale) -> Strin
         .el(TH, "‖∂L/∂h_t‖")
         .el(TH, "‖diag(φ′(a_t))·W‖");
     let fwd = trace.directions.first();
-    let c = fwd.and_then(|d| d.gates.iter().find(|g| g.name == "c"));
+    let c = fwd.and_then(|d| d.cell_state());
     let cell = |v: Option<f64>| v.map_or("—".to_string(), format_sci);
     for t in 1..=len {
         let t0 = t - 1;

@@ -20,7 +20,7 @@ use crate::views::onscreen::{table_due, Redraw};
 use crate::views::stats::{fmt, log_range};
 use crate::views::throttle::throttled_tick;
 use leptos::prelude::*;
-use rnn_core::ClipReport;
+use rnn_core::{ClipReport, Direction};
 
 /// Most points kept per series.
 pub const CAP: usize = 400;
@@ -184,13 +184,15 @@ impl ParamHistory {
 /// `bwd.W` (the bidirectional model's two directions) in words of the
 /// page's language, every other name (U, W, V, b, c…) as it is.
 pub fn param_label(l: Locale, name: &str) -> String {
-    if let Some(rest) = name.strip_prefix("fwd.") {
-        crate::tr!(l, grads.params.forward_param, name = rest)
-    } else if let Some(rest) = name.strip_prefix("bwd.") {
-        crate::tr!(l, grads.params.backward_param, name = rest)
-    } else {
-        name.to_string()
+    for d in Direction::ALL {
+        if let Some(rest) = name.strip_prefix(d.prefix()) {
+            return match d {
+                Direction::Forward => crate::tr!(l, grads.params.forward_param, name = rest),
+                Direction::Backward => crate::tr!(l, grads.params.backward_param, name = rest),
+            };
+        }
     }
+    name.to_string()
 }
 
 /// The caption over the chart: the steps covered, the clipping and how

@@ -23,62 +23,52 @@ use crate::views::stats::fmt;
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
 use rnn_core::spectrum::{spectrum, Spectrum};
-use rnn_core::{CellKind, Param};
+use rnn_core::{Block, CellKind, Direction, Gate, Param};
 
 const C_NOW: (u8, u8, u8) = (0, 114, 178);
 const C_INIT: (u8, u8, u8) = (120, 120, 120);
 const C_GAMMA: (u8, u8, u8) = (213, 94, 0);
 
-/// Which block of which direction: (direction, gate index).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Block {
-    pub direction: usize,
-    pub gate: usize,
-}
-
 /// The block a class sees first: the forget gate's (LSTM), the update
 /// gate's (GRU), W itself (RNN).
 pub fn default_block(cell: CellKind) -> Block {
     let gate = match cell {
-        CellKind::Lstm => 1,
-        CellKind::Gru => 1,
-        CellKind::Rnn => 0,
+        CellKind::Lstm => Some(Gate::F),
+        CellKind::Gru => Some(Gate::Z),
+        CellKind::Rnn => None,
     };
-    Block { direction: 0, gate }
+    Block {
+        direction: Direction::Forward,
+        gate,
+    }
 }
 
 /// The block's name as the engine's analysis spells it ("W", "W_f",
 /// "bwd.W_z"), and in words in the page's language ("forget gate's W_f",
 /// "遗忘门的 W_f"; the direction in words too, never as "fwd."/"bwd.").
-pub fn block_name(cell: CellKind, bidirectional: bool, b: Block, l: Locale) -> (String, String) {
-    let prefix = if bidirectional {
-        ["fwd.", "bwd."][b.direction.min(1)]
-    } else {
-        ""
-    };
-    let gate = cell.gate_names().get(b.gate).copied().unwrap_or("?");
-    let name = if cell == CellKind::Rnn {
-        format!("{prefix}W")
-    } else {
-        format!("{prefix}W_{gate}")
-    };
-    let words = match (cell, gate) {
-        (CellKind::Rnn, _) => td_string!(l, cells.spectrum.rnn_w).to_string(),
-        (CellKind::Lstm, "i") => td_string!(l, cells.spectrum.lstm_i).to_string(),
-        (CellKind::Lstm, "f") => td_string!(l, cells.spectrum.lstm_f).to_string(),
-        (CellKind::Lstm, "g") => td_string!(l, cells.spectrum.lstm_g).to_string(),
-        (CellKind::Lstm, "o") => td_string!(l, cells.spectrum.lstm_o).to_string(),
-        (CellKind::Gru, "r") => td_string!(l, cells.spectrum.gru_r).to_string(),
-        (CellKind::Gru, "z") => td_string!(l, cells.spectrum.gru_z).to_string(),
-        (CellKind::Gru, "n") => td_string!(l, cells.spectrum.gru_n).to_string(),
-        _ => crate::tr!(l, cells.spectrum.other, name = &name),
+pub fn block_name(bidirectional: bool, b: Block, l: Locale) -> (String, String) {
+    let name = b.name(bidirectional);
+    let words = match b.gate {
+        None => td_string!(l, cells.spectrum.rnn_w),
+        Some(Gate::I) => td_string!(l, cells.spectrum.lstm_i),
+        Some(Gate::F) => td_string!(l, cells.spectrum.lstm_f),
+        Some(Gate::G) => td_string!(l, cells.spectrum.lstm_g),
+        Some(Gate::O) => td_string!(l, cells.spectrum.lstm_o),
+        Some(Gate::R) => td_string!(l, cells.spectrum.gru_r),
+        Some(Gate::Z) => td_string!(l, cells.spectrum.gru_z),
+        Some(Gate::N) => td_string!(l, cells.spectrum.gru_n),
     };
     let words = match (bidirectional, b.direction) {
-        (false, _) => words,
-        (true, 0) => crate::tr!(l, cells.spectrum.dir_forward, words),
-        (true, _) => crate::tr!(l, cells.spectrum.dir_backward, words),
+        (false, _) => words.to_string(),
+        (true, Direction::Forward) => crate::tr!(l, cells.spectrum.dir_forward, words),
+        (true, Direction::Backward) => crate::tr!(l, cells.spectrum.dir_backward, words),
     };
     (name, words)
+}
+
+/// A block as its menu option's value: "direction:block", e.g. "0:1".
+fn block_value(b: Block) -> String {
+    format!("{}:{}", b.direction.index(), b.row_block())
 }
 
 /// The spectrum of gate block `gate` (rows gate·H .. (gate+1)·H) of a
@@ -191,7 +181,7 @@ pub struct SpectrumData {
 impl SpectrumData {
     /// The block in words.
     pub fn words(&self) -> String {
-        block_name(self.cell, self.bidirectional, self.block, self.l).1
+        block_name(self.bidirectional, self.block, self.l).1
     }
 
     pub fn table_html(&self) -> String {
@@ -460,16 +450,16 @@ pub fn SpectrumView() -> impl IntoView {
         };
         let gamma = if cell == CellKind::Rnn { gamma } else { 1.0 };
         let b = block.unwrap_or(default_block(cell));
-        let name = block_name(cell, bidi, b, Locale::en).0;
+        let name = b.name(bidi);
         let now = lab
             .with_experiment(|e| {
                 let net = e.net();
-                let layer = if b.direction == 1 {
+                let layer = if b.direction == Direction::Backward {
                     net.bwd.as_ref()
                 } else {
                     Some(&net.fwd)
                 };
-                layer.and_then(|l| block_spectrum(&l.w, hidden, b.gate, &name))
+                layer.and_then(|l| block_spectrum(&l.w, hidden, b.row_block(), &name))
             })
             .flatten();
         // The initial spectrum of a block is computed once per reset.
@@ -478,8 +468,8 @@ pub fn SpectrumView() -> impl IntoView {
             Some((e, cached, sp)) if e == epoch && cached == b => sp,
             _ => {
                 let sp = init.with_value(|ws| {
-                    ws.get(b.direction)
-                        .and_then(|w| block_spectrum(w, hidden, b.gate, &name))
+                    ws.get(b.direction.index())
+                        .and_then(|w| block_spectrum(w, hidden, b.row_block(), &name))
                 });
                 init_cache.set_value(Some((epoch, b, sp.clone())));
                 sp
@@ -519,31 +509,21 @@ pub fn SpectrumView() -> impl IntoView {
     let options = move || {
         let l = i18n.get_locale();
         let (cell, bidi) = lab.settings.with(|s| (s.model.cell, s.model.bidirectional));
-        let dirs = if bidi { 2 } else { 1 };
         let current = chosen.get().unwrap_or(default_block(cell));
-        let blocks = (0..dirs)
-            .flat_map(|d| {
-                (0..cell.gate_names().len()).map(move |g| Block {
-                    direction: d,
-                    gate: g,
-                })
-            })
-            .map(|b| {
-                (
-                    format!("{}:{}", b.direction, b.gate),
-                    block_name(cell, bidi, b, l).1,
-                )
-            })
+        let blocks = Block::all(cell, bidi)
+            .into_iter()
+            .map(|b| (block_value(b), block_name(bidi, b, l).1))
             .collect::<Vec<_>>();
-        menu_options(&blocks, &format!("{}:{}", current.direction, current.gate))
+        menu_options(&blocks, &block_value(current))
     };
     let gated = move || lab.settings.with(|s| s.model.cell != CellKind::Rnn);
     let on_pick = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
-        if let Some((d, g)) = v.split_once(':') {
-            if let (Ok(direction), Ok(gate)) = (d.parse(), g.parse()) {
-                chosen.set(Some(Block { direction, gate }));
-            }
+        let (cell, bidi) = lab
+            .settings
+            .with_untracked(|s| (s.model.cell, s.model.bidirectional));
+        if let Some(b) = Block::all(cell, bidi).into_iter().find(|&b| block_value(b) == v) {
+            chosen.set(Some(b));
         }
     };
     let table = move || data.with(|d| d.as_ref().map(SpectrumData::table_html).unwrap_or_default());
@@ -752,30 +732,27 @@ mod tests {
         assert_eq!(
             default_block(CellKind::Lstm),
             Block {
-                direction: 0,
-                gate: 1
+                direction: Direction::Forward,
+                gate: Some(Gate::F)
             }
         );
-        let (n, w) = block_name(CellKind::Lstm, false, default_block(CellKind::Lstm), Locale::en);
+        let (n, w) = block_name(false, default_block(CellKind::Lstm), Locale::en);
         assert_eq!(n, "W_f");
         assert!(w.contains("forget"));
-        let (n, w) = block_name(CellKind::Lstm, false, default_block(CellKind::Lstm), Locale::zh);
+        let (n, w) = block_name(false, default_block(CellKind::Lstm), Locale::zh);
         assert_eq!(n, "W_f");
         assert_eq!(w, "遗忘门的 W_f");
         let bwd_z = Block {
-            direction: 1,
-            gate: 1,
+            direction: Direction::Backward,
+            gate: Some(Gate::Z),
         };
-        let (n, w) = block_name(CellKind::Gru, true, bwd_z, Locale::en);
+        let (n, w) = block_name(true, bwd_z, Locale::en);
         assert_eq!(n, "bwd.W_z");
         assert!(w.contains("update") && w.contains("backward"));
-        let (n, w) = block_name(CellKind::Gru, true, bwd_z, Locale::zh);
+        let (n, w) = block_name(true, bwd_z, Locale::zh);
         assert_eq!(n, "bwd.W_z");
         assert_eq!(w, "更新门的 W_z（反向）");
-        assert_eq!(
-            block_name(CellKind::Rnn, false, default_block(CellKind::Rnn), Locale::en).0,
-            "W"
-        );
+        assert_eq!(block_name(false, default_block(CellKind::Rnn), Locale::en).0, "W");
     }
 
     fn data(cell: CellKind, bidirectional: bool, gamma: f64, step: u64, l: Locale) -> SpectrumData {
@@ -809,10 +786,8 @@ mod tests {
                     let d = data(cell, bidi, gamma, step, Locale::zh);
                     let mut all = [d.table_html(), d.readout_html(), d.legend_html()].join("\n");
                     all += &d.axis_titles().join("\n");
-                    for g in 0..cell.gate_names().len() {
-                        for direction in 0..2 {
-                            all += &block_name(cell, bidi, Block { direction, gate: g }, Locale::zh).1;
-                        }
+                    for b in Block::all(cell, true) {
+                        all += &block_name(bidi, b, Locale::zh).1;
                     }
                     assert_eq!(english_words(&all), Vec::<String>::new(), "{all}");
                     let en = data(cell, bidi, gamma, step, Locale::en);
@@ -861,9 +836,9 @@ mod tests {
         };
         let e = rnn_core::Experiment::new(config).unwrap();
         let analysis = e.analysis(None);
-        for (gate, key) in ["i", "f", "g", "o"].iter().enumerate() {
-            let name = format!("W_{key}");
-            let mine = block_spectrum(&e.net().fwd.w, 6, gate, &name).unwrap();
+        for b in Block::all(CellKind::Lstm, false) {
+            let name = b.name(false);
+            let mine = block_spectrum(&e.net().fwd.w, 6, b.row_block(), &name).unwrap();
             let theirs = analysis.spectra.iter().find(|s| s.name == name).unwrap();
             assert!((mine.spectral_radius - theirs.spectral_radius).abs() < 1e-9);
             assert!((mine.sigma_max - theirs.sigma_max).abs() < 1e-9);

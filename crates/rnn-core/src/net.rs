@@ -14,6 +14,7 @@
 use crate::activation::Activation;
 use crate::batch::{Batch, Structure};
 use crate::cell::CellKind;
+use crate::gate::{Block, Direction, Gate, CELL_STATE};
 use crate::init::{rescale_spectral_radius, Init};
 use crate::layer::{columns_t, Buffer, Layer, LayerRecord};
 use crate::loss::{loss_count, loss_sum_and_grad, LossKind};
@@ -528,7 +529,7 @@ impl<T: Real> RecurrentNet<T> {
             .collect();
         let mut directions = vec![direction_trace(
             &self.fwd,
-            "forward",
+            Direction::Forward.name(),
             false,
             self.ws.records.first(),
             example,
@@ -536,7 +537,7 @@ impl<T: Real> RecurrentNet<T> {
         if let Some(bwd) = &self.bwd {
             directions.push(direction_trace(
                 bwd,
-                "backward",
+                Direction::Backward.name(),
                 true,
                 self.ws.records.get(1),
                 example,
@@ -570,17 +571,11 @@ impl<T: Real> RecurrentNet<T> {
         let mut jacobians = Vec::new();
         for (layer, dir) in std::iter::once(&self.fwd).chain(self.bwd.iter()).zip(0..) {
             let w = layer.w.value.map(|x| x.f64());
-            let prefix = if self.bwd.is_some() {
-                ["fwd.", "bwd."][dir]
-            } else {
-                ""
-            };
-            for (k, gate) in self.config.cell.gate_names().iter().enumerate() {
-                let name = if self.config.cell == CellKind::Rnn {
-                    format!("{prefix}W")
-                } else {
-                    format!("{prefix}W_{gate}")
-                };
+            let direction = Direction::from_index(dir).unwrap_or(Direction::Forward);
+            let blocks = Block::all(self.config.cell, false);
+            for b in blocks.iter().map(|b| Block { direction, ..*b }) {
+                let name = b.name(self.bwd.is_some());
+                let k = b.row_block();
                 let block = w.rows(k * hd, hd).clone_owned();
                 if let Some(s) = spectrum(&name, &block) {
                     spectra.push(s);
@@ -645,15 +640,15 @@ fn direction_trace<T: Real>(
     let mut gates = Vec::new();
     if layer.kind != CellKind::Rnn {
         let act = per_t(Buffer::Act);
-        for (k, gname) in layer.kind.gate_names().iter().enumerate() {
+        for (k, gate) in Gate::of(layer.kind).iter().enumerate() {
             gates.push(GateSeries {
-                name: gname.to_string(),
+                name: gate.name().to_string(),
                 values: act.iter().map(|col| col[k * hd..(k + 1) * hd].to_vec()).collect(),
             });
         }
         if layer.kind == CellKind::Lstm {
             gates.push(GateSeries {
-                name: "c".into(),
+                name: CELL_STATE.into(),
                 values: per_t(Buffer::Cell),
             });
         }
