@@ -6,6 +6,7 @@
 //! - [`lang`] and [`i18n`]: the page's two languages (Chinese and English);
 //! - [`text`]: the page's words for the engine's values, notices and refusals;
 //!   [`files_text`]: for saving, loading and the user's own text;
+//! - [`html`]: the one builder of markup strings (text always escaped);
 //! - [`number`]: reading decimal numbers without Rust's parser tables;
 //! - [`lab`]: the shared reactive state, the actions and the training loop;
 //! - [`components`]: the controls, the status line, the loss chart;
@@ -15,6 +16,7 @@ pub mod app;
 pub mod bench;
 pub mod components;
 pub mod files_text;
+pub mod html;
 pub mod lab;
 pub mod lang;
 pub mod number;

@@ -6,12 +6,12 @@
 //! overlay B's curves.
 
 use crate::components::status::format_loss;
+use crate::html::menu_options;
 use crate::i18n::*;
 use crate::lab::Lab;
 use crate::lang::Locale;
 use crate::state::settings::Settings;
 use crate::state::url::{b_may_differ, Control, Field, FIELDS};
-use crate::views::stats::options_html;
 use leptos::prelude::*;
 
 /// How the page shows a value of a row: its menu label, or the value itself.
@@ -72,7 +72,7 @@ pub fn ComparePanel() -> impl IntoView {
             .filter(|f| b_may_differ(f))
             .map(|f| (f.key.to_string(), (f.label)(l).to_string()))
             .collect();
-        options_html(&o, picked.get())
+        menu_options(&o, picked.get())
     };
     let picked_field = move || FIELDS.iter().find(|f| f.key == picked.get());
     // B's current value of the picked key, and the values its row offers.
@@ -91,7 +91,7 @@ pub fn ComparePanel() -> impl IntoView {
                 Control::Menu(options) => options(&b, l),
                 _ => vec![((f.write)(&b), (f.write)(&b))],
             };
-            options_html(&o, &(f.write)(&b))
+            menu_options(&o, &(f.write)(&b))
         })
     };
     let is_menu = move || picked_field().is_some_and(|f| matches!(f.control, Control::Menu(_)));

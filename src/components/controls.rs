@@ -4,6 +4,7 @@
 //! (`Lab::set_field`), so a control is checked exactly as a link is. The
 //! labels are in the page's language (`crate::text`, `locales/*/app.json`).
 
+use crate::html::menu_options;
 use crate::i18n::*;
 use crate::lab::{Lab, RunState};
 use crate::lang::{self, Locale};
@@ -11,7 +12,6 @@ use crate::state::presets::{Preset, PRESETS};
 use crate::state::settings::Settings;
 use crate::state::url::{Control, Field, Group, FIELDS};
 use crate::text;
-use crate::views::stats::options_html;
 use leptos::prelude::*;
 
 /// Play, Pause, Step, Reset.
@@ -83,7 +83,7 @@ fn Choice(
             <select
                 data-testid=key
                 name=key
-                inner_html=move || options.with(|o| options_html(o, &value.get()))
+                inner_html=move || options.with(|o| menu_options(o, &value.get()))
                 prop:value=move || value.get()
                 on:change=move |ev| {
                     pick.run(event_target_value(&ev));
@@ -185,7 +185,7 @@ pub fn LangSwitch() -> impl IntoView {
             <select
                 data-testid="lang"
                 name="lang"
-                inner_html=move || options_html(&options, current())
+                inner_html=move || menu_options(&options, current())
                 prop:value=current
                 on:change=move |ev| lab.set_field("lang", &event_target_value(&ev))
             ></select>

@@ -13,13 +13,13 @@
 //! done. A run is saved between two steps: if a big model's step is half
 //! done, Save finishes it first (as Step would) and saves then.
 
+use crate::html::{Html, BUTTON, INPUT, LABEL, SPAN};
 use crate::i18n::*;
 use crate::lab::Lab;
 use crate::lang::Locale;
 use crate::state::files::{self, FilesNotice, RunRefusal, MAX_FILE_BYTES};
 use crate::state::url::{Notice, NoticeKind};
 use crate::views::grad_history::GradRows;
-use crate::views::stats::escape;
 use leptos::prelude::*;
 use rnn_core::LoadError;
 use wasm_bindgen::{JsCast, JsValue};
@@ -146,24 +146,28 @@ fn buttons(l: Locale) -> [(&'static str, &'static str, &'static str); 5] {
 /// much less code to download than a reactive node per button). Clicks and
 /// the file picker's pick reach the bar's own handlers.
 pub fn bar_html(l: Locale) -> String {
-    let mut out = format!(
-        "<span class=\"files-label\" id=\"files-label\">{}</span>",
-        escape(td_string!(l, files.bar.save))
-    );
+    let mut h = Html::new();
+    h.open(SPAN)
+        .attr("class", "files-label")
+        .attr("id", "files-label");
+    h.text(td_string!(l, files.bar.save)).close();
     for (id, label, hint) in buttons(l) {
-        out.push_str(&format!(
-            "<button type=\"button\" data-testid=\"{id}\" title=\"{}\">{}</button>",
-            escape(hint),
-            escape(label)
-        ));
+        h.open(BUTTON)
+            .attr("type", "button")
+            .attr("data-testid", id)
+            .attr("title", hint);
+        h.text(label).close();
     }
-    out.push_str(&format!(
-        "<label class=\"files-load\" title=\"{}\"><input type=\"file\" class=\"visually-hidden\" \
-         accept=\".json,application/json\" data-testid=\"load-run\">{}</label>",
-        escape(td_string!(l, files.bar.load_hint)),
-        escape(td_string!(l, files.bar.load))
-    ));
-    out
+    h.open(LABEL)
+        .attr("class", "files-load")
+        .attr("title", td_string!(l, files.bar.load_hint));
+    h.open_void(INPUT)
+        .attr("type", "file")
+        .attr("class", "visually-hidden");
+    h.attr("accept", ".json,application/json")
+        .attr("data-testid", "load-run");
+    h.text(td_string!(l, files.bar.load));
+    h.finish()
 }
 
 /// The `data-testid` of the button an event happened in.
@@ -480,5 +484,11 @@ mod tests {
         let zh = bar_html(Locale::zh);
         assert!(zh.contains("整个训练 · JSON") && zh.contains("载入训练"), "{zh}");
         assert!(english_words(&zh).is_empty(), "{:?}", english_words(&zh));
+    }
+
+    #[test]
+    fn markup_is_unchanged() {
+        crate::html::golden("files-bar-en", &bar_html(Locale::en));
+        crate::html::golden("files-bar-zh", &bar_html(Locale::zh));
     }
 }

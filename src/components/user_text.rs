@@ -11,11 +11,11 @@
 //! two buttons, whose clicks the row's handler reads by `data-testid`.
 
 use crate::files_text;
+use crate::html::{Html, BUTTON, DIV, P, SPAN};
 use crate::i18n::*;
 use crate::lab::Lab;
 use crate::lang::Locale;
 use crate::state::files;
-use crate::views::stats::escape;
 use leptos::prelude::*;
 use rnn_core::tasks::TaskKind;
 use std::sync::Arc;
@@ -32,35 +32,51 @@ pub fn info_html(
     refused: Option<&rnn_core::Error>,
 ) -> String {
     let (chars, distinct) = files::text_counts(draft);
-    let mut out = format!(
-        "<div class=\"ut-row\"><span class=\"muted\" data-testid=\"user-text-count\">{}</span>\
-         <button type=\"button\" class=\"primary\" data-testid=\"user-text-use\">{}</button>\
-         <button type=\"button\" data-testid=\"user-text-builtin\"{}>{}</button></div>",
-        escape(&files_text::text_counts(l, chars, distinct)),
-        escape(td_string!(l, files.text.use_it)),
-        if text.is_some() { "" } else { " disabled" },
-        escape(td_string!(l, files.text.builtin))
-    );
+    let mut h = Html::new();
+    h.open(DIV).attr("class", "ut-row");
+    h.open(SPAN)
+        .attr("class", "muted")
+        .attr("data-testid", "user-text-count");
+    h.text(&files_text::text_counts(l, chars, distinct)).close();
+    h.open(BUTTON)
+        .attr("type", "button")
+        .attr("class", "primary")
+        .attr("data-testid", "user-text-use");
+    h.text(td_string!(l, files.text.use_it)).close();
+    h.open(BUTTON)
+        .attr("type", "button")
+        .attr("data-testid", "user-text-builtin");
+    if text.is_none() {
+        h.flag("disabled");
+    }
+    h.text(td_string!(l, files.text.builtin)).close();
+    h.close();
     if let Some(e) = refused {
         let why = crate::text::engine_error(l, e);
-        out.push_str(&format!(
-            "<p class=\"ut-message\" data-testid=\"user-text-message\" role=\"alert\">{}</p>",
-            escape(&crate::tr!(l, files.text.refused, why))
-        ));
+        h.open(P)
+            .attr("class", "ut-message")
+            .attr("data-testid", "user-text-message")
+            .attr("role", "alert");
+        h.text(&crate::tr!(l, files.text.refused, why)).close();
     }
     let (now, note) = files_text::text_now(l, text);
-    out.push_str(&format!(
-        "<p><span class=\"ut-now\">{}</span> <span class=\"muted\">{}</span></p>",
-        escape(&now),
-        escape(&files_text::text_limits(l, seq_len))
-    ));
+    h.open(P)
+        .open(SPAN)
+        .attr("class", "ut-now")
+        .text(&now)
+        .close()
+        .text(" ");
+    h.open(SPAN)
+        .attr("class", "muted")
+        .text(&files_text::text_limits(l, seq_len));
+    h.close().close();
     if let Some(note) = note {
-        out.push_str(&format!(
-            "<p class=\"ut-note\" data-testid=\"user-text-link-note\">{}</p>",
-            escape(&note)
-        ));
+        h.open(P)
+            .attr("class", "ut-note")
+            .attr("data-testid", "user-text-link-note");
+        h.text(&note).close();
     }
-    out
+    h.finish()
 }
 
 #[component]
@@ -163,5 +179,15 @@ mod tests {
             "{zh}"
         );
         assert!(english_words(&zh).is_empty(), "{:?}", english_words(&zh));
+    }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let e = rnn_core::Error::UnknownParameter("<b>\"x\"</b>".into());
+        crate::html::golden(
+            "user-text-en",
+            &info_html(Locale::en, "ab<c>", Some("ab<c>"), 40, Some(&e)),
+        );
+        crate::html::golden("user-text-zh", &info_html(Locale::zh, "", None, 40, None));
     }
 }

@@ -10,16 +10,17 @@
 //! (`locales/*/cells.json`, `cells.activation`); the canvas publishes the
 //! ones it draws in `data-words`.
 
+use crate::html::{big_number, legend_item, Html, Table, TD};
 use crate::i18n::*;
 use crate::lab::{Lab, RunState};
 use crate::lang::Locale;
-use crate::views::chart::{css, err, font, house_style, legend_item, pxi, rgb, root};
+use crate::views::chart::{css, err, font, house_style, pxi, rgb, root};
 use crate::views::gates::Squash;
 use crate::views::onscreen::{draw_canvas_when_due, table_due, Redraw};
-use crate::views::stats::{escape, fmt, pct, Histogram};
+use crate::views::stats::{fmt, pct, Histogram};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
-use rnn_core::{Activation, CellKind, Trace};
+use rnn_core::{Activation, CellKind, Gate, Trace};
 
 const BINS: usize = 48;
 const C_PHI: (u8, u8, u8) = (0, 114, 178);
@@ -82,6 +83,8 @@ impl ActivationData {
     pub fn prepare(trace: &Trace, l: Locale) -> Option<ActivationData> {
         let d = trace.directions.first()?;
         let h = trace.hidden;
+        // The pre-activations of gate blocks (by stacking index; the RNN's
+        // one block is 0).
         let gather = |gates: &[usize]| -> Vec<f64> {
             d.pre_activations
                 .iter()
@@ -107,24 +110,24 @@ impl ActivationData {
                 (
                     td_string!(l, cells.activation.lstm_sigmoid).into(),
                     Activation::Sigmoid,
-                    gather(&[0, 1, 3]),
+                    gather(&[Gate::I, Gate::F, Gate::O].map(Gate::index)),
                 ),
                 (
                     td_string!(l, cells.activation.lstm_tanh).into(),
                     Activation::Tanh,
-                    gather(&[2]),
+                    gather(&[Gate::G.index()]),
                 ),
             ],
             CellKind::Gru => vec![
                 (
                     td_string!(l, cells.activation.gru_sigmoid).into(),
                     Activation::Sigmoid,
-                    gather(&[0, 1]),
+                    gather(&[Gate::R, Gate::Z].map(Gate::index)),
                 ),
                 (
                     td_string!(l, cells.activation.gru_tanh).into(),
                     Activation::Tanh,
-                    gather(&[2]),
+                    gather(&[Gate::N.index()]),
                 ),
             ],
         };
@@ -198,25 +201,23 @@ impl ActivationData {
     /// HTML.
     pub fn readouts_html(&self) -> String {
         let l = self.l;
-        self.groups
-            .iter()
-            .map(|g| {
-                let zone = match g.act {
-                    Activation::Relu | Activation::LeakyRelu => td_string!(l, cells.activation.zone_off).to_string(),
-                    Activation::Identity => td_string!(l, cells.activation.zone_never).to_string(),
-                    a => crate::tr!(
-                        l,
-                        cells.activation.zone_saturated,
-                        edge = fmt(saturation_edge(a).unwrap_or(0.0))
-                    ),
-                };
-                format!(
-                    "<div class=\"big-number\"><span class=\"value\">{}</span><span class=\"what\">{}</span></div>",
-                    pct(g.saturated),
-                    escape(&crate::tr!(l, cells.activation.readout, label = &g.label, zone)),
-                )
-            })
-            .collect()
+        let mut h = Html::new();
+        for g in &self.groups {
+            let zone = match g.act {
+                Activation::Relu | Activation::LeakyRelu => {
+                    td_string!(l, cells.activation.zone_off).to_string()
+                }
+                Activation::Identity => td_string!(l, cells.activation.zone_never).to_string(),
+                a => crate::tr!(
+                    l,
+                    cells.activation.zone_saturated,
+                    edge = fmt(saturation_edge(a).unwrap_or(0.0))
+                ),
+            };
+            let what = crate::tr!(l, cells.activation.readout, label = &g.label, zone);
+            big_number(&mut h, &pct(g.saturated), &what);
+        }
+        h.finish()
     }
 
     /// The caption under the title.
@@ -243,37 +244,35 @@ impl ActivationData {
     /// The legend of the functions drawn, as HTML (`<li>`s).
     pub fn legend_html(&self) -> String {
         let l = self.l;
-        self.functions()
-            .into_iter()
-            .enumerate()
-            .map(|(k, a)| {
-                let (c, dc) = colours(k);
-                let name = crate::text::activation(l, a);
-                legend_item(
-                    "swatch",
-                    &format!("border-color: {}", css(c)),
-                    &crate::tr!(l, cells.activation.legend_phi, name),
-                ) + &legend_item(
-                    "swatch dashed",
-                    &format!("border-color: {}", css(dc)),
-                    &crate::tr!(
-                        l,
-                        cells.activation.legend_dphi,
-                        name,
-                        max = fmt(a.max_derivative())
-                    ),
-                )
-            })
-            .collect()
+        let mut h = Html::new();
+        for (k, a) in self.functions().into_iter().enumerate() {
+            let (c, dc) = colours(k);
+            let name = crate::text::activation(l, a);
+            legend_item(
+                &mut h,
+                "swatch",
+                &format!("border-color: {}", css(c)),
+                &crate::tr!(l, cells.activation.legend_phi, name),
+            );
+            legend_item(
+                &mut h,
+                "swatch dashed",
+                &format!("border-color: {}", css(dc)),
+                &crate::tr!(
+                    l,
+                    cells.activation.legend_dphi,
+                    name,
+                    max = fmt(a.max_derivative())
+                ),
+            );
+        }
+        h.finish()
     }
 
     pub fn table_html(&self) -> String {
         let l = self.l;
-        let mut s = format!(
-            "<caption>{}</caption><thead><tr>",
-            escape(&crate::tr!(l, cells.activation.table.caption, step = self.step))
-        );
-        for h in [
+        let mut t = Table::new(&crate::tr!(l, cells.activation.table.caption, step = self.step));
+        t.header(&[
             td_string!(l, cells.activation.table.group),
             td_string!(l, cells.activation.table.function),
             td_string!(l, cells.activation.table.max_derivative),
@@ -282,26 +281,25 @@ impl ActivationData {
             td_string!(l, cells.activation.table.bin_from),
             td_string!(l, cells.activation.table.bin_to),
             td_string!(l, cells.activation.table.count),
-        ] {
-            s += &format!("<th>{}</th>", escape(h));
-        }
-        s += "</tr></thead><tbody>";
+        ]);
         for g in &self.groups {
             for i in 0..g.hist.counts.len() {
                 let (a, b) = g.hist.edges(i);
-                s += &format!(
-                    "<tr data-function=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{a}</td><td>{b}</td><td>{}</td></tr>",
-                    g.act.name(),
-                    escape(&g.label),
-                    escape(crate::text::activation(l, g.act)),
+                let row = t.row().attr("data-function", g.act.name());
+                row.el(TD, &g.label).el(TD, crate::text::activation(l, g.act));
+                for v in [
                     g.act.max_derivative(),
-                    g.values.len(),
+                    g.values.len() as f64,
                     g.saturated,
-                    g.hist.counts[i]
-                );
+                    a,
+                    b,
+                    g.hist.counts[i] as f64,
+                ] {
+                    row.open(TD).num(v).close();
+                }
             }
         }
-        s + "</tbody>"
+        t.finish()
     }
 }
 
@@ -385,12 +383,14 @@ pub fn ActivationPlot() -> impl IntoView {
         })
     };
     let legend = move || {
-        let zone = legend_item(
+        let mut zone = Html::new();
+        legend_item(
+            &mut zone,
             "swatch bar",
             "background: rgba(230,159,0,0.35)",
             td_string!(i18n.get_locale(), cells.activation.legend_zone),
         );
-        data.with(|d| d.as_ref().map_or(String::new(), ActivationData::legend_html)) + &zone
+        data.with(|d| d.as_ref().map_or(String::new(), ActivationData::legend_html)) + &zone.finish()
     };
     view! {
         <div class="view activation-view" data-testid="activation-plot" node_ref=view_ref>
@@ -714,5 +714,21 @@ mod tests {
         let d = ActivationData::prepare(&t, Locale::en).unwrap();
         assert_eq!(d.groups[0].saturated, 0.5);
         assert_eq!((d.lo, d.hi), (-13.0, 13.0));
+    }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let t = trace(
+            CellKind::Lstm,
+            Activation::Tanh,
+            vec![vec![4.0, 0.0, 2.0, -4.0], vec![0.1, -9.0, 0.5, 3.0]],
+            1,
+        );
+        for (name, l) in [("en", Locale::en), ("zh", Locale::zh)] {
+            let d = ActivationData::prepare(&t, l).unwrap();
+            crate::html::golden(&format!("activation-table-{name}"), &d.table_html());
+            crate::html::golden(&format!("activation-readouts-{name}"), &d.readouts_html());
+            crate::html::golden(&format!("activation-legend-{name}"), &d.legend_html());
+        }
     }
 }

@@ -49,15 +49,6 @@ pub fn css(c: (u8, u8, u8)) -> String {
     format!("rgb({},{},{})", c.0, c.1, c.2)
 }
 
-/// One entry of an HTML legend: a swatch (`class` "swatch", "swatch
-/// dashed", "swatch dot"…, drawn by `style`) and its words, escaped.
-pub fn legend_item(class: &str, style: &str, words: &str) -> String {
-    format!(
-        "<li><i class=\"{class}\" style=\"{style}\"></i>{}</li>",
-        crate::views::stats::escape(words)
-    )
-}
-
 /// Okabe–Ito colours (distinguishable with any colour vision), for lines;
 /// yellow left out (unreadable on white).
 pub const OKABE_ITO: [(u8, u8, u8); 7] = [

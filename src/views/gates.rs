@@ -10,16 +10,19 @@
 //! [`GatesData::prepare`] (plain, tested) decides what to draw, in the
 //! page's language (`locales/*/cells.json`, `cells.gates`).
 
+use crate::html::{Html, Table, CANVAS, DIV, I, SPAN, TD};
 use crate::i18n::*;
 use crate::lab::{Lab, RunState};
 use crate::lang::Locale;
 use crate::views::canvas::put_rgba;
 use crate::views::heatmap::{heatmap_rgba, viridis_css_gradient};
 use crate::views::onscreen::Redraw;
-use crate::views::stats::{escape, fmt, fraction, pct};
+use crate::views::stats::{fraction, pct};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
-use rnn_core::{Activation, CellKind, Trace};
+use rnn_core::gate::CELL_STATE;
+use rnn_core::trace::GateSeries;
+use rnn_core::{Activation, CellKind, Direction, Gate, Trace};
 use wasm_bindgen::JsCast;
 
 /// How a series was squashed, which fixes its colour range and what counts
@@ -69,11 +72,40 @@ impl Squash {
     }
 }
 
+/// What a heatmap shows: a gate's activations, the LSTM's cell state, or
+/// (for the plain RNN) the hidden state.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Series {
+    Gate(Gate),
+    CellState,
+    Hidden,
+}
+
+impl Series {
+    /// The trace's series as a typed value (`None` for a name the engine
+    /// never writes).
+    pub fn of(g: &GateSeries) -> Option<Series> {
+        match g.gate() {
+            Some(gate) => Some(Series::Gate(gate)),
+            None => g.is_cell_state().then_some(Series::CellState),
+        }
+    }
+
+    /// Its short name, the panel's and the table row's `data-gate`:
+    /// "i", "f", …, "c", or "h".
+    pub fn key(self) -> &'static str {
+        match self {
+            Series::Gate(g) => g.name(),
+            Series::CellState => CELL_STATE,
+            Series::Hidden => "h",
+        }
+    }
+}
+
 /// One heatmap: `values[t][unit]`.
 #[derive(Clone, Debug, PartialEq)]
 pub struct GatePanel {
-    /// The engine's short name: "i", "f", …, "c", or "h".
-    pub key: String,
+    pub series: Series,
     /// In words, in the page's language: "forget gate f", "遗忘门 f".
     pub title: String,
     pub squash: Squash,
@@ -89,7 +121,7 @@ pub struct GatePanel {
 }
 
 impl GatePanel {
-    fn new(key: &str, title: String, squash: Squash, values: Vec<Vec<f64>>) -> GatePanel {
+    fn new(series: Series, title: String, squash: Squash, values: Vec<Vec<f64>>) -> GatePanel {
         let all = || values.iter().flatten().copied().filter(|v| v.is_finite());
         let n = all().count().max(1) as f64;
         let min = all().fold(f64::INFINITY, f64::min);
@@ -108,7 +140,7 @@ impl GatePanel {
         let saturated = (squash != Squash::None)
             .then(|| fraction(values.iter().flatten().copied(), |v| squash.saturated(v)));
         GatePanel {
-            key: key.to_string(),
+            series,
             title,
             squash,
             lo,
@@ -119,6 +151,11 @@ impl GatePanel {
             max,
             saturated,
         }
+    }
+
+    /// "i", "f", …, "c", or "h" (see [`Series::key`]).
+    pub fn key(&self) -> &'static str {
+        self.series.key()
     }
 
     pub fn steps(&self) -> usize {
@@ -144,27 +181,32 @@ impl GatePanel {
                 )
             })
             .unwrap_or_default();
-        let title = escape(&self.title);
-        let aria = escape(&crate::tr!(
+        let aria = crate::tr!(
             l,
             cells.gates.heatmap_aria,
             title = &self.title,
             units = self.units(),
             steps = self.steps()
-        ));
-        format!(
-            "<div class=\"gate-panel\" data-gate=\"{key}\"><div class=\"gate-head\">\
-             <span class=\"gate-title\">{title}</span><span class=\"gate-range\">{lo}\
-             <i class=\"gate-bar\" style=\"background: {bar}\"></i>{hi}</span>\
-             <span class=\"gate-sat\">{sat}</span></div>\
-             <canvas class=\"heatmap\" role=\"img\" style=\"height: {height}px\" \
-             aria-label=\"{aria}\" data-words=\"\"></canvas></div>",
-            key = escape(&self.key),
-            lo = fmt(self.lo),
-            hi = fmt(self.hi),
-            bar = viridis_css_gradient(),
-            height = (self.units() * 2).clamp(32, 64),
-        )
+        );
+        let mut h = Html::new();
+        h.open(DIV)
+            .attr("class", "gate-panel")
+            .attr("data-gate", self.key());
+        h.open(DIV).attr("class", "gate-head");
+        h.open(SPAN).attr("class", "gate-title").text(&self.title).close();
+        h.open(SPAN).attr("class", "gate-range").short(self.lo);
+        h.open(I).attr("class", "gate-bar");
+        h.attr_fmt("style", format_args!("background: {}", viridis_css_gradient()));
+        h.close().short(self.hi).close();
+        h.open(SPAN).attr("class", "gate-sat").text(&sat).close();
+        h.close();
+        h.open(CANVAS).attr("class", "heatmap").attr("role", "img");
+        h.attr_fmt(
+            "style",
+            format_args!("height: {}px", (self.units() * 2).clamp(32, 64)),
+        );
+        h.attr("aria-label", &aria).attr("data-words", "");
+        h.finish()
     }
 
     /// The RGBA image: one row per unit, one column per time step.
@@ -176,28 +218,27 @@ impl GatePanel {
     }
 }
 
-/// The gate's name in words, and how it was squashed.
-pub fn gate_title(cell: CellKind, key: &str, l: Locale) -> (String, Squash) {
-    let (words, squash) = match (cell, key) {
-        (CellKind::Lstm, "i") => (td_string!(l, cells.gates.lstm_i), Squash::Sigmoid),
-        (CellKind::Lstm, "f") => (td_string!(l, cells.gates.lstm_f), Squash::Sigmoid),
-        (CellKind::Lstm, "g") => (td_string!(l, cells.gates.lstm_g), Squash::Tanh),
-        (CellKind::Lstm, "o") => (td_string!(l, cells.gates.lstm_o), Squash::Sigmoid),
-        (CellKind::Lstm, "c") => (td_string!(l, cells.gates.lstm_c), Squash::None),
-        (CellKind::Gru, "r") => (td_string!(l, cells.gates.gru_r), Squash::Sigmoid),
-        (CellKind::Gru, "z") => (td_string!(l, cells.gates.gru_z), Squash::Sigmoid),
-        (CellKind::Gru, "n") => (td_string!(l, cells.gates.gru_n), Squash::Tanh),
-        _ => return (crate::tr!(l, cells.gates.other, key), Squash::Sigmoid),
-    };
-    (words.to_string(), squash)
+/// A gate's (or the cell state's) name in words, and how it was squashed.
+pub fn gate_title(series: Series, l: Locale) -> (&'static str, Squash) {
+    match series {
+        Series::Gate(Gate::I) => (td_string!(l, cells.gates.lstm_i), Squash::Sigmoid),
+        Series::Gate(Gate::F) => (td_string!(l, cells.gates.lstm_f), Squash::Sigmoid),
+        Series::Gate(Gate::G) => (td_string!(l, cells.gates.lstm_g), Squash::Tanh),
+        Series::Gate(Gate::O) => (td_string!(l, cells.gates.lstm_o), Squash::Sigmoid),
+        Series::CellState => (td_string!(l, cells.gates.lstm_c), Squash::None),
+        Series::Gate(Gate::R) => (td_string!(l, cells.gates.gru_r), Squash::Sigmoid),
+        Series::Gate(Gate::Z) => (td_string!(l, cells.gates.gru_z), Squash::Sigmoid),
+        Series::Gate(Gate::N) => (td_string!(l, cells.gates.gru_n), Squash::Tanh),
+        // The RNN's hidden state is titled by its activation (`prepare`).
+        Series::Hidden => ("h", Squash::None),
+    }
 }
 
-/// A direction of the trace (the engine's "forward" / "backward") in words.
-pub fn direction_words(l: Locale, name: &str) -> &str {
-    match name {
-        "forward" => td_string!(l, cells.common.forward),
-        "backward" => td_string!(l, cells.common.backward),
-        other => other,
+/// A direction of the trace in words.
+pub fn direction_words(l: Locale, d: Direction) -> &'static str {
+    match d {
+        Direction::Forward => td_string!(l, cells.common.forward),
+        Direction::Backward => td_string!(l, cells.common.backward),
     }
 }
 
@@ -206,7 +247,7 @@ pub fn direction_words(l: Locale, name: &str) -> &str {
 pub struct GatesData {
     pub step: u64,
     pub cell: CellKind,
-    pub direction: String,
+    pub direction: Direction,
     pub directions: usize,
     pub panels: Vec<GatePanel>,
     /// The language of the titles and the table.
@@ -223,20 +264,26 @@ impl GatesData {
             let squash = Squash::of(trace.activation);
             let act = crate::text::activation(l, trace.activation);
             let title = crate::tr!(l, cells.gates.rnn_hidden, act);
-            vec![GatePanel::new("h", title, squash, d.hidden.clone())]
+            vec![GatePanel::new(Series::Hidden, title, squash, d.hidden.clone())]
         } else {
             d.gates
                 .iter()
-                .map(|g| {
-                    let (title, squash) = gate_title(trace.cell, &g.name, l);
-                    GatePanel::new(&g.name, title, squash, g.values.clone())
+                .filter_map(|g| {
+                    let series = Series::of(g)?;
+                    let (title, squash) = gate_title(series, l);
+                    Some(GatePanel::new(
+                        series,
+                        title.to_string(),
+                        squash,
+                        g.values.clone(),
+                    ))
                 })
                 .collect()
         };
         Some(GatesData {
             step: trace.step,
             cell: trace.cell,
-            direction: d.name.clone(),
+            direction: d.direction().unwrap_or(Direction::Forward),
             directions: trace.directions.len(),
             panels,
             l,
@@ -246,11 +293,8 @@ impl GatesData {
     /// The data table (rows of numbers per heatmap), as HTML.
     pub fn table_html(&self) -> String {
         let l = self.l;
-        let mut s = format!(
-            "<caption>{}</caption><thead><tr>",
-            escape(td_string!(l, cells.gates.table.caption))
-        );
-        for h in [
+        let mut t = Table::new(td_string!(l, cells.gates.table.caption));
+        t.header(&[
             td_string!(l, cells.gates.table.gate),
             td_string!(l, cells.gates.table.name),
             td_string!(l, cells.gates.table.step),
@@ -261,29 +305,25 @@ impl GatesData {
             td_string!(l, cells.gates.table.mean),
             td_string!(l, cells.gates.table.max),
             td_string!(l, cells.gates.table.saturated),
-        ] {
-            s += &format!("<th>{}</th>", escape(h));
-        }
-        s += "</tr></thead><tbody>";
+        ]);
         let none = td_string!(l, cells.gates.table.none);
         for p in &self.panels {
-            s += &format!(
-                "<tr data-gate=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td>\
-                 <td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                escape(&p.key),
-                escape(&p.key),
-                escape(&p.title),
-                self.step,
-                escape(direction_words(l, &self.direction)),
-                p.units(),
-                p.steps(),
-                p.min,
-                p.mean,
-                p.max,
-                p.saturated.map_or_else(|| escape(none), |f| format!("{f}")),
-            );
+            let row = t.row().attr("data-gate", p.key());
+            row.el(TD, p.key())
+                .el(TD, &p.title)
+                .open(TD)
+                .num(self.step as f64)
+                .close();
+            row.el(TD, direction_words(l, self.direction));
+            for v in [p.units() as f64, p.steps() as f64, p.min, p.mean, p.max] {
+                row.open(TD).num(v).close();
+            }
+            match p.saturated {
+                Some(f) => row.open(TD).num(f).close(),
+                None => row.el(TD, none),
+            };
         }
-        s + "</tbody>"
+        t.finish()
     }
 }
 
@@ -486,7 +526,7 @@ mod tests {
         assert_eq!(titles[3], "输出门 o");
         assert!(titles[4].starts_with("单元状态 c"));
         let d = GatesData::prepare(&trace(CellKind::Gru, &["r", "z", "n"]), 0, Locale::en).unwrap();
-        let keys: Vec<&str> = d.panels.iter().map(|p| p.key.as_str()).collect();
+        let keys: Vec<&str> = d.panels.iter().map(|p| p.key()).collect();
         assert_eq!(keys, ["r", "z", "n"]);
         assert!(d.panels[1].title.contains("update gate"));
         assert!(d.table_html().contains("data-gate=\"z\""));
@@ -552,8 +592,7 @@ mod tests {
             relu.activation = Activation::Relu;
             let r = GatesData::prepare(&relu, 0, Locale::zh).unwrap();
             all += &r.panels[0].html(Locale::zh);
-            all += gate_title(cell, "x", Locale::zh).0.as_str();
-            all += direction_words(Locale::zh, "backward");
+            all += direction_words(Locale::zh, Direction::Backward);
             assert_eq!(english_words(&all), Vec::<String>::new(), "{all}");
             // The same in English has words to find (the check is not vacuous).
             let en = GatesData::prepare(&trace(cell, gates), 0, Locale::en).unwrap();
@@ -577,8 +616,54 @@ mod tests {
 
     #[test]
     fn cell_state_range_is_symmetric_and_unsaturated() {
-        let p = GatePanel::new("c", "cell".into(), Squash::None, vec![vec![-0.5, 2.0]]);
+        let p = GatePanel::new(
+            Series::CellState,
+            "cell".into(),
+            Squash::None,
+            vec![vec![-0.5, 2.0]],
+        );
         assert_eq!((p.lo, p.hi), (-2.0, 2.0));
         assert_eq!(p.saturated, None);
+    }
+
+    #[test]
+    fn markup_is_unchanged() {
+        for (name, l) in [("en", Locale::en), ("zh", Locale::zh)] {
+            let d = GatesData::prepare(&trace(CellKind::Lstm, &["i", "f", "g", "o", "c"]), 0, l).unwrap();
+            crate::html::golden(&format!("gates-table-{name}"), &d.table_html());
+            let panels: String = d.panels.iter().map(|p| p.html(l)).collect();
+            crate::html::golden(&format!("gates-panels-{name}"), &panels);
+        }
+    }
+
+    #[test]
+    fn series_map_to_their_keys_and_back() {
+        for cell in [CellKind::Lstm, CellKind::Gru] {
+            for &g in Gate::of(cell) {
+                let series = GateSeries {
+                    name: g.name().into(),
+                    values: vec![],
+                };
+                assert_eq!(Series::of(&series), Some(Series::Gate(g)));
+                assert_eq!(Series::Gate(g).key(), g.name());
+            }
+        }
+        let c = GateSeries {
+            name: "c".into(),
+            values: vec![],
+        };
+        assert_eq!(Series::of(&c), Some(Series::CellState));
+        assert_eq!(Series::CellState.key(), "c");
+        assert_eq!(
+            Series::of(&GateSeries {
+                name: "q".into(),
+                values: vec![]
+            }),
+            None
+        );
+        // A trace with a series the engine never writes shows the rest.
+        let d = GatesData::prepare(&trace(CellKind::Gru, &["r", "q", "n"]), 0, Locale::en).unwrap();
+        let keys: Vec<&str> = d.panels.iter().map(|p| p.key()).collect();
+        assert_eq!(keys, ["r", "n"]);
     }
 }

@@ -10,8 +10,8 @@ use super::canvas::put_rgba;
 use super::colour::{decade_label, viridis, LogScale, UNDERFLOW};
 use super::gradients::{grad_points, history_rgba, history_scale, history_table, GradHistory};
 use super::onscreen::Redraw;
-use super::stats::escape;
 use super::throttle::throttled_trace;
+use crate::html::{Html, DIV, SPAN};
 use crate::i18n::*;
 use crate::lab::Lab;
 use crate::lang::Locale;
@@ -22,38 +22,47 @@ const CAP: usize = 240;
 
 /// The y axis beside the heatmap: the first and last sampled steps.
 fn y_axis_html(l: Locale, first: Option<u64>, last: Option<u64>) -> String {
-    let label = |s: Option<u64>| {
-        s.map_or_else(String::new, |step| {
-            escape(&crate::tr!(l, grads.history.step, step))
-        })
+    let mut h = Html::new();
+    let label = |h: &mut Html, s: Option<u64>| {
+        h.open(SPAN);
+        if let Some(step) = s {
+            h.text(&crate::tr!(l, grads.history.step, step));
+        }
+        h.close();
     };
-    format!(
-        "<span>{}</span><span class=\"gh-ylabel\">{}</span><span>{}</span>",
-        label(first),
-        escape(td_string!(l, grads.history.y)),
-        label(last)
-    )
+    label(&mut h, first);
+    h.open(SPAN)
+        .attr("class", "gh-ylabel")
+        .text(td_string!(l, grads.history.y))
+        .close();
+    label(&mut h, last);
+    h.finish()
 }
 
 /// The x axis under the heatmap, for sequences of `width` steps.
 fn x_axis_html(l: Locale, width: usize) -> String {
-    format!(
-        "<span>t = 1</span><span>{}</span><span>t = {width}</span>",
-        escape(td_string!(l, grads.history.x))
-    )
+    let mut h = Html::new();
+    h.el(SPAN, "t = 1").el(SPAN, td_string!(l, grads.history.x));
+    h.open(SPAN).text_fmt(format_args!("t = {width}")).close();
+    h.finish()
 }
 
 /// The swatches for what the colour bar cannot show.
+fn under(h: &mut Html, l: Locale) {
+    let (r, g, b) = UNDERFLOW;
+    h.open(SPAN).attr("class", "gh-swatch");
+    h.attr_fmt("style", format_args!("background: rgb({r},{g},{b})"))
+        .close();
+    h.text_fmt(format_args!(" {} ", td_string!(l, grads.history.below_floor)));
+    h.open(SPAN).attr("class", "gh-swatch gh-zero").close();
+    h.text_fmt(format_args!(" {}", td_string!(l, grads.history.zero)));
+}
+
+#[cfg(test)]
 fn under_html(l: Locale) -> String {
-    format!(
-        "<span class=\"gh-swatch\" style=\"background: rgb({},{},{})\"></span> {} \
-         <span class=\"gh-swatch gh-zero\"></span> {}",
-        UNDERFLOW.0,
-        UNDERFLOW.1,
-        UNDERFLOW.2,
-        escape(td_string!(l, grads.history.below_floor)),
-        escape(td_string!(l, grads.history.zero))
-    )
+    let mut h = Html::new();
+    under(&mut h, l);
+    h.finish()
 }
 
 /// The heatmap's rows, shared with the page's CSV export
@@ -177,26 +186,30 @@ pub fn GradHistoryView() -> impl IntoView {
                         format!("rgb({},{},{}) {}%", c.0, c.1, c.2, i * 10)
                     })
                     .collect();
-                let gradient = format!("background: linear-gradient(to right, {})", stops.join(", "));
+                let mut h = Html::new();
+                h.open(DIV).attr("class", "gh-legend");
+                h.open(DIV).attr("class", "gh-bar");
+                h.attr_fmt(
+                    "style",
+                    format_args!("background: linear-gradient(to right, {})", stops.join(", ")),
+                );
+                h.close();
+                h.open(DIV).attr("class", "gh-ticks");
                 // At most ~6 labels, evenly spaced decades.
                 let n = (s.hi - s.lo) as usize;
                 let every = n.div_ceil(5).max(1);
-                let labels: String = s
-                    .decades()
-                    .into_iter()
-                    .enumerate()
-                    .filter(|(i, _)| *i == n || (i % every == 0 && n - i >= every))
-                    .map(|(i, d)| {
+                for (i, d) in s.decades().into_iter().enumerate() {
+                    if i == n || (i % every == 0 && n - i >= every) {
                         let left = 100.0 * i as f64 / n.max(1) as f64;
-                        format!("<span style=\"left: {left:.1}%\">{}</span>", decade_label(d))
-                    })
-                    .collect();
+                        h.open(SPAN).attr_fmt("style", format_args!("left: {left:.1}%"));
+                        h.text(&decade_label(d)).close();
+                    }
+                }
+                h.close();
                 // One string, not a tree of reactive nodes: it is rebuilt whole.
-                format!(
-                    "<div class=\"gh-legend\"><div class=\"gh-bar\" style=\"{gradient}\"></div>\
-                 <div class=\"gh-ticks\">{labels}</div><div class=\"gh-under\">{}</div></div>",
-                    under_html(i18n.get_locale())
-                )
+                h.open(DIV).attr("class", "gh-under");
+                under(&mut h, i18n.get_locale());
+                h.finish()
             })
             .unwrap_or_default()
     };
@@ -258,6 +271,19 @@ mod tests {
             td_string!(l, grads.history.aria).to_string(),
         ] {
             assert!(english_words(&t).is_empty(), "{t}");
+        }
+    }
+
+    #[test]
+    fn markup_is_unchanged() {
+        for (name, l) in [("en", Locale::en), ("zh", Locale::zh)] {
+            let all = [
+                y_axis_html(l, Some(0), Some(40)),
+                x_axis_html(l, 30),
+                under_html(l),
+            ]
+            .join("\n");
+            crate::html::golden(&format!("grad-history-axes-{name}"), &all);
         }
     }
 }

@@ -12,14 +12,13 @@ use super::gradients::{
     spectrum_refresh_ms, y_range, GradPoint,
 };
 use super::onscreen::Redraw;
-use super::stats::escape;
 use super::throttle::{now_ms, throttled_trace};
+use crate::html::{Html, Table, SPAN, TD, TH};
 use crate::i18n::*;
 use crate::lab::{Lab, RunState};
 use crate::lang::Locale;
 use leptos::prelude::*;
 use rnn_core::{CellKind, Trace};
-use std::fmt::Write;
 use std::sync::Arc;
 
 /// What the chart draws for one trace.
@@ -92,39 +91,24 @@ impl GradChart {
 
     /// One row per time step, for the hidden data table.
     pub fn table(&self, l: Locale) -> String {
-        let mut out = format!(
-            "<table><caption>{}</caption><thead><tr><th>t</th><th>‖∂L/∂h_t‖</th>",
-            escape(td_string!(l, grads.gtt.table_caption))
-        );
+        let mut table = Table::element(td_string!(l, grads.gtt.table_caption));
+        let head = table.head();
+        head.el(TH, "t").el(TH, "‖∂L/∂h_t‖");
         if self.backward.is_some() {
-            let _ = write!(
-                out,
-                "<th>{}</th>",
-                escape(td_string!(l, grads.gtt.table_backward))
-            );
+            head.el(TH, td_string!(l, grads.gtt.table_backward));
         }
-        let _ = write!(
-            out,
-            "<th>{}</th></tr></thead><tbody>",
-            escape(td_string!(l, grads.gtt.table_bound))
-        );
-        let cell = |p: Option<&GradPoint>| escape(&point_text(l, p));
+        head.el(TH, td_string!(l, grads.gtt.table_bound));
         for t in 0..self.len {
-            let _ = write!(
-                out,
-                r#"<tr data-t="{}"><td>{}</td><td>{}</td>"#,
-                t + 1,
-                t + 1,
-                cell(self.forward.get(t))
-            );
+            let row = table.row().attr_num("data-t", (t + 1) as f64);
+            row.open(TD).num((t + 1) as f64).close();
+            row.el(TD, &point_text(l, self.forward.get(t)));
             if let Some(b) = &self.backward {
-                let _ = write!(out, "<td>{}</td>", cell(b.get(t)));
+                row.el(TD, &point_text(l, b.get(t)));
             }
             let env = self.envelope.as_ref().and_then(|e| e.get(t).copied().flatten());
-            let _ = write!(out, "<td>{}</td></tr>", env.map_or("—".into(), format_sci));
+            row.el(TD, &env.map_or("—".into(), format_sci));
         }
-        out.push_str("</tbody></table>");
-        out
+        table.finish()
     }
 }
 
@@ -264,9 +248,14 @@ struct SigmaCache {
 
 /// The forward direction's σ_max(W) from the spectra ("W" or "fwd.W").
 fn sigma_max_of(a: &rnn_core::Analysis) -> Option<f64> {
+    let w = rnn_core::Block {
+        direction: rnn_core::Direction::Forward,
+        gate: None,
+    };
+    let names = [w.name(false), w.name(true)];
     a.spectra
         .iter()
-        .find(|s| s.name == "W" || s.name == "fwd.W")
+        .find(|s| names.contains(&s.name))
         .map(|s| s.sigma_max)
 }
 
@@ -389,17 +378,24 @@ pub fn GradThroughTime() -> impl IntoView {
             "gtt-ratio-value"
         };
         let l = i18n.get_locale();
-        let at_step = step().map_or_else(String::new, |step| {
-            escape(&crate::tr!(l, grads.gtt.at_step, step))
-        });
-        let data_step = step().map_or_else(String::new, |s| format!(" data-step=\"{s}\""));
-        format!(
-            "<span class=\"gtt-ratio-label\">‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ =</span>\
-             <span class=\"{class}\" data-testid=\"grad-ratio\" data-value=\"{}\"{data_step}>{}</span>\
-             <span class=\"muted gtt-step\">{at_step}</span>",
-            ratio_value(),
-            escape(&text)
-        )
+        let mut h = Html::new();
+        h.open(SPAN)
+            .attr("class", "gtt-ratio-label")
+            .text("‖∂L/∂h₁‖ / ‖∂L/∂h_T‖ =")
+            .close();
+        h.open(SPAN)
+            .attr("class", class)
+            .attr("data-testid", "grad-ratio")
+            .attr("data-value", &ratio_value());
+        if let Some(s) = step() {
+            h.attr_num("data-step", s as f64);
+        }
+        h.text(&text).close();
+        h.open(SPAN).attr("class", "muted gtt-step");
+        if let Some(step) = step() {
+            h.text(&crate::tr!(l, grads.gtt.at_step, step));
+        }
+        h.finish()
     };
     let caption = move || {
         let running = lab.run.get() == RunState::Running;
@@ -415,17 +411,15 @@ pub fn GradThroughTime() -> impl IntoView {
         chart
             .with(|c| {
                 let (_, c, _) = c.as_ref()?;
-                Some(
-                    legend_items(c, l)
-                        .into_iter()
-                        .map(|(class, colour, text)| {
-                            format!(
-                                "<span class=\"gtt-key\"><span class=\"{class}\" style=\"--c: {colour}\"></span>{}</span>",
-                                escape(&text)
-                            )
-                        })
-                        .collect::<String>(),
-                )
+                let mut h = Html::new();
+                for (class, colour, text) in legend_items(c, l) {
+                    h.open(SPAN).attr("class", "gtt-key");
+                    h.open(SPAN)
+                        .attr("class", class)
+                        .attr_fmt("style", format_args!("--c: {colour}"));
+                    h.close().text(&text).close();
+                }
+                Some(h.finish())
             })
             .unwrap_or_default()
     };
@@ -698,5 +692,15 @@ mod tests {
             check("static", t);
         }
         check("at step", &crate::tr!(Locale::zh, grads.gtt.at_step, step = 4));
+    }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let c = GradChart::prepare(&trace(CellKind::Rnn, 5, false, false), 0.25, Some(2.0)).unwrap();
+        let b = GradChart::prepare(&trace(CellKind::Lstm, 4, false, true), 1.0, None).unwrap();
+        for (name, l) in [("en", Locale::en), ("zh", Locale::zh)] {
+            crate::html::golden(&format!("gtt-table-rnn-{name}"), &c.table(l));
+            crate::html::golden(&format!("gtt-table-bi-{name}"), &b.table(l));
+        }
     }
 }

@@ -4,9 +4,9 @@
 //! and the accumulated history the heatmap draws. Their words come from
 //! the `grads` namespace (`locales/*/grads.json`), in the locale given.
 
+use crate::html::{Table, TD};
 use crate::i18n::*;
 use crate::lang::Locale;
-use crate::views::stats::escape;
 use rnn_core::DirectionTrace;
 
 /// ‖∂L/∂h_t‖ at one step as a log axis can show it.
@@ -307,13 +307,13 @@ pub fn history_scale(h: &GradHistory) -> Option<crate::views::colour::LogScale> 
 
 /// One row per sample: its step, ‖∂L/∂h_1‖, ‖∂L/∂h_T‖ and their ratio.
 pub fn history_table(l: Locale, h: &GradHistory) -> String {
-    use std::fmt::Write;
-    let mut out = format!(
-        "<table><caption>{}</caption><thead><tr><th>{}</th><th>‖∂L/∂h_1‖</th><th>‖∂L/∂h_T‖</th><th>{}</th></tr></thead><tbody>",
-        escape(td_string!(l, grads.history.table_caption)),
-        escape(td_string!(l, grads.history.table_step)),
-        escape(td_string!(l, grads.history.table_ratio))
-    );
+    let mut t = Table::element(td_string!(l, grads.history.table_caption));
+    t.header(&[
+        td_string!(l, grads.history.table_step),
+        "‖∂L/∂h_1‖",
+        "‖∂L/∂h_T‖",
+        td_string!(l, grads.history.table_ratio),
+    ]);
     for r in h.rows() {
         let (first, last) = (r.points.first(), r.points.last());
         let ratio = match (first, last) {
@@ -323,18 +323,13 @@ pub fn history_table(l: Locale, h: &GradHistory) -> String {
             }
             _ => "—".into(),
         };
-        let _ = write!(
-            out,
-            "<tr data-step=\"{}\"><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-            r.step,
-            r.step,
-            escape(&point_text(l, first)),
-            escape(&point_text(l, last)),
-            escape(&ratio)
-        );
+        let row = t.row().attr_num("data-step", r.step as f64);
+        row.open(TD).num(r.step as f64).close();
+        row.el(TD, &point_text(l, first))
+            .el(TD, &point_text(l, last))
+            .el(TD, &ratio);
     }
-    out.push_str("</tbody></table>");
-    out
+    t.finish()
 }
 
 #[cfg(test)]
@@ -539,5 +534,15 @@ mod tests {
             point_text(Locale::en, Some(&GradPoint::Underflow)),
             "below f32 floor"
         );
+    }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let mut h = GradHistory::new(8);
+        h.offer(1, vec![GradPoint::Value(1e-3), GradPoint::Value(1.0)]);
+        h.offer(2, vec![GradPoint::Underflow, GradPoint::Zero]);
+        h.offer(3, vec![GradPoint::Underflow, GradPoint::Value(2.0)]);
+        crate::html::golden("grad-history-table-en", &history_table(Locale::en, &h));
+        crate::html::golden("grad-history-table-zh", &history_table(Locale::zh, &h));
     }
 }

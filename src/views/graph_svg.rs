@@ -13,12 +13,14 @@
 
 use super::colour::{diverging, hex, Rgb};
 use super::gradients::format_sci;
-use super::stats::escape;
 use super::timeline::{columns, Column, Cursor, Phase};
+use crate::html::{
+    Html, Table, DEFS, DIV, G, LI, LINE, LINEAR_GRADIENT, MARKER, P, PATH, RECT, STOP, SVG, TD, TEXT, TH,
+    TITLE, UL,
+};
 use crate::i18n::*;
 use crate::lang::Locale;
-use rnn_core::{Activation, CellKind, DirectionTrace, Trace};
-use std::fmt::Write;
+use rnn_core::{Activation, CellKind, DirectionTrace, Gate, Trace};
 
 const COL_W: f64 = 78.0;
 const LEFT: f64 = 96.0;
@@ -43,14 +45,6 @@ pub struct GraphOptions<'a> {
     pub max_cols: usize,
     /// RNN only: ‖diag(φ'(a_t))·W‖ for t = 1..T (index 0 is t = 1).
     pub step_norms: Option<&'a [f64]>,
-}
-
-/// Escapes text for SVG/HTML.
-pub fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }
 
 fn norm(v: &[f64]) -> f64 {
@@ -195,30 +189,51 @@ fn output_at(trace: &Trace, t: usize) -> Option<&Vec<f64>> {
     }
 }
 
+/// Attributes of an SVG element: (name, value); an empty value leaves
+/// the attribute out.
+type Attrs<'a> = &'a [(&'static str, &'a str)];
+
 struct Svg {
-    out: String,
+    out: Html,
     /// The weights' names, drawn last and never dimmed.
-    labels: String,
+    labels: Html,
+}
+
+/// `x="…" y="…"` (and the like) with one decimal.
+fn at1<'h>(h: &'h mut Html, name: &'static str, v: f64) -> &'h mut Html {
+    h.attr_fmt(name, format_args!("{v:.1}"))
+}
+
+fn attrs(h: &mut Html, attrs: Attrs) {
+    for (name, value) in attrs {
+        if !value.is_empty() {
+            h.attr(name, value);
+        }
+    }
+}
+
+/// `<text>` at (x, y) of `size`, its words escaped.
+fn text_el(h: &mut Html, x: f64, y: f64, size: f64, ink: bool, extra: Attrs, s: &str) {
+    h.open(TEXT);
+    at1(h, "x", x);
+    at1(h, "y", y).attr_num("font-size", size);
+    if ink {
+        h.attr("fill", INK);
+    }
+    attrs(h, extra);
+    h.text(s).close();
 }
 
 impl Svg {
-    fn label(&mut self, x: f64, y: f64, size: f64, attrs: &str, s: &str) {
-        let _ = write!(
-            self.labels,
-            r##"<text x="{x:.1}" y="{y:.1}" font-size="{size}" fill="#1a1d21" {attrs}>{}</text>"##,
-            esc(s)
-        );
+    fn label(&mut self, x: f64, y: f64, size: f64, extra: Attrs, s: &str) {
+        text_el(&mut self.labels, x, y, size, true, extra, s);
     }
 
-    fn text(&mut self, x: f64, y: f64, size: f64, attrs: &str, s: &str) {
-        let _ = write!(
-            self.out,
-            r#"<text x="{x:.1}" y="{y:.1}" font-size="{size}" {attrs}>{}</text>"#,
-            esc(s)
-        );
+    fn text(&mut self, x: f64, y: f64, size: f64, extra: Attrs, s: &str) {
+        text_el(&mut self.out, x, y, size, false, extra, s);
     }
 
-    fn arrow(&mut self, (x1, y1): (f64, f64), (x2, y2): (f64, f64), colour: &str, width: f64, extra: &str) {
+    fn arrow(&mut self, (x1, y1): (f64, f64), (x2, y2): (f64, f64), colour: &str, width: f64, extra: Attrs) {
         let marker = if colour == HIGHLIGHT {
             "ug-head-hi"
         } else if colour == GRADIENT {
@@ -226,10 +241,17 @@ impl Svg {
         } else {
             "ug-head"
         };
-        let _ = write!(
-            self.out,
-            r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" stroke="{colour}" stroke-width="{width}" marker-end="url(#{marker})" {extra}/>"#
-        );
+        let h = &mut self.out;
+        h.open(LINE);
+        at1(h, "x1", x1);
+        at1(h, "y1", y1);
+        at1(h, "x2", x2);
+        at1(h, "y2", y2)
+            .attr("stroke", colour)
+            .attr_num("stroke-width", width);
+        h.attr_fmt("marker-end", format_args!("url(#{marker})"));
+        attrs(h, extra);
+        h.close_empty();
     }
 
     /// A node: a focusable tile of coloured unit cells with its numbers in a
@@ -252,35 +274,44 @@ impl Svg {
         let cell = TILE / g as f64;
         let (x0, y0) = (cx - TILE / 2.0, cy - TILE / 2.0);
         let y_off = (TILE - cell * rows_n as f64) / 2.0;
-        let _ = write!(
-            self.out,
-            r##"<g class="ug-node" tabindex="0" data-row="{row}" data-t="{t}" aria-label="{label}"><title>{label}</title><rect x="{x0:.1}" y="{y0:.1}" width="{TILE}" height="{TILE}" rx="5" fill="#fff" stroke="{MUTED}" stroke-width="1"/>"##,
-            label = esc(info)
-        );
+        let h = &mut self.out;
+        h.open(G)
+            .attr("class", "ug-node")
+            .attr("tabindex", "0")
+            .attr("data-row", row);
+        h.attr_num("data-t", t as f64)
+            .attr("aria-label", info)
+            .el(TITLE, info);
+        h.open(RECT);
+        at1(h, "x", x0);
+        at1(h, "y", y0)
+            .attr_num("width", TILE)
+            .attr_num("height", TILE)
+            .attr("rx", "5");
+        h.attr("fill", "#fff")
+            .attr("stroke", MUTED)
+            .attr("stroke-width", "1")
+            .close_empty();
         for (i, &x) in v.iter().take(n).enumerate() {
             let (r, c) = (i / g, i % g);
             let fill: Rgb = diverging(x, scale);
-            let _ = write!(
-                self.out,
-                r#"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" fill="{}"/>"#,
-                x0 + c as f64 * cell,
-                y0 + y_off + r as f64 * cell,
-                cell + 0.3,
-                cell + 0.3,
-                hex(fill)
-            );
+            h.open(RECT);
+            at1(h, "x", x0 + c as f64 * cell);
+            at1(h, "y", y0 + y_off + r as f64 * cell);
+            at1(h, "width", cell + 0.3);
+            at1(h, "height", cell + 0.3)
+                .attr("fill", &hex(fill))
+                .close_empty();
         }
         if let Some(colour) = ring {
-            let _ = write!(
-                self.out,
-                r#"<rect class="ug-ring" x="{:.1}" y="{:.1}" width="{:.1}" height="{:.1}" rx="7" fill="none" stroke="{colour}" stroke-width="4"/>"#,
-                x0 - 4.0,
-                y0 - 4.0,
-                TILE + 8.0,
-                TILE + 8.0
-            );
+            h.open(RECT).attr("class", "ug-ring");
+            at1(h, "x", x0 - 4.0);
+            at1(h, "y", y0 - 4.0);
+            at1(h, "width", TILE + 8.0);
+            at1(h, "height", TILE + 8.0).attr("rx", "7").attr("fill", "none");
+            h.attr("stroke", colour).attr("stroke-width", "4").close_empty();
         }
-        self.out.push_str("</g>");
+        h.close();
     }
 }
 
@@ -300,29 +331,47 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
     let x_scale = max_abs(&trace.inputs).max(1e-12);
     let h_scale = max_abs(trace.directions.iter().flat_map(|d| d.hidden.iter())).max(1e-12);
     let y_scale = max_abs(&trace.outputs).max(1e-12);
-    let c_series = trace
-        .directions
-        .first()
-        .and_then(|d| d.gates.iter().find(|g| g.name == "c"));
+    let c_series = trace.directions.first().and_then(|d| d.cell_state());
     let c_scale = c_series.map_or(1.0, |c| max_abs(&c.values).max(1e-12));
 
     let mut s = Svg {
-        out: String::new(),
-        labels: String::new(),
+        out: Html::new(),
+        labels: Html::new(),
     };
-    let _ = write!(
-        s.out,
-        r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0} {h:.0}" width="100%" role="group" aria-label="{aria}" font-family="{font}">"#,
-        h = r.height,
-        aria = esc(&crate::tr!(l, graph.svg.aria, len)),
-        font = esc(crate::lang::FONT_STACK)
-    );
-    s.out.push_str(&format!(
-        r#"<defs><marker id="ug-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{MUTED}"/></marker><marker id="ug-head-hi" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{HIGHLIGHT}"/></marker><marker id="ug-head-grad" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="6" markerHeight="6" orient="auto-start-reverse"><path d="M0,0L10,5L0,10z" fill="{GRADIENT}"/></marker></defs>"#
-    ));
+    s.out.open(SVG).attr("xmlns", "http://www.w3.org/2000/svg");
+    s.out
+        .attr_fmt("viewBox", format_args!("0 0 {width:.0} {:.0}", r.height));
+    s.out.attr("width", "100%").attr("role", "group");
+    s.out.attr("aria-label", &crate::tr!(l, graph.svg.aria, len));
+    s.out.attr("font-family", crate::lang::FONT_STACK);
+    s.out.open(DEFS);
+    for (id, size, fill) in [
+        ("ug-head", "7", MUTED),
+        ("ug-head-hi", "6", HIGHLIGHT),
+        ("ug-head-grad", "6", GRADIENT),
+    ] {
+        s.out
+            .open(MARKER)
+            .attr("id", id)
+            .attr("viewBox", "0 0 10 10")
+            .attr("refX", "9");
+        s.out
+            .attr("refY", "5")
+            .attr("markerWidth", size)
+            .attr("markerHeight", size);
+        s.out.attr("orient", "auto-start-reverse");
+        s.out
+            .open(PATH)
+            .attr("d", "M0,0L10,5L0,10z")
+            .attr("fill", fill)
+            .close_empty();
+        s.out.close();
+    }
+    s.out.close();
 
     // Row labels.
-    let label = |s: &mut Svg, y: f64, text: &str| s.text(12.0, y + 6.0, 18.0, r#"font-weight="600""#, text);
+    let label =
+        |s: &mut Svg, y: f64, text: &str| s.text(12.0, y + 6.0, 18.0, &[("font-weight", "600")], text);
     if let Some(y) = r.y {
         label(&mut s, y, td_string!(l, graph.svg.row_y));
     }
@@ -334,18 +383,19 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
         label(&mut s, y, "h ←");
     }
     label(&mut s, r.x, td_string!(l, graph.svg.row_x));
-    s.text(12.0, r.t_label + 5.0, 16.0, &format!(r#"fill="{MUTED}""#), "t");
-    s.text(12.0, r.grad + 5.0, 15.0, &format!(r#"fill="{MUTED}""#), "‖∂L/∂h‖");
+    s.text(12.0, r.t_label + 5.0, 16.0, &[("fill", MUTED)], "t");
+    s.text(12.0, r.grad + 5.0, 15.0, &[("fill", MUTED)], "‖∂L/∂h‖");
 
     // The LSTM's highway: one broad lane under every c tile.
     if let Some(y) = r.c {
-        let _ = write!(
-            s.out,
-            r##"<rect x="{:.1}" y="{:.1}" width="{:.1}" height="22" rx="11" fill="#cfe3f3"/>"##,
-            LEFT + 4.0,
-            y - 11.0,
-            cols.len() as f64 * COL_W - 8.0
-        );
+        let h = &mut s.out;
+        h.open(RECT);
+        at1(h, "x", LEFT + 4.0);
+        at1(h, "y", y - 11.0);
+        at1(h, "width", cols.len() as f64 * COL_W - 8.0)
+            .attr("height", "22")
+            .attr("rx", "11");
+        h.attr("fill", "#cfe3f3").close_empty();
     }
 
     let dim_of = |t: usize| match cursor.0 {
@@ -362,20 +412,20 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
             };
             let n = to - from + 1;
             for y in [Some(r.h), r.hb, r.c].into_iter().flatten() {
-                s.text(x, y + 8.0, 26.0, r#"text-anchor="middle""#, "…");
+                s.text(x, y + 8.0, 26.0, &[("text-anchor", "middle")], "…");
             }
             s.text(
                 x,
                 r.x + 6.0,
                 16.0,
-                &format!(r#"text-anchor="middle" fill="{MUTED}""#),
+                &[("text-anchor", "middle"), ("fill", MUTED)],
                 &crate::tr!(l, graph.svg.fold, n),
             );
             s.text(
                 x,
                 r.t_label + 5.0,
                 15.0,
-                &format!(r#"text-anchor="middle" fill="{MUTED}""#),
+                &[("text-anchor", "middle"), ("fill", MUTED)],
                 &format!("{from}–{to}"),
             );
             continue;
@@ -383,12 +433,9 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
         let t0 = t - 1;
         let is_cur = cursor.t() == Some(t);
         let phase = cursor.phase();
-        let _ = write!(
-            s.out,
-            r#"<g class="ug-col{}" data-t="{t}" opacity="{}">"#,
-            if is_cur { " ug-current" } else { "" },
-            dim_of(t)
-        );
+        let class = if is_cur { "ug-col ug-current" } else { "ug-col" };
+        s.out.open(G).attr("class", class).attr_num("data-t", t as f64);
+        s.out.attr_num("opacity", dim_of(t));
 
         // Recurrent arrow from the previous column (drawn into this one).
         if i > 0 {
@@ -399,25 +446,39 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
                 (x - half - 4.0, r.h),
                 colour,
                 w,
-                "",
+                &[],
             );
             if i == 1 {
                 s.label(
                     (cx(0) + x) / 2.0,
                     r.h - 8.0,
                     18.0,
-                    r#"text-anchor="middle" font-style="italic" font-weight="700""#,
+                    &[
+                        ("text-anchor", "middle"),
+                        ("font-style", "italic"),
+                        ("font-weight", "700"),
+                    ],
                     "W",
                 );
             }
             if let Some(yb) = r.hb {
-                s.arrow((x - half - 2.0, yb), (cx(i - 1) + half + 4.0, yb), MUTED, 1.6, "");
+                s.arrow(
+                    (x - half - 2.0, yb),
+                    (cx(i - 1) + half + 4.0, yb),
+                    MUTED,
+                    1.6,
+                    &[],
+                );
                 if i == 1 {
                     s.label(
                         (cx(0) + x) / 2.0,
                         yb + 24.0,
                         18.0,
-                        r#"text-anchor="middle" font-style="italic" font-weight="700""#,
+                        &[
+                            ("text-anchor", "middle"),
+                            ("font-style", "italic"),
+                            ("font-weight", "700"),
+                        ],
                         "W′",
                     );
                 }
@@ -428,7 +489,7 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
                     (x - half - 4.0, yc),
                     "#0072b2",
                     3.0,
-                    "",
+                    &[],
                 );
             }
             // The backward pass's arrow, h_{t+1} → h_t, once it has passed.
@@ -443,7 +504,7 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
                             (cx(i - 1) + half + 4.0, r.h + 12.0),
                             GRADIENT,
                             w,
-                            r#"stroke-dasharray="6 3""#,
+                            &[("stroke-dasharray", "6 3")],
                         );
                         if hot {
                             if let Some(f) = backward_factor(trace, opts.step_norms, t) {
@@ -451,7 +512,11 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
                                     (cx(i - 1) + x) / 2.0,
                                     r.h + half + 19.0,
                                     16.0,
-                                    &format!(r#"text-anchor="middle" fill="{GRADIENT}" font-weight="700""#),
+                                    &[
+                                        ("text-anchor", "middle"),
+                                        ("fill", GRADIENT),
+                                        ("font-weight", "700"),
+                                    ],
                                     &format!("×{}", format_sci(f)),
                                 );
                             }
@@ -465,27 +530,37 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
         let fwd_hot = is_cur && phase == Some(Phase::Forward);
         let (c_in, w_in) = if fwd_hot { (HIGHLIGHT, 3.5) } else { (MUTED, 1.6) };
         match r.hb {
-            None => s.arrow((x, r.x - half - 2.0), (x, r.h + half + 4.0), c_in, w_in, ""),
+            None => s.arrow((x, r.x - half - 2.0), (x, r.h + half + 4.0), c_in, w_in, &[]),
             Some(yb) => {
-                s.arrow((x, r.x - half - 2.0), (x, yb + half + 4.0), MUTED, 1.6, "");
+                s.arrow((x, r.x - half - 2.0), (x, yb + half + 4.0), MUTED, 1.6, &[]);
                 let side = x + half + 6.0;
-                let _ = write!(
-                    s.out,
-                    r#"<path d="M{:.1},{:.1} L{side:.1},{:.1} L{side:.1},{:.1} L{:.1},{:.1}" fill="none" stroke="{}" stroke-width="{}" marker-end="url(#{})"/>"#,
-                    x + half * 0.5,
-                    r.x - half,
-                    r.x - half - 10.0,
-                    r.h + 4.0,
-                    x + half + 4.0,
-                    r.h + 4.0,
-                    if fwd_hot { c_in } else { SIDE },
-                    if fwd_hot { w_in } else { 1.2 },
-                    if fwd_hot { "ug-head-hi" } else { "ug-head" }
+                let h = &mut s.out;
+                h.open(PATH).attr_fmt(
+                    "d",
+                    format_args!(
+                        "M{:.1},{:.1} L{side:.1},{:.1} L{side:.1},{:.1} L{:.1},{:.1}",
+                        x + half * 0.5,
+                        r.x - half,
+                        r.x - half - 10.0,
+                        r.h + 4.0,
+                        x + half + 4.0,
+                        r.h + 4.0
+                    ),
                 );
+                h.attr("fill", "none")
+                    .attr("stroke", if fwd_hot { c_in } else { SIDE });
+                h.attr_num("stroke-width", if fwd_hot { w_in } else { 1.2 });
+                let head = if fwd_hot { "ug-head-hi" } else { "ug-head" };
+                h.attr_fmt("marker-end", format_args!("url(#{head})"))
+                    .close_empty();
             }
         }
         if i == 0 {
-            let italic = r#"text-anchor="end" font-style="italic" font-weight="700""#;
+            let italic = &[
+                ("text-anchor", "end"),
+                ("font-style", "italic"),
+                ("font-weight", "700"),
+            ];
             match r.hb {
                 None => s.label(x - 12.0, (r.x + r.h) / 2.0 + 6.0, 18.0, italic, "U"),
                 Some(yb) => {
@@ -494,7 +569,7 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
                         x + half + 10.0,
                         (r.h + yb) / 2.0 + 6.0,
                         18.0,
-                        r#"font-style="italic" font-weight="700""#,
+                        &[("font-style", "italic"), ("font-weight", "700")],
                         "U",
                     );
                 }
@@ -506,24 +581,31 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
             let from_top = r.c.map_or(r.h - half - 2.0, |_| r.h - half - 2.0);
             // With a c lane the arrow passes beside the c tile.
             let ax = if r.c.is_some() { x - half - 5.0 } else { x };
-            s.arrow((ax, from_top), (ax, yy + half + 4.0), MUTED, 1.6, "");
+            s.arrow((ax, from_top), (ax, yy + half + 4.0), MUTED, 1.6, &[]);
             if let Some(yb) = r.hb {
                 let side = x - half - 6.0;
-                let _ = write!(
-                    s.out,
-                    r#"<path d="M{:.1},{:.1} L{side:.1},{:.1} L{side:.1},{:.1}" fill="none" stroke="{SIDE}" stroke-width="1.2" marker-end="url(#ug-head)"/>"#,
-                    x - half,
-                    yb,
-                    yb,
-                    yy + half + 4.0
+                let h = &mut s.out;
+                let (x0, y1) = (x - half, yy + half + 4.0);
+                h.open(PATH);
+                h.attr_fmt(
+                    "d",
+                    format_args!("M{x0:.1},{yb:.1} L{side:.1},{yb:.1} L{side:.1},{y1:.1}"),
                 );
+                h.attr("fill", "none")
+                    .attr("stroke", SIDE)
+                    .attr("stroke-width", "1.2");
+                h.attr("marker-end", "url(#ug-head)").close_empty();
             }
             if i == 0 || (trace.outputs.len() == 1 && len > 1) {
                 s.label(
                     ax - 6.0,
                     (yy + r.c.unwrap_or(r.h)) / 2.0 + 6.0,
                     18.0,
-                    r#"text-anchor="end" font-style="italic" font-weight="700""#,
+                    &[
+                        ("text-anchor", "end"),
+                        ("font-style", "italic"),
+                        ("font-weight", "700"),
+                    ],
                     "V",
                 );
             }
@@ -545,7 +627,7 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
                     (x + 6.0, r.h - half - 4.0),
                     MUTED,
                     1.4,
-                    "",
+                    &[],
                 );
                 let info = crate::tr!(
                     l,
@@ -600,12 +682,12 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
         }
 
         // t and ‖∂L/∂h_t‖.
-        let weight = if is_cur { r#" font-weight="700""# } else { "" };
+        let weight = if is_cur { "700" } else { "" };
         s.text(
             x,
             r.t_label + 5.0,
             16.0,
-            &format!(r#"text-anchor="middle"{weight}"#),
+            &[("text-anchor", "middle"), ("font-weight", weight)],
             &t.to_string(),
         );
         let show_grad = match cursor.0 {
@@ -623,28 +705,34 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
                 x,
                 r.grad + 5.0,
                 15.0,
-                &format!(r#"text-anchor="middle" fill="{colour}"{weight}"#),
+                &[
+                    ("text-anchor", "middle"),
+                    ("fill", colour),
+                    ("font-weight", weight),
+                ],
                 &g,
             );
         }
-        s.out.push_str("</g>");
+        s.out.close();
     }
 
     let labels = std::mem::take(&mut s.labels);
-    s.out.push_str(&labels);
+    s.out.append(labels);
 
     // The brace: the same weights at every step.
     let (bx0, bx1) = (LEFT + 6.0, LEFT + cols.len() as f64 * COL_W - 6.0);
     let mid = (bx0 + bx1) / 2.0;
     let yb = r.brace;
-    let _ = write!(
-        s.out,
-        r#"<path d="M{bx0:.1},{yb:.1} q0,10 10,10 L{:.1},{:.1} q10,0 10,8 q0,-8 10,-8 L{:.1},{:.1} q10,0 10,-10" fill="none" stroke="{INK}" stroke-width="1.5"/>"#,
-        mid - 10.0,
-        yb + 10.0,
-        bx1 - 10.0,
-        yb + 10.0
+    let (m, e, y1) = (mid - 10.0, bx1 - 10.0, yb + 10.0);
+    let h = &mut s.out;
+    h.open(PATH).attr_fmt(
+        "d",
+        format_args!("M{bx0:.1},{yb:.1} q0,10 10,10 L{m:.1},{y1:.1} q10,0 10,8 q0,-8 10,-8 L{e:.1},{y1:.1} q10,0 10,-10"),
     );
+    h.attr("fill", "none")
+        .attr("stroke", INK)
+        .attr("stroke-width", "1.5")
+        .close_empty();
     let shared = if r.hb.is_some() {
         td_string!(l, graph.svg.shared_bi)
     } else {
@@ -654,26 +742,32 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
         mid,
         yb + 36.0,
         17.0,
-        r#"text-anchor="middle" font-weight="600""#,
+        &[("text-anchor", "middle"), ("font-weight", "600")],
         shared,
     );
 
     // Colour legend.
     let lx = LEFT;
     let ly = r.legend;
-    let _ = write!(
-        s.out,
-        r##"<defs><linearGradient id="ug-div"><stop offset="0" stop-color="{}"/><stop offset="0.5" stop-color="{}"/><stop offset="1" stop-color="{}"/></linearGradient></defs><rect x="{lx:.1}" y="{:.1}" width="120" height="14" fill="url(#ug-div)" stroke="#999"/>"##,
-        hex(diverging(-1.0, 1.0)),
-        hex(diverging(0.0, 1.0)),
-        hex(diverging(1.0, 1.0)),
-        ly - 11.0
-    );
+    let h = &mut s.out;
+    h.open(DEFS).open(LINEAR_GRADIENT).attr("id", "ug-div");
+    for (offset, v) in [("0", -1.0), ("0.5", 0.0), ("1", 1.0)] {
+        h.open(STOP)
+            .attr("offset", offset)
+            .attr("stop-color", &hex(diverging(v, 1.0)))
+            .close_empty();
+    }
+    h.close().close().open(RECT);
+    at1(h, "x", lx);
+    at1(h, "y", ly - 11.0).attr("width", "120").attr("height", "14");
+    h.attr("fill", "url(#ug-div)")
+        .attr("stroke", "#999")
+        .close_empty();
     s.text(
         lx + 130.0,
         ly + 1.0,
         15.0,
-        &format!(r#"fill="{MUTED}""#),
+        &[("fill", MUTED)],
         td_string!(l, graph.svg.colours),
     );
     let units = if trace.hidden > MAX_UNITS {
@@ -687,19 +781,18 @@ pub fn graph_svg(trace: &Trace, opts: GraphOptions, l: Locale) -> String {
     } else {
         crate::tr!(l, graph.svg.scales_y, h, x, y = format_sci(y_scale), units)
     };
-    s.text(lx, ly + 22.0, 15.0, &format!(r#"fill="{MUTED}""#), &scales);
+    s.text(lx, ly + 22.0, 15.0, &[("fill", MUTED)], &scales);
     if r.c.is_some() {
         s.text(
             lx,
             ly + 44.0,
             15.0,
-            &format!(r#"fill="{MUTED}""#),
+            &[("fill", MUTED)],
             // Plain text (no `tr!`): its braces are a subscript, not a placeholder.
             td_string!(l, graph.svg.lane),
         );
     }
-    s.out.push_str("</svg>");
-    s.out
+    s.out.finish()
 }
 
 /// RNN: ‖diag(φ'(a_t))·W‖, the most the recurrent path can multiply the
@@ -737,16 +830,18 @@ impl StepDetails {
     /// The read-out as HTML (one string rather than a tree of reactive
     /// nodes: it is replaced whole at every move of the cursor).
     pub fn html(&self) -> String {
-        let lines: String = self
-            .lines
-            .iter()
-            .map(|l| format!("<li>{}</li>", escape(l)))
-            .collect();
-        format!(
-            "<div><p class=\"step-title\">{}</p><p class=\"step-headline\">{}</p><ul>{lines}</ul></div>",
-            escape(&self.title),
-            escape(&self.headline)
-        )
+        let mut h = Html::new();
+        h.open(DIV);
+        h.open(P).attr("class", "step-title").text(&self.title).close();
+        h.open(P)
+            .attr("class", "step-headline")
+            .text(&self.headline)
+            .close();
+        h.open(UL);
+        for line in &self.lines {
+            h.el(LI, line);
+        }
+        h.finish()
     }
 }
 
@@ -844,19 +939,22 @@ pub fn step_details(
                     ));
                 }
                 _ => {
-                    let gate = |name: &str| {
-                        d.gates
-                            .iter()
-                            .find(|g| g.name == name)
-                            .and_then(|g| g.values.get(t0))
-                            .map(|v| crate::tr!(l, graph.step.gate_mean, name, v = format!("{:.2}", mean(v))))
+                    let gate = |g: Gate| {
+                        let v = d.gate(g)?.values.get(t0)?;
+                        let name = g.name();
+                        Some(crate::tr!(
+                            l,
+                            graph.step.gate_mean,
+                            name,
+                            v = format!("{:.2}", mean(v))
+                        ))
                     };
-                    let names: &[&str] = if trace.cell == CellKind::Lstm {
-                        &["f", "i", "o"]
+                    let shown: &[Gate] = if trace.cell == CellKind::Lstm {
+                        &[Gate::F, Gate::I, Gate::O]
                     } else {
-                        &["z", "r"]
+                        &[Gate::Z, Gate::R]
                     };
-                    let gates: Vec<String> = names.iter().filter_map(|n| gate(n)).collect();
+                    let gates: Vec<String> = shown.iter().filter_map(|&g| gate(g)).collect();
                     lines.push(crate::tr!(
                         l,
                         graph.step.gates,
@@ -930,58 +1028,39 @@ pub fn data_table(trace: &Trace, step_norms: Option<&[f64]>, l: Locale) -> Strin
     let len = trace.seq_len.min(trace.inputs.len());
     let bi = trace.directions.len() > 1;
     let lstm = trace.cell == CellKind::Lstm;
-    let mut out = format!(
-        "<table><caption>{}</caption><thead><tr><th>t</th><th>‖x_t‖</th><th>‖h_t‖</th>",
-        escape(td_string!(l, graph.table.caption))
-    );
+    let mut table = Table::element(td_string!(l, graph.table.caption));
+    let head = table.head();
+    head.el(TH, "t").el(TH, "‖x_t‖").el(TH, "‖h_t‖");
     if bi {
-        let _ = write!(out, "<th>{}</th>", escape(td_string!(l, graph.table.h_backward)));
+        head.el(TH, td_string!(l, graph.table.h_backward));
     }
     if lstm {
-        out.push_str("<th>‖c_t‖</th>");
+        head.el(TH, "‖c_t‖");
     }
-    out.push_str("<th>‖y_t‖</th><th>‖∂L/∂h_t‖</th><th>‖diag(φ′(a_t))·W‖</th></tr></thead><tbody>");
+    head.el(TH, "‖y_t‖")
+        .el(TH, "‖∂L/∂h_t‖")
+        .el(TH, "‖diag(φ′(a_t))·W‖");
     let fwd = trace.directions.first();
-    let c = fwd.and_then(|d| d.gates.iter().find(|g| g.name == "c"));
+    let c = fwd.and_then(|d| d.cell_state());
     let cell = |v: Option<f64>| v.map_or("—".to_string(), format_sci);
     for t in 1..=len {
         let t0 = t - 1;
-        let _ = write!(
-            out,
-            r#"<tr data-t="{t}"><td>{t}</td><td>{}</td><td>{}</td>"#,
-            cell(trace.inputs.get(t0).map(|v| norm(v))),
-            cell(fwd.and_then(|d| d.hidden.get(t0)).map(|v| norm(v)))
-        );
+        let row = table.row().attr_num("data-t", t as f64);
+        row.open(TD).num(t as f64).close();
+        row.el(TD, &cell(trace.inputs.get(t0).map(|v| norm(v))));
+        row.el(TD, &cell(fwd.and_then(|d| d.hidden.get(t0)).map(|v| norm(v))));
         if bi {
-            let _ = write!(
-                out,
-                "<td>{}</td>",
-                cell(
-                    trace
-                        .directions
-                        .get(1)
-                        .and_then(|d| d.hidden.get(t0))
-                        .map(|v| norm(v))
-                )
-            );
+            let back = trace.directions.get(1).and_then(|d| d.hidden.get(t0));
+            row.el(TD, &cell(back.map(|v| norm(v))));
         }
         if lstm {
-            let _ = write!(
-                out,
-                "<td>{}</td>",
-                cell(c.and_then(|c| c.values.get(t0)).map(|v| norm(v)))
-            );
+            row.el(TD, &cell(c.and_then(|c| c.values.get(t0)).map(|v| norm(v))));
         }
-        let _ = write!(
-            out,
-            "<td>{}</td><td>{}</td><td>{}</td></tr>",
-            cell(output_at(trace, t).map(|v| norm(v))),
-            fwd.map_or("—".into(), |d| esc(&grad_text(l, d, t0))),
-            cell(step_norms.and_then(|n| n.get(t0)).copied())
-        );
+        row.el(TD, &cell(output_at(trace, t).map(|v| norm(v))));
+        row.el(TD, &fwd.map_or("—".into(), |d| grad_text(l, d, t0)));
+        row.el(TD, &cell(step_norms.and_then(|n| n.get(t0)).copied()));
     }
-    out.push_str("</tbody></table>");
-    out
+    table.finish()
 }
 
 #[cfg(test)]
@@ -1277,8 +1356,38 @@ pub(crate) mod tests {
     }
 
     #[test]
-    fn text_is_escaped() {
-        assert_eq!(esc("a<b & \"c\""), "a&lt;b &amp; &quot;c&quot;");
+    fn subscripts_are_digits() {
         assert_eq!(sub("h", 12), "h₁₂");
+    }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let norms = [0.9, 0.8, 0.7, 0.6];
+        for (name, tr) in [
+            ("rnn", trace(CellKind::Rnn, 4, true, false)),
+            ("lstm-bi", trace(CellKind::Lstm, 30, false, true)),
+        ] {
+            for (lang, l) in [("en", Locale::en), ("zh", Locale::zh)] {
+                for (c, cursor) in [
+                    ("none", Cursor(None)),
+                    ("fwd", Cursor(Some((Phase::Forward, 2)))),
+                    ("bwd", Cursor(Some((Phase::Backward, 2)))),
+                ] {
+                    let o = GraphOptions {
+                        cursor,
+                        max_cols: 11,
+                        step_norms: Some(&norms),
+                    };
+                    crate::html::golden(&format!("graph-svg-{name}-{lang}-{c}"), &graph_svg(&tr, o, l));
+                    if let Some(d) = step_details(&tr, cursor, Some(&norms), l) {
+                        crate::html::golden(&format!("graph-step-{name}-{lang}-{c}"), &d.html());
+                    }
+                }
+                crate::html::golden(
+                    &format!("graph-table-{name}-{lang}"),
+                    &data_table(&tr, Some(&norms), l),
+                );
+            }
+        }
     }
 }

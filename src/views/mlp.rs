@@ -13,11 +13,12 @@
 //! (`locales/*/cells.json`, `cells.mlp`); the canvas publishes the ones it
 //! draws in `data-words`.
 
+use crate::html::{menu_options, Table, TD};
 use crate::i18n::*;
 use crate::lang::Locale;
 use crate::views::chart::{css, err, house_style, rgb, root, LogAxis};
 use crate::views::onscreen::{draw_canvas_when_due, Redraw};
-use crate::views::stats::{escape, fmt, log_range, options_html};
+use crate::views::stats::{fmt, log_range};
 use crate::views::throttle::now_ms;
 use leptos::prelude::*;
 use rnn_core::mlp::MlpTrace;
@@ -164,8 +165,8 @@ impl MlpData {
             res = on_off(self.settings.residual),
             step = self.step
         );
-        let mut s = format!("<caption>{}</caption><thead><tr>", escape(&caption));
-        for h in [
+        let mut t = Table::new(&caption);
+        t.header(&[
             td_string!(l, cells.mlp.table.layer),
             td_string!(l, cells.mlp.table.h_init),
             td_string!(l, cells.mlp.table.h_now),
@@ -173,10 +174,7 @@ impl MlpData {
             td_string!(l, cells.mlp.table.w_now),
             td_string!(l, cells.mlp.table.saturated),
             td_string!(l, cells.mlp.table.floor),
-        ] {
-            s += &format!("<th>{}</th>", escape(h));
-        }
-        s += "</tr></thead><tbody>";
+        ]);
         let yes_no = |b: bool| {
             if b {
                 td_string!(l, cells.common.yes)
@@ -189,18 +187,13 @@ impl MlpData {
                 .init
                 .get(i)
                 .map_or((f64::NAN, f64::NAN), |r| (r.grad_h, r.grad_w));
-            s += &format!(
-                "<tr data-layer=\"{}\"><td>{}</td><td>{init_h}</td><td>{}</td><td>{init_w}</td><td>{}</td>\
-                 <td>{}</td><td>{}</td></tr>",
-                r.layer,
-                r.layer,
-                r.grad_h,
-                r.grad_w,
-                r.saturated,
-                escape(yes_no(r.underflowed))
-            );
+            let row = t.row().attr_num("data-layer", r.layer as f64);
+            for v in [r.layer as f64, init_h, r.grad_h, init_w, r.grad_w, r.saturated] {
+                row.open(TD).num(v).close();
+            }
+            row.el(TD, yes_no(r.underflowed));
         }
-        s + "</tbody>"
+        t.finish()
     }
 }
 
@@ -374,7 +367,7 @@ pub fn MlpGrads() -> impl IntoView {
             .iter()
             .find(|f| f.key == key)
             .expect("an mlp row");
-        let crate::state::url::Control::Menu(options) = row.control else {
+        let crate::state::url::Control::Menu(menu) = row.control else {
             unreachable!("mlp menus are menus")
         };
         let current = move || lab.settings.with(row.write);
@@ -386,7 +379,7 @@ pub fn MlpGrads() -> impl IntoView {
                     name=key
                     inner_html=move || {
                         let l = i18n.get_locale();
-                        lab.settings.with(|s| options_html(&options(s, l), &(row.write)(s)))
+                        lab.settings.with(|s| menu_options(&menu(s, l), &(row.write)(s)))
                     }
                     prop:value=current
                     on:change=move |ev| lab.set_field(key, &event_target_value(&ev))
@@ -671,5 +664,13 @@ mod tests {
                 assert!(all.contains("residual on; step 0"));
             }
         }
+    }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let d = probe(&MlpSettings::default());
+        crate::html::golden("mlp-table-en", &d.table_html());
+        let zh = MlpData { l: Locale::zh, ..d };
+        crate::html::golden("mlp-table-zh", &zh.table_html());
     }
 }

@@ -10,16 +10,17 @@
 //! [`ParamHistory`] (plain, tested) holds the numbers; [`draw`] draws them.
 //! The words are in the `grads` namespace (`grads.params.*`).
 
+use crate::html::{legend_item, Html, Table, TD, TH};
 use crate::i18n::*;
 use crate::lab::{Lab, RunState};
 use crate::lang::Locale;
 use crate::state::settings::ClipMode;
-use crate::views::chart::{css, err, font, house_style, legend_item, pxi, rgb, root, LogAxis, OKABE_ITO};
+use crate::views::chart::{css, err, font, house_style, pxi, rgb, root, LogAxis, OKABE_ITO};
 use crate::views::onscreen::{table_due, Redraw};
-use crate::views::stats::{escape, fmt, log_range};
+use crate::views::stats::{fmt, log_range};
 use crate::views::throttle::throttled_tick;
 use leptos::prelude::*;
-use rnn_core::ClipReport;
+use rnn_core::{ClipReport, Direction};
 
 /// Most points kept per series.
 pub const CAP: usize = 400;
@@ -140,45 +141,42 @@ impl ParamHistory {
             mode = crate::text::clip(l, mode),
             t = threshold
         );
-        let mut s = format!(
-            "<caption>{}</caption><thead><tr><th>{}</th><th>{}</th><th>{}</th>",
-            escape(&caption),
-            escape(td_string!(l, grads.params.first_step)),
-            escape(td_string!(l, grads.params.last_step)),
-            escape(td_string!(l, grads.params.fired))
-        );
+        let mut t = Table::new(&caption);
+        let head = t.head();
+        head.el(TH, td_string!(l, grads.params.first_step))
+            .el(TH, td_string!(l, grads.params.last_step))
+            .el(TH, td_string!(l, grads.params.fired));
         for n in &self.names {
             let shown = param_label(l, n);
-            s += &format!(
-                "<th data-param=\"{}\">{}</th><th>{}</th>",
-                escape(n),
-                escape(&crate::tr!(l, grads.params.after, name = &shown)),
-                escape(&crate::tr!(l, grads.params.before, name = &shown))
-            );
+            head.open(TH)
+                .attr("data-param", n)
+                .text(&crate::tr!(l, grads.params.after, name = &shown))
+                .close();
+            head.el(TH, &crate::tr!(l, grads.params.before, name = &shown));
         }
-        s += &format!(
-            "<th>{}</th><th>{}</th></tr></thead><tbody>",
-            escape(td_string!(l, grads.params.table_global_after)),
-            escape(td_string!(l, grads.params.table_global_before))
-        );
+        head.el(TH, td_string!(l, grads.params.table_global_after))
+            .el(TH, td_string!(l, grads.params.table_global_before));
         let (yes, no) = (td_string!(l, grads.params.yes), td_string!(l, grads.params.no));
+        let cell = |row: &mut Html, kind: &'static str, v: f64| {
+            row.open(TD).attr("data-kind", kind).num(v).close();
+        };
         for p in &self.points {
-            s += &format!(
-                "<tr><td>{}</td><td>{}</td><td data-fired=\"{}\">{}</td>",
-                p.first,
-                p.last,
-                p.fired,
-                escape(if p.fired { yes } else { no })
-            );
+            let row = t.row();
+            row.open(TD).num(p.first as f64).close();
+            row.open(TD).num(p.last as f64).close();
+            let fired = if p.fired { "true" } else { "false" };
+            row.open(TD)
+                .attr("data-fired", fired)
+                .text(if p.fired { yes } else { no })
+                .close();
             for (a, b) in p.after.iter().zip(&p.before) {
-                s += &format!("<td data-kind=\"after\">{a}</td><td data-kind=\"before\">{b}</td>");
+                cell(row, "after", *a);
+                cell(row, "before", *b);
             }
-            s += &format!(
-                "<td data-kind=\"global-after\">{}</td><td data-kind=\"global-before\">{}</td></tr>",
-                p.global_after, p.global_before
-            );
+            cell(row, "global-after", p.global_after);
+            cell(row, "global-before", p.global_before);
         }
-        s + "</tbody>"
+        t.finish()
     }
 }
 
@@ -186,13 +184,15 @@ impl ParamHistory {
 /// `bwd.W` (the bidirectional model's two directions) in words of the
 /// page's language, every other name (U, W, V, b, c…) as it is.
 pub fn param_label(l: Locale, name: &str) -> String {
-    if let Some(rest) = name.strip_prefix("fwd.") {
-        crate::tr!(l, grads.params.forward_param, name = rest)
-    } else if let Some(rest) = name.strip_prefix("bwd.") {
-        crate::tr!(l, grads.params.backward_param, name = rest)
-    } else {
-        name.to_string()
+    for d in Direction::ALL {
+        if let Some(rest) = name.strip_prefix(d.prefix()) {
+            return match d {
+                Direction::Forward => crate::tr!(l, grads.params.forward_param, name = rest),
+                Direction::Backward => crate::tr!(l, grads.params.backward_param, name = rest),
+            };
+        }
     }
+    name.to_string()
 }
 
 /// The caption over the chart: the steps covered, the clipping and how
@@ -250,22 +250,19 @@ impl ChartWords {
 /// The HTML legend: one entry per parameter, then the global norm before
 /// and after clipping and the threshold.
 pub fn legend_html(names: &[String], l: Locale) -> String {
-    let swatch = |name: &str, c: (u8, u8, u8), dashed: bool| {
+    let mut h = Html::new();
+    let mut swatch = |name: &str, c: (u8, u8, u8), dashed: bool| {
         let class = if dashed { "swatch dashed" } else { "swatch" };
-        legend_item(class, &format!("border-color: {}", css(c)), name)
+        legend_item(&mut h, class, &format!("border-color: {}", css(c)), name)
     };
-    let mut html: String = names
-        .iter()
-        .enumerate()
-        .map(|(i, n)| {
-            let (c, dashed) = series_style(i);
-            swatch(&param_label(l, n), c, dashed)
-        })
-        .collect();
-    html += &swatch(td_string!(l, grads.params.global_after), C_GLOBAL, false);
-    html += &swatch(td_string!(l, grads.params.global_before), C_GLOBAL, true);
-    html += &swatch(td_string!(l, grads.params.threshold_legend), C_THRESHOLD, true);
-    html
+    for (i, n) in names.iter().enumerate() {
+        let (c, dashed) = series_style(i);
+        swatch(&param_label(l, n), c, dashed);
+    }
+    swatch(td_string!(l, grads.params.global_after), C_GLOBAL, false);
+    swatch(td_string!(l, grads.params.global_before), C_GLOBAL, true);
+    swatch(td_string!(l, grads.params.threshold_legend), C_THRESHOLD, true);
+    h.finish()
 }
 
 /// A parameter's line colour and whether it is dashed (beyond five
@@ -593,6 +590,20 @@ mod tests {
             assert_ne!(c, C_THRESHOLD);
             assert_ne!(c, C_GLOBAL);
             assert_eq!(dashed, i >= 5);
+        }
+    }
+
+    #[test]
+    fn markup_is_unchanged() {
+        let mut h = ParamHistory::default();
+        h.push(0, &report(1.0, false));
+        h.push(5, &report(3.0, true));
+        for (name, l) in [("en", Locale::en), ("zh", Locale::zh)] {
+            crate::html::golden(
+                &format!("param-grads-table-{name}"),
+                &h.table_html(ClipMode::Norm, 1.0, l),
+            );
+            crate::html::golden(&format!("param-grads-legend-{name}"), &legend_html(&h.names, l));
         }
     }
 }

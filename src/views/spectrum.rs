@@ -13,73 +13,63 @@
 //! (`locales/*/cells.json`, `cells.spectrum`); the canvas publishes the ones
 //! it draws in `data-words`.
 
+use crate::html::{big_number, legend_item, menu_options, Html, Table, DIV, P, TD};
 use crate::i18n::*;
 use crate::lab::{Lab, RunState};
 use crate::lang::Locale;
-use crate::views::chart::{css, err, house_style, legend_item, rgb, root};
+use crate::views::chart::{css, err, house_style, rgb, root};
 use crate::views::onscreen::{draw_canvas_when_due, Redraw};
-use crate::views::stats::{escape, fmt, options_html};
+use crate::views::stats::fmt;
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
 use rnn_core::spectrum::Spectrum;
-use rnn_core::CellKind;
+use rnn_core::{Block, CellKind, Direction, Gate};
 
 const C_NOW: (u8, u8, u8) = (0, 114, 178);
 const C_INIT: (u8, u8, u8) = (120, 120, 120);
 const C_GAMMA: (u8, u8, u8) = (213, 94, 0);
 
-/// Which block of which direction: (direction, gate index).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Block {
-    pub direction: usize,
-    pub gate: usize,
-}
-
 /// The block a class sees first: the forget gate's (LSTM), the update
 /// gate's (GRU), W itself (RNN).
 pub fn default_block(cell: CellKind) -> Block {
     let gate = match cell {
-        CellKind::Lstm => 1,
-        CellKind::Gru => 1,
-        CellKind::Rnn => 0,
+        CellKind::Lstm => Some(Gate::F),
+        CellKind::Gru => Some(Gate::Z),
+        CellKind::Rnn => None,
     };
-    Block { direction: 0, gate }
+    Block {
+        direction: Direction::Forward,
+        gate,
+    }
 }
 
 /// The block's name as the engine's analysis spells it ("W", "W_f",
 /// "bwd.W_z"), and in words in the page's language ("forget gate's W_f",
 /// "遗忘门的 W_f"; the direction in words too, never as "fwd."/"bwd.").
-pub fn block_name(cell: CellKind, bidirectional: bool, b: Block, l: Locale) -> (String, String) {
-    let prefix = if bidirectional {
-        ["fwd.", "bwd."][b.direction.min(1)]
-    } else {
-        ""
-    };
-    let gate = cell.gate_names().get(b.gate).copied().unwrap_or("?");
-    let name = if cell == CellKind::Rnn {
-        format!("{prefix}W")
-    } else {
-        format!("{prefix}W_{gate}")
-    };
-    let words = match (cell, gate) {
-        (CellKind::Rnn, _) => td_string!(l, cells.spectrum.rnn_w).to_string(),
-        (CellKind::Lstm, "i") => td_string!(l, cells.spectrum.lstm_i).to_string(),
-        (CellKind::Lstm, "f") => td_string!(l, cells.spectrum.lstm_f).to_string(),
-        (CellKind::Lstm, "g") => td_string!(l, cells.spectrum.lstm_g).to_string(),
-        (CellKind::Lstm, "o") => td_string!(l, cells.spectrum.lstm_o).to_string(),
-        (CellKind::Gru, "r") => td_string!(l, cells.spectrum.gru_r).to_string(),
-        (CellKind::Gru, "z") => td_string!(l, cells.spectrum.gru_z).to_string(),
-        (CellKind::Gru, "n") => td_string!(l, cells.spectrum.gru_n).to_string(),
-        _ => crate::tr!(l, cells.spectrum.other, name = &name),
+pub fn block_name(bidirectional: bool, b: Block, l: Locale) -> (String, String) {
+    let name = b.name(bidirectional);
+    let words = match b.gate {
+        None => td_string!(l, cells.spectrum.rnn_w),
+        Some(Gate::I) => td_string!(l, cells.spectrum.lstm_i),
+        Some(Gate::F) => td_string!(l, cells.spectrum.lstm_f),
+        Some(Gate::G) => td_string!(l, cells.spectrum.lstm_g),
+        Some(Gate::O) => td_string!(l, cells.spectrum.lstm_o),
+        Some(Gate::R) => td_string!(l, cells.spectrum.gru_r),
+        Some(Gate::Z) => td_string!(l, cells.spectrum.gru_z),
+        Some(Gate::N) => td_string!(l, cells.spectrum.gru_n),
     };
     let words = match (bidirectional, b.direction) {
-        (false, _) => words,
-        (true, 0) => crate::tr!(l, cells.spectrum.dir_forward, words),
-        (true, _) => crate::tr!(l, cells.spectrum.dir_backward, words),
+        (false, _) => words.to_string(),
+        (true, Direction::Forward) => crate::tr!(l, cells.spectrum.dir_forward, words),
+        (true, Direction::Backward) => crate::tr!(l, cells.spectrum.dir_backward, words),
     };
     (name, words)
 }
 
+/// A block as its menu option's value: "direction:block", e.g. "0:1".
+fn block_value(b: Block) -> String {
+    format!("{}:{}", b.direction.index(), b.row_block())
+}
 /// Closer to 1 than this counts as exactly 1 (an orthogonal W in f32).
 const EDGE: f64 = 1e-3;
 
@@ -180,31 +170,25 @@ pub struct SpectrumData {
 impl SpectrumData {
     /// The block in words.
     pub fn words(&self) -> String {
-        block_name(self.cell, self.bidirectional, self.block, self.l).1
+        block_name(self.bidirectional, self.block, self.l).1
     }
 
     pub fn table_html(&self) -> String {
         let l = self.l;
-        let mut s = format!(
-            "<caption>{}</caption><thead><tr>",
-            escape(&crate::tr!(
-                l,
-                cells.spectrum.table.caption,
-                words = self.words(),
-                gamma = self.gamma
-            ))
-        );
-        for h in [
+        let mut t = Table::new(&crate::tr!(
+            l,
+            cells.spectrum.table.caption,
+            words = self.words(),
+            gamma = self.gamma
+        ));
+        t.header(&[
             td_string!(l, cells.spectrum.table.when),
             td_string!(l, cells.spectrum.table.step),
             td_string!(l, cells.spectrum.table.rho),
             td_string!(l, cells.spectrum.table.sigma_max),
             td_string!(l, cells.spectrum.table.eigenvalues),
             td_string!(l, cells.spectrum.table.singular),
-        ] {
-            s += &format!("<th>{}</th>", escape(h));
-        }
-        s += "</tr></thead><tbody>";
+        ]);
         let rows = [
             (
                 "initial",
@@ -227,17 +211,15 @@ impl SpectrumData {
                     .map(|(re, im)| format!("({re}, {im})"))
                     .collect();
                 let sv: Vec<String> = sp.singular_values.iter().map(|v| v.to_string()).collect();
-                s += &format!(
-                    "<tr data-when=\"{when}\"><td>{}</td><td>{step}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
-                    escape(said),
-                    sp.spectral_radius,
-                    sp.sigma_max,
-                    eig.join(" "),
-                    sv.join(" ")
-                );
+                let row = t.row().attr("data-when", when);
+                row.el(TD, said);
+                for v in [step as f64, sp.spectral_radius, sp.sigma_max] {
+                    row.open(TD).num(v).close();
+                }
+                row.el(TD, &eig.join(" ")).el(TD, &sv.join(" "));
             }
         }
-        s + "</tbody>"
+        t.finish()
     }
 
     /// The line above the big numbers: which block, which step.
@@ -305,24 +287,33 @@ impl SpectrumData {
     /// download than a reactive node each).
     pub fn readout_html(&self) -> String {
         let l = self.l;
-        let big = |value: String, what: &str| {
-            format!(
-                "<div class=\"big-number\"><span class=\"value\">{}</span><span class=\"what\">{}</span></div>",
-                escape(&value),
-                escape(what)
-            )
-        };
-        let mut html = format!(
-            "<p class=\"view-caption\">{}</p><div class=\"big-numbers\">{}{}</div><p class=\"view-caption\">{}</p>",
-            escape(&self.heading()),
-            big(self.number(|s| s.spectral_radius), td_string!(l, cells.spectrum.rho)),
-            big(self.number(|s| s.sigma_max), td_string!(l, cells.spectrum.sigma_max)),
-            escape(&self.gamma_text()),
-        );
-        if let Some((class, text)) = self.verdict() {
-            html += &format!("<p class=\"{class}\">{}</p>", escape(&text));
+        let mut h = Html::new();
+        h.open(P)
+            .attr("class", "view-caption")
+            .text(&self.heading())
+            .close();
+        h.open(DIV).attr("class", "big-numbers");
+        for (value, what) in [
+            (
+                self.number(|s| s.spectral_radius),
+                td_string!(l, cells.spectrum.rho),
+            ),
+            (
+                self.number(|s| s.sigma_max),
+                td_string!(l, cells.spectrum.sigma_max),
+            ),
+        ] {
+            big_number(&mut h, &value, what);
         }
-        html
+        h.close();
+        h.open(P)
+            .attr("class", "view-caption")
+            .text(&self.gamma_text())
+            .close();
+        if let Some((class, text)) = self.verdict() {
+            h.open(P).attr("class", class).text(&text).close();
+        }
+        h.finish()
     }
 
     /// Whether the 1/γ circle is drawn (only when γ ≠ 1).
@@ -333,27 +324,37 @@ impl SpectrumData {
     /// The legend as HTML (`<li>`s).
     pub fn legend_html(&self) -> String {
         let l = self.l;
-        let mut html = legend_item(
+        let mut h = Html::new();
+        let now = format!("background: {}", css(C_NOW));
+        legend_item(
+            &mut h,
             "swatch dot",
-            &format!("background: {}", css(C_NOW)),
+            &now,
             td_string!(l, cells.spectrum.legend_now),
-        ) + &legend_item(
+        );
+        let init = format!("border: 2px solid {}; background: none", css(C_INIT));
+        legend_item(
+            &mut h,
             "swatch dot",
-            &format!("border: 2px solid {}; background: none", css(C_INIT)),
+            &init,
             td_string!(l, cells.spectrum.legend_init),
-        ) + &legend_item(
+        );
+        legend_item(
+            &mut h,
             "swatch",
             "border-color: #333",
             td_string!(l, cells.spectrum.legend_unit),
         );
         if self.has_gamma_circle() {
-            html += &legend_item(
+            let gamma = format!("border-color: {}", css(C_GAMMA));
+            legend_item(
+                &mut h,
                 "swatch dashed",
-                &format!("border-color: {}", css(C_GAMMA)),
+                &gamma,
                 td_string!(l, cells.spectrum.legend_gamma),
             );
         }
-        html
+        h.finish()
     }
 
     /// The canvas's axis titles: complex plane x, y; bars x, y.
@@ -416,7 +417,8 @@ pub fn SpectrumView() -> impl IntoView {
         // untrained net's: published by the lab, never read from the net.
         let Some((step, weights, initial)) = lab.shown_snapshot_untracked().with_untracked(|s| {
             let s = s.as_ref()?;
-            Some((s.step, s.weights.clone()?, s.initial.clone()))
+            let step = s.trace.as_ref().map_or(s.step, |t| t.step);
+            Some((step, s.weights.clone()?, s.initial.clone()))
         }) else {
             return;
         };
@@ -427,14 +429,14 @@ pub fn SpectrumView() -> impl IntoView {
             1.0
         };
         let b = block.unwrap_or(default_block(cell));
-        let name = block_name(cell, bidi, b, Locale::en).0;
-        let now = weights.block_spectrum(b.direction, b.gate);
+        let name = b.name(bidi);
+        let now = weights.block_spectrum(b);
         // The initial spectrum of a block is computed once per reset.
         let epoch = lab.epoch.get_untracked();
         let init_sp = match init_cache.get_value() {
             Some((e, cached, sp)) if e == epoch && cached == b => sp,
             _ => {
-                let sp = initial.and_then(|w| w.block_spectrum(b.direction, b.gate));
+                let sp = initial.and_then(|w| w.block_spectrum(b));
                 init_cache.set_value(Some((epoch, b, sp.clone())));
                 sp
             }
@@ -473,41 +475,33 @@ pub fn SpectrumView() -> impl IntoView {
     let options = move || {
         let l = i18n.get_locale();
         let (cell, bidi) = lab.settings.with(|s| (s.model.cell, s.model.bidirectional));
-        let dirs = if bidi { 2 } else { 1 };
         let current = chosen.get().unwrap_or(default_block(cell));
-        let blocks = (0..dirs)
-            .flat_map(|d| {
-                (0..cell.gate_names().len()).map(move |g| Block {
-                    direction: d,
-                    gate: g,
-                })
-            })
-            .map(|b| {
-                (
-                    format!("{}:{}", b.direction, b.gate),
-                    block_name(cell, bidi, b, l).1,
-                )
-            })
+        let blocks = Block::all(cell, bidi)
+            .into_iter()
+            .map(|b| (block_value(b), block_name(bidi, b, l).1))
             .collect::<Vec<_>>();
-        options_html(&blocks, &format!("{}:{}", current.direction, current.gate))
+        menu_options(&blocks, &block_value(current))
     };
     let gated = move || lab.settings.with(|s| s.model.cell != CellKind::Rnn);
     let on_pick = move |ev: leptos::ev::Event| {
         let v = event_target_value(&ev);
-        if let Some((d, g)) = v.split_once(':') {
-            if let (Ok(direction), Ok(gate)) = (d.parse(), g.parse()) {
-                chosen.set(Some(Block { direction, gate }));
-            }
+        let (cell, bidi) = lab
+            .settings
+            .with_untracked(|s| (s.model.cell, s.model.bidirectional));
+        if let Some(b) = Block::all(cell, bidi).into_iter().find(|&b| block_value(b) == v) {
+            chosen.set(Some(b));
         }
     };
     let table = move || data.with(|d| d.as_ref().map(SpectrumData::table_html).unwrap_or_default());
     let readout = move || {
         data.with(|d| match d {
             Some(d) => d.readout_html(),
-            None => format!(
-                "<p class=\"view-caption\">{}</p>",
-                escape(td_string!(i18n.get_locale(), cells.spectrum.no_model))
-            ),
+            None => {
+                let mut h = Html::new();
+                let said = td_string!(i18n.get_locale(), cells.spectrum.no_model);
+                h.open(P).attr("class", "view-caption").text(said);
+                h.finish()
+            }
         })
     };
     let legend = move || data.with(|d| d.as_ref().map(SpectrumData::legend_html).unwrap_or_default());
@@ -704,30 +698,27 @@ mod tests {
         assert_eq!(
             default_block(CellKind::Lstm),
             Block {
-                direction: 0,
-                gate: 1
+                direction: Direction::Forward,
+                gate: Some(Gate::F)
             }
         );
-        let (n, w) = block_name(CellKind::Lstm, false, default_block(CellKind::Lstm), Locale::en);
+        let (n, w) = block_name(false, default_block(CellKind::Lstm), Locale::en);
         assert_eq!(n, "W_f");
         assert!(w.contains("forget"));
-        let (n, w) = block_name(CellKind::Lstm, false, default_block(CellKind::Lstm), Locale::zh);
+        let (n, w) = block_name(false, default_block(CellKind::Lstm), Locale::zh);
         assert_eq!(n, "W_f");
         assert_eq!(w, "遗忘门的 W_f");
         let bwd_z = Block {
-            direction: 1,
-            gate: 1,
+            direction: Direction::Backward,
+            gate: Some(Gate::Z),
         };
-        let (n, w) = block_name(CellKind::Gru, true, bwd_z, Locale::en);
+        let (n, w) = block_name(true, bwd_z, Locale::en);
         assert_eq!(n, "bwd.W_z");
         assert!(w.contains("update") && w.contains("backward"));
-        let (n, w) = block_name(CellKind::Gru, true, bwd_z, Locale::zh);
+        let (n, w) = block_name(true, bwd_z, Locale::zh);
         assert_eq!(n, "bwd.W_z");
         assert_eq!(w, "更新门的 W_z（反向）");
-        assert_eq!(
-            block_name(CellKind::Rnn, false, default_block(CellKind::Rnn), Locale::en).0,
-            "W"
-        );
+        assert_eq!(block_name(false, default_block(CellKind::Rnn), Locale::en).0, "W");
     }
 
     fn data(cell: CellKind, bidirectional: bool, gamma: f64, step: u64, l: Locale) -> SpectrumData {
@@ -761,10 +752,8 @@ mod tests {
                     let d = data(cell, bidi, gamma, step, Locale::zh);
                     let mut all = [d.table_html(), d.readout_html(), d.legend_html()].join("\n");
                     all += &d.axis_titles().join("\n");
-                    for g in 0..cell.gate_names().len() {
-                        for direction in 0..2 {
-                            all += &block_name(cell, bidi, Block { direction, gate: g }, Locale::zh).1;
-                        }
+                    for b in Block::all(cell, true) {
+                        all += &block_name(bidi, b, Locale::zh).1;
                     }
                     assert_eq!(english_words(&all), Vec::<String>::new(), "{all}");
                     let en = data(cell, bidi, gamma, step, Locale::en);
@@ -805,9 +794,9 @@ mod tests {
     }
 
     #[test]
-    fn the_views_block_names_are_the_engines() {
-        // The view labels a block by its own name; the spectrum it draws is
-        // the engine's for that block: the two names must agree.
+    fn the_views_blocks_are_the_engines() {
+        // The view names a block by `Block::name`; the spectrum it draws is
+        // the engine's for that block, under the same name.
         for (cell, bidi) in [
             (CellKind::Rnn, false),
             (CellKind::Lstm, true),
@@ -819,15 +808,25 @@ mod tests {
                 hidden_size: 3,
                 ..Default::default()
             };
-            let weights = rnn_core::Experiment::new(config).unwrap().recurrent_weights();
-            for direction in 0..weights.w.len() {
-                for gate in 0..cell.gate_names().len() {
-                    let b = Block { direction, gate };
-                    let name = block_name(cell, bidi, b, Locale::en).0;
-                    assert_eq!(name, weights.block_name(direction, gate));
-                    assert_eq!(weights.block_spectrum(direction, gate).unwrap().name, name);
-                }
+            let e = rnn_core::Experiment::new(config).unwrap();
+            let (weights, analysis) = (e.recurrent_weights(), e.analysis(None));
+            for b in Block::all(cell, bidi) {
+                let mine = weights.block_spectrum(b).unwrap();
+                assert_eq!(mine.name, b.name(bidi));
+                assert!(analysis.spectra.contains(&mine));
             }
+        }
+    }
+
+    #[test]
+    fn markup_is_unchanged() {
+        for (name, d) in [
+            ("rnn-en", data(CellKind::Rnn, false, 0.25, 7, Locale::en)),
+            ("lstm-bi-zh", data(CellKind::Lstm, true, 1.0, 0, Locale::zh)),
+        ] {
+            crate::html::golden(&format!("spectrum-table-{name}"), &d.table_html());
+            crate::html::golden(&format!("spectrum-readout-{name}"), &d.readout_html());
+            crate::html::golden(&format!("spectrum-legend-{name}"), &d.legend_html());
         }
     }
 }

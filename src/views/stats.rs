@@ -128,31 +128,6 @@ pub fn pct(f: f64) -> String {
     }
 }
 
-/// The `<option>`s of a menu as HTML, `current` marked selected. Menus are
-/// filled this way rather than as one reactive node per option: the page
-/// downloads much less code for the same menu.
-pub fn options_html(options: &[(String, String)], current: &str) -> String {
-    options
-        .iter()
-        .map(|(value, label)| {
-            let selected = if value == current { " selected" } else { "" };
-            format!(
-                "<option value=\"{}\"{selected}>{}</option>",
-                escape(value),
-                escape(label)
-            )
-        })
-        .collect()
-}
-
-/// Escapes text for HTML built as a string (tables, legends, menus, notes).
-pub fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -205,14 +180,5 @@ mod tests {
         assert_eq!(pct(0.37), "37%");
         assert_eq!(pct(0.025), "2.5%");
         assert_eq!(pct(0.0), "0%");
-        assert_eq!(escape("a<b>&\""), "a&lt;b&gt;&amp;&quot;");
-        let menu = [
-            ("1".to_string(), "one".to_string()),
-            ("2".to_string(), "<two>".to_string()),
-        ];
-        assert_eq!(
-            options_html(&menu, "2"),
-            "<option value=\"1\">one</option><option value=\"2\" selected>&lt;two&gt;</option>"
-        );
     }
 }

@@ -10,10 +10,10 @@
 
 use super::graph_svg::StepDetails;
 use super::timeline::Cursor;
+use crate::html::{Html, P};
 use crate::i18n::*;
 use crate::lab::{Lab, RunState};
 use crate::lang::Locale;
-use crate::views::stats::escape;
 use leptos::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -63,10 +63,11 @@ pub fn bind_keys(lab: Lab, cursor: RwSignal<Cursor>, len: Signal<usize>) {
 
 /// What the read-out says before a step is highlighted.
 fn idle_html(l: Locale) -> String {
-    format!(
-        "<p class=\"muted\">{}</p>",
-        escape(td_string!(l, graph.step.idle))
-    )
+    let mut h = Html::new();
+    h.open(P)
+        .attr("class", "muted")
+        .text(td_string!(l, graph.step.idle));
+    h.finish()
 }
 
 /// The buttons and the read-out of the highlighted step.
@@ -149,5 +150,11 @@ mod tests {
         ] {
             assert!(english_words(t).is_empty(), "{t}");
         }
+    }
+
+    #[test]
+    fn markup_is_unchanged() {
+        crate::html::golden("step-idle-en", &idle_html(Locale::en));
+        crate::html::golden("step-idle-zh", &idle_html(Locale::zh));
     }
 }

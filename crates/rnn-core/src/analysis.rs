@@ -7,6 +7,7 @@
 
 use crate::activation::Activation;
 use crate::cell::CellKind;
+use crate::gate::{Block, Direction};
 use crate::spectrum::{jacobian_chain, spectrum, JacobianChain, Spectrum};
 use crate::trace::Trace;
 use nalgebra::DMatrix;
@@ -36,32 +37,16 @@ pub struct RecurrentWeights {
 }
 
 impl RecurrentWeights {
-    /// The name the views and tables give a block: `W` for a plain RNN,
-    /// `W_f` for a gate, with `fwd.`/`bwd.` in front when bidirectional.
-    pub fn block_name(&self, direction: usize, gate: usize) -> String {
-        let prefix = if self.w.len() > 1 {
-            ["fwd.", "bwd."][direction.min(1)]
-        } else {
-            ""
-        };
-        match self.cell {
-            CellKind::Rnn => format!("{prefix}W"),
-            _ => format!("{prefix}W_{}", self.cell.gate_names()[gate]),
-        }
-    }
-
-    /// The spectrum of one gate's block of W in one direction; `None` for a
-    /// block that does not exist or has no finite spectrum.
-    pub fn block_spectrum(&self, direction: usize, gate: usize) -> Option<Spectrum> {
-        let w = self.w.get(direction)?;
-        let h = self.hidden;
-        if h == 0 || (gate + 1) * h > w.nrows() {
+    /// The spectrum of one gate block of W in one direction, named as the
+    /// views and tables name it (`Block::name`); `None` for a block this
+    /// net does not have or without a finite spectrum.
+    pub fn block_spectrum(&self, b: Block) -> Option<Spectrum> {
+        let w = self.w.get(b.direction.index())?;
+        let (h, k) = (self.hidden, b.row_block());
+        if h == 0 || (k + 1) * h > w.nrows() {
             return None;
         }
-        spectrum(
-            &self.block_name(direction, gate),
-            &w.rows(gate * h, h).clone_owned(),
-        )
+        spectrum(&b.name(self.w.len() > 1), &w.rows(k * h, h).clone_owned())
     }
 
     /// Every block's spectrum, and for a plain RNN the Jacobian chain of
@@ -70,8 +55,11 @@ impl RecurrentWeights {
         let mut spectra = Vec::new();
         let mut jacobians = Vec::new();
         for (dir, w) in self.w.iter().enumerate() {
-            for gate in 0..self.cell.gate_names().len() {
-                spectra.extend(self.block_spectrum(dir, gate));
+            let Some(direction) = Direction::from_index(dir) else {
+                break;
+            };
+            for b in Block::all(self.cell, false) {
+                spectra.extend(self.block_spectrum(Block { direction, ..b }));
             }
             if self.cell == CellKind::Rnn {
                 if let Some(d) = trace.and_then(|t| t.directions.get(dir)) {
@@ -96,6 +84,7 @@ impl RecurrentWeights {
 
 #[cfg(test)]
 mod tests {
+    use crate::gate::{Block, Direction};
     use crate::{CellKind, Experiment, ExperimentConfig};
 
     fn experiment(cell: CellKind, bidirectional: bool) -> Experiment {
@@ -119,16 +108,21 @@ mod tests {
             let e = experiment(cell, bidi);
             let w = e.recurrent_weights();
             let a = w.analysis(None);
-            assert_eq!(a.spectra.len(), w.w.len() * cell.gate_names().len());
-            for d in 0..w.w.len() {
-                for g in 0..cell.gate_names().len() {
-                    let s = w.block_spectrum(d, g).unwrap();
-                    assert!(a.spectra.contains(&s), "{}", s.name);
-                }
+            let blocks = Block::all(cell, bidi);
+            assert_eq!(a.spectra.len(), blocks.len());
+            for b in blocks {
+                let s = w.block_spectrum(b).unwrap();
+                assert_eq!(s.name, b.name(bidi));
+                assert!(a.spectra.contains(&s), "{}", s.name);
             }
-            assert!(w.block_spectrum(0, cell.gate_names().len()).is_none());
-            assert!(w.block_spectrum(w.w.len(), 0).is_none());
         }
+        // A backward block of a one-way net does not exist.
+        let w = experiment(CellKind::Lstm, false).recurrent_weights();
+        let back = Block {
+            direction: Direction::Backward,
+            gate: None,
+        };
+        assert!(w.block_spectrum(back).is_none());
     }
 
     #[test]

@@ -15,6 +15,7 @@ use crate::activation::Activation;
 use crate::analysis::{Analysis, RecurrentWeights};
 use crate::batch::{Batch, Structure};
 use crate::cell::CellKind;
+use crate::gate::{Direction, Gate, CELL_STATE};
 use crate::init::{rescale_spectral_radius, Init};
 use crate::layer::{columns_t, Buffer, Layer, LayerRecord};
 use crate::loss::{loss_count, loss_sum_and_grad, LossKind};
@@ -528,7 +529,7 @@ impl<T: Real> RecurrentNet<T> {
             .collect();
         let mut directions = vec![direction_trace(
             &self.fwd,
-            "forward",
+            Direction::Forward.name(),
             false,
             self.ws.records.first(),
             example,
@@ -536,7 +537,7 @@ impl<T: Real> RecurrentNet<T> {
         if let Some(bwd) = &self.bwd {
             directions.push(direction_trace(
                 bwd,
-                "backward",
+                Direction::Backward.name(),
                 true,
                 self.ws.records.get(1),
                 example,
@@ -609,15 +610,15 @@ fn direction_trace<T: Real>(
     let mut gates = Vec::new();
     if layer.kind != CellKind::Rnn {
         let act = per_t(Buffer::Act);
-        for (k, gname) in layer.kind.gate_names().iter().enumerate() {
+        for (k, gate) in Gate::of(layer.kind).iter().enumerate() {
             gates.push(GateSeries {
-                name: gname.to_string(),
+                name: gate.name().to_string(),
                 values: act.iter().map(|col| col[k * hd..(k + 1) * hd].to_vec()).collect(),
             });
         }
         if layer.kind == CellKind::Lstm {
             gates.push(GateSeries {
-                name: "c".into(),
+                name: CELL_STATE.into(),
                 values: per_t(Buffer::Cell),
             });
         }

@@ -3,6 +3,7 @@
 
 use crate::activation::Activation;
 use crate::cell::CellKind;
+use crate::gate::{Direction, Gate, CELL_STATE};
 use crate::optim::ClipReport;
 use serde::{Deserialize, Serialize};
 
@@ -37,7 +38,8 @@ pub struct Trace {
 /// (index 0 is t = 1), whichever way the layer ran.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct DirectionTrace {
-    /// "forward" or "backward".
+    /// A [`Direction`]'s name, "forward" or "backward" (read it through
+    /// [`DirectionTrace::direction`]).
     pub name: String,
     /// a_t, all stacked gate pre-activations (G·H values).
     pub pre_activations: Vec<Vec<f64>>,
@@ -63,6 +65,21 @@ impl DirectionTrace {
         self.grad_h.get(t) == Some(&0.0) && self.flushed.iter().skip(t).any(|&n| n > 0)
     }
 
+    /// Which way this direction ran (`None` for a name the engine never writes).
+    pub fn direction(&self) -> Option<Direction> {
+        Direction::from_name(&self.name)
+    }
+
+    /// The series of gate `g` (its activations), if the cell has it.
+    pub fn gate(&self, g: Gate) -> Option<&GateSeries> {
+        self.gates.iter().find(|s| s.name == g.name())
+    }
+
+    /// The LSTM's cell state c_t (none for RNN and GRU).
+    pub fn cell_state(&self) -> Option<&GateSeries> {
+        self.gates.iter().find(|s| s.name == CELL_STATE)
+    }
+
     /// ‖∂L/∂h_1‖ / ‖∂L/∂h_T‖: how much of the gradient survives the trip back.
     pub fn gradient_ratio(&self) -> Option<f64> {
         let (first, last) = (*self.grad_h.first()?, *self.grad_h.last()?);
@@ -72,9 +89,22 @@ impl DirectionTrace {
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct GateSeries {
+    /// A [`Gate`]'s name, or [`CELL_STATE`] (read them through
+    /// [`GateSeries::gate`] rather than by spelling the string).
     pub name: String,
     /// [t][unit].
     pub values: Vec<Vec<f64>>,
+}
+
+impl GateSeries {
+    /// The gate this series is of; `None` for the cell state.
+    pub fn gate(&self) -> Option<Gate> {
+        Gate::from_name(&self.name)
+    }
+
+    pub fn is_cell_state(&self) -> bool {
+        self.name == CELL_STATE
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
