@@ -17,8 +17,8 @@
 use super::files::{self, FilesNotice};
 use super::settings::{
     format_number, optimizers, ClipMode, Model, Refusal, Settings, ACTIVATIONS, BATCH, BATCH_SIZES,
-    CLIP_THRESHOLD, CLIP_THRESHOLDS, DEPTHS, HIDDEN, INITS, LEARNING_RATE, LEARNING_RATES, SEQ_LEN,
-    SPECTRAL_RADII, SPECTRAL_RADIUS,
+    BP_HIDDEN, BP_LR, BP_LRS, BP_OUTPUTS, CLIP_THRESHOLD, CLIP_THRESHOLDS, DEPTHS, HIDDEN, INITS,
+    LEARNING_RATE, LEARNING_RATES, PERCEPTRON_LR, PERCEPTRON_LRS, SEQ_LEN, SPECTRAL_RADII, SPECTRAL_RADIUS,
 };
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
@@ -60,6 +60,10 @@ pub enum Group {
     Header,
     /// The deep-MLP view's own controls.
     Mlp,
+    /// The perceptron view's own controls.
+    Perceptron,
+    /// The BP network view's own controls.
+    Bp,
     /// The comparison's switch (run B), beside the run's buttons.
     Compare,
     /// Beside the task's description (the next-character task's own text).
@@ -570,6 +574,103 @@ pub const FIELDS: &[Field] = &[
         write: |s| on_off_name(s.mlp.residual),
     },
     Field {
+        key: "perceptron-data",
+        label: |l| td_string!(l, bp.controls.data),
+        group: Group::Perceptron,
+        control: menu!(
+            DatasetKind::ALL,
+            DatasetKind::name,
+            crate::views::mlp::dataset_words
+        ),
+        rebuilds: false,
+        parse: |v, s| {
+            s.perceptron.data = one_of(v, &DatasetKind::ALL, DatasetKind::name)?;
+            Ok(())
+        },
+        write: |s| s.perceptron.data.name().into(),
+    },
+    Field {
+        key: "perceptron-lr",
+        label: |l| td_string!(l, bp.controls.lr),
+        group: Group::Perceptron,
+        control: Control::Menu(|s, _| numbers(PERCEPTRON_LRS, s.perceptron.learning_rate)),
+        rebuilds: false,
+        parse: |v, s| {
+            s.perceptron.learning_rate = parse_float_in(v, &PERCEPTRON_LR)?;
+            Ok(())
+        },
+        write: |s| s.perceptron.learning_rate.to_string(),
+    },
+    Field {
+        key: "bp-hidden",
+        label: |l| td_string!(l, bp.controls.hidden),
+        group: Group::Bp,
+        control: Control::Menu(|_, _| BP_HIDDEN.map(|n| (n.to_string(), n.to_string())).collect()),
+        rebuilds: false,
+        parse: |v, s| {
+            s.bp.hidden = parse_in(v, &BP_HIDDEN)?;
+            Ok(())
+        },
+        write: |s| s.bp.hidden.to_string(),
+    },
+    Field {
+        key: "bp-outputs",
+        label: |l| td_string!(l, bp.controls.outputs),
+        group: Group::Bp,
+        control: Control::Menu(|_, l| {
+            vec![
+                ("1".into(), td_string!(l, bp.controls.outputs_one).into()),
+                ("2".into(), td_string!(l, bp.controls.outputs_two).into()),
+            ]
+        }),
+        rebuilds: false,
+        parse: |v, s| {
+            s.bp.outputs = parse_in(v, &BP_OUTPUTS)?;
+            Ok(())
+        },
+        write: |s| s.bp.outputs.to_string(),
+    },
+    Field {
+        key: "bp-activation",
+        label: |l| td_string!(l, bp.controls.activation),
+        group: Group::Bp,
+        control: menu!(ACTIVATIONS, Activation::name, text::activation),
+        rebuilds: false,
+        parse: |v, s| {
+            s.bp.activation = one_of(v, ACTIVATIONS, Activation::name)?;
+            Ok(())
+        },
+        write: |s| s.bp.activation.name().into(),
+    },
+    Field {
+        key: "bp-data",
+        label: |l| td_string!(l, bp.controls.data),
+        group: Group::Bp,
+        control: menu!(
+            DatasetKind::ALL,
+            DatasetKind::name,
+            crate::views::mlp::dataset_words
+        ),
+        rebuilds: false,
+        parse: |v, s| {
+            s.bp.data = one_of(v, &DatasetKind::ALL, DatasetKind::name)?;
+            Ok(())
+        },
+        write: |s| s.bp.data.name().into(),
+    },
+    Field {
+        key: "bp-lr",
+        label: |l| td_string!(l, bp.controls.lr),
+        group: Group::Bp,
+        control: Control::Menu(|s, _| numbers(BP_LRS, s.bp.learning_rate)),
+        rebuilds: false,
+        parse: |v, s| {
+            s.bp.learning_rate = parse_float_in(v, &BP_LR)?;
+            Ok(())
+        },
+        write: |s| s.bp.learning_rate.to_string(),
+    },
+    Field {
         key: TEXT_KEY,
         label: |l| td_string!(l, files.text.label),
         group: Group::Task,
@@ -862,6 +963,52 @@ mod tests {
     }
 
     #[test]
+    fn the_first_chapters_settings_are_in_the_link() {
+        let mut s = Settings::default();
+        s.perceptron.data = DatasetKind::Xor;
+        s.perceptron.learning_rate = 0.5;
+        s.bp.hidden = 4;
+        s.bp.outputs = 2;
+        s.bp.activation = Activation::Relu;
+        s.bp.data = DatasetKind::Circles;
+        s.bp.learning_rate = 0.3;
+        let q = write(&s);
+        assert!(
+            q.contains(
+                "perceptron-data=xor&perceptron-lr=0.5&bp-hidden=4&bp-outputs=2&bp-activation=relu\
+                 &bp-data=circles&bp-lr=0.3"
+            ),
+            "{q}"
+        );
+        assert_eq!(parse(&q), (s.clone(), vec![]));
+        assert!(!Settings::default().needs_reset(&s));
+        // Out of the view's range: the default and a notice.
+        let (t, n) = parse("bp-hidden=8&bp-outputs=3&perceptron-lr=0&bp-lr=11&bp-activation=identity");
+        assert_eq!(t, Settings::default());
+        assert_eq!(
+            notice_keys(&n),
+            [
+                "bp-hidden",
+                "bp-outputs",
+                "perceptron-lr",
+                "bp-lr",
+                "bp-activation"
+            ]
+        );
+        // Every BP menu value builds a net.
+        for h in BP_HIDDEN {
+            for o in BP_OUTPUTS {
+                let b = crate::state::settings::BpSettings {
+                    hidden: h,
+                    outputs: o,
+                    ..Default::default()
+                };
+                rnn_core::BpNet::new(b.config()).unwrap();
+            }
+        }
+    }
+
+    #[test]
     fn the_mlp_settings_are_in_the_link() {
         let mut s = Settings::default();
         s.mlp.depth = 50;
@@ -969,6 +1116,8 @@ mod tests {
             seed: u64::MAX,
             lang: crate::lang::Locale::zh,
             mlp: Default::default(),
+            perceptron: Default::default(),
+            bp: Default::default(),
             compare: true,
             b: vec![("hidden", "12".to_string())],
             text: None,
