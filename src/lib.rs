@@ -9,7 +9,8 @@
 //! - [`number`]: reading decimal numbers without Rust's parser tables;
 //! - [`lab`]: the shared reactive state, the actions and the training loop;
 //! - [`components`]: the controls, the status line, the loss chart;
-//! - [`views`]: the views of the network's trace (issue 4).
+//! - [`views`]: the views of the network's trace (issue 4);
+//! - [`lessons`]: the lesson's chapters and pages, as plain data.
 
 pub mod app;
 pub mod bench;
@@ -17,6 +18,7 @@ pub mod components;
 pub mod files_text;
 pub mod lab;
 pub mod lang;
+pub mod lessons;
 pub mod number;
 pub mod state;
 pub mod text;

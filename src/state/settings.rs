@@ -161,6 +161,23 @@ pub struct Settings {
     pub perceptron: PerceptronSettings,
     /// The BP network view's net and data (its own run; never resets the RNN).
     pub bp: BpSettings,
+    /// The lesson page open, presentation mode and the controls a link
+    /// hides (rows `lesson`, `present`, `hide`): they change no number.
+    pub lesson: LessonSettings,
+}
+
+/// What the lesson layer adds to a link (see `crate::lessons`): the page
+/// open (`lesson=4.1`: its settings are applied before the link's other
+/// keys, so a teacher's own keys override the page's), presentation mode
+/// (`present=1`), and the controls a teacher's link hides
+/// (`hide=activation,seed`: keys of the settings table).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LessonSettings {
+    /// A page id of `crate::lessons::PAGES`.
+    pub page: Option<&'static str>,
+    pub present: bool,
+    /// Keys of `state::url::FIELDS`, in the order the link gave them.
+    pub hide: Vec<&'static str>,
 }
 
 /// The perceptron view's settings (rows `perceptron-*`).
@@ -324,6 +341,7 @@ impl Default for Settings {
             compare: false,
             b: Vec::new(),
             text: None,
+            lesson: LessonSettings::default(),
         }
     }
 }

@@ -68,6 +68,8 @@ pub enum Group {
     Compare,
     /// Beside the task's description (the next-character task's own text).
     Task,
+    /// The lesson panel's: the page open, presentation mode, hidden controls.
+    Lesson,
 }
 
 /// The rows run B may differ in: the model, its initialisation and its
@@ -97,6 +99,9 @@ pub enum Control {
     /// A text box (`components::user_text`, beside the task): the value is
     /// taken as it is, spaces and all.
     Text,
+    /// No control in the settings panel: set by a link, or by the lesson
+    /// panel's own buttons.
+    Link,
 }
 
 /// What a row accepts, for the notice that refuses a value.
@@ -112,6 +117,8 @@ pub enum Allowed {
         min: String,
         max: String,
     },
+    /// A comma-separated list of these (possibly empty).
+    ListOf(Vec<&'static str>),
 }
 
 /// Something in a link (or from a control) the page could not use as it
@@ -697,6 +704,89 @@ pub const FIELDS: &[Field] = &[
 /// The key of the next-character task's own text: its value is taken as it
 /// is, not trimmed.
 pub const TEXT_KEY: &str = "text";
+    // The lesson layer's rows. An empty value is written as nothing at all
+    // (see `write`), so a link without a lesson stays as it was.
+    Field {
+        key: "lesson",
+        label: |l| td_string!(l, lessons.ui.menu_label),
+        group: Group::Lesson,
+        control: Control::Link,
+        rebuilds: false,
+        // Only the id: `parse_over` applies the page's settings before the
+        // link's other keys, and the lesson panel opens pages itself.
+        parse: |v, s| {
+            s.lesson.page = match v {
+                "" | "none" => None,
+                _ => Some(
+                    crate::lessons::Page::find(v)
+                        .ok_or_else(|| Allowed::OneOf(crate::lessons::PAGES.iter().map(|p| p.id).collect()))?
+                        .id,
+                ),
+            };
+            Ok(())
+        },
+        write: |s| s.lesson.page.unwrap_or_default().into(),
+    },
+    Field {
+        key: "present",
+        label: |l| td_string!(l, lessons.ui.present),
+        group: Group::Lesson,
+        control: Control::Link,
+        rebuilds: false,
+        parse: |v, s| {
+            s.lesson.present = match v {
+                "1" | "on" => true,
+                "0" | "off" | "" => false,
+                _ => return Err(Allowed::OneOf(vec!["1", "0"])),
+            };
+            Ok(())
+        },
+        write: |s| if s.lesson.present { "1" } else { "" }.into(),
+    },
+    Field {
+        key: "hide",
+        label: |l| td_string!(l, lessons.ui.hide_label),
+        group: Group::Lesson,
+        control: Control::Link,
+        rebuilds: false,
+        parse: |v, s| {
+            let mut hide = Vec::new();
+            for key in v.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+                let field = FIELDS
+                    .iter()
+                    .find(|f| f.key == key && f.control_hideable())
+                    .ok_or_else(|| Allowed::ListOf(hideable_keys()))?;
+                if !hide.contains(&field.key) {
+                    hide.push(field.key);
+                }
+            }
+            s.lesson.hide = hide;
+            Ok(())
+        },
+        write: |s| s.lesson.hide.join(","),
+    },
+];
+
+impl Field {
+    /// Whether the row has a control a teacher's link can hide (`hide=`).
+    pub fn control_hideable(&self) -> bool {
+        !matches!(self.control, Control::Link)
+    }
+
+    /// Whether `settings` hide this row's control.
+    pub fn hidden_in(&self, settings: &Settings) -> bool {
+        settings.lesson.hide.contains(&self.key)
+    }
+}
+
+/// The keys `hide=` accepts: every row with a control.
+pub fn hideable_keys() -> Vec<&'static str> {
+    FIELDS
+        .iter()
+        .filter(|f| f.control_hideable())
+        .map(|f| f.key)
+        .collect()
+}
 
 /// Longest link text looked at; the rest is ignored (with a notice).
 const MAX_LEN: usize = 4096;
@@ -722,11 +812,27 @@ pub fn parse_over(query: &str, base: &Settings) -> (Settings, Vec<Notice>) {
         q = &q[..cut];
         notices.push(Notice::new("", NoticeKind::TooLong { max: MAX_LEN }));
     }
-    for pair in q.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = percent_decode(key);
-        let value = percent_decode(value);
-        if let Some(n) = apply(&mut settings, &key, &value, base) {
+    let pairs: Vec<(String, String)> = q
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect();
+    // A lesson page is a link: its settings come first, over `base`, and
+    // the link's own keys then override them (the last `lesson=` counts).
+    let page_base;
+    let mut fallback = base;
+    if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| k == "lesson") {
+        if let Some(page) = crate::lessons::Page::find(id.trim()) {
+            page_base = page.settings_over(base);
+            settings = page_base.clone();
+            fallback = &page_base;
+        }
+    }
+    for (key, value) in &pairs {
+        if let Some(n) = apply(&mut settings, key, value, fallback) {
             notices.push(n);
         }
     }
@@ -820,7 +926,8 @@ fn apply_b(settings: &mut Settings, key: &str, value: &str) -> Option<Notice> {
 
 /// The query for `settings`, every field in table order (no leading `#`),
 /// each value percent-encoded, then run B's differences; a row that writes
-/// nothing (no text of one's own) is left out.
+/// nothing (no text of one's own, no lesson, no hidden control, not
+/// presenting) is left out: its default.
 pub fn write(settings: &Settings) -> String {
     FIELDS
         .iter()
@@ -852,6 +959,39 @@ fn percent_encode(s: &str) -> String {
         }
     }
     out
+}
+
+/// The shortest link that opens `settings` (for the QR code a class scans):
+/// the lesson page, the language, only the keys that differ from what the
+/// page (or, without one, the default lesson) sets, and run B's
+/// differences. Presentation mode is left out: a phone opens the lab itself.
+pub fn write_short(settings: &Settings) -> String {
+    let reference = match settings.lesson.page.and_then(crate::lessons::Page::find) {
+        Some(page) => page.settings_over(&Settings::default()),
+        None => Settings::default(),
+    };
+    let mut out: Vec<String> = settings
+        .lesson
+        .page
+        .map(|id| format!("lesson={id}"))
+        .into_iter()
+        .collect();
+    for f in FIELDS {
+        if matches!(f.key, "lesson" | "present") {
+            continue;
+        }
+        let v = (f.write)(settings);
+        if f.key == "lang" || v != (f.write)(&reference) {
+            out.push(format!("{}={}", f.key, percent_encode(&v)));
+        }
+    }
+    out.extend(
+        settings
+            .b
+            .iter()
+            .map(|(k, v)| format!("b.{k}={}", percent_encode(v))),
+    );
+    out.join("&")
 }
 
 /// `%41` → `A` and `+` → space; invalid escapes are kept as they are.
@@ -1121,6 +1261,7 @@ mod tests {
             compare: true,
             b: vec![("hidden", "12".to_string())],
             text: None,
+            lesson: Default::default(),
         };
         let q = write(&s);
         assert_eq!(parse(&format!("#{q}")), (s, vec![]));
