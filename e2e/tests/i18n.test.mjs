@@ -89,6 +89,32 @@ async function sweep(page) {
     }
     await gather();
   }
+  // The lesson panel: every page, its hint and answer behind their clicks,
+  // a few answers read from the run, presentation mode with its QR code.
+  const pages = await page.getByTestId('lesson-menu').locator('option').evaluateAll((o) => o.map((x) => x.value).filter(Boolean));
+  for (const id of pages) {
+    await page.getByTestId('lesson-menu').selectOption(id);
+    await page.waitForFunction((id) => document.querySelector('[data-testid=lesson-panel]').dataset.page === id, id);
+    for (const b of ['challenge-hint', 'challenge-answer']) {
+      if (await page.getByTestId(b).count()) await page.getByTestId(b).click();
+    }
+    if (['2.3', '3.2', '4.1', '4.4', '6.4'].includes(id)) {
+      await page.getByTestId('lesson-question').locator('button.choice').first().click();
+      await page.getByTestId('lesson-reveal').click();
+      await page.getByTestId('lesson-answer').waitFor({ timeout: 60_000 });
+    }
+    await gather();
+  }
+  await page.getByTestId('present').click();
+  await page.getByTestId('qr').waitFor();
+  await gather();
+  await page.getByTestId('controls-toggle').click();
+  await gather();
+  await page.getByTestId('controls-toggle').click();
+  await page.getByTestId('present').click();
+  await page.getByTestId('lesson-menu').selectOption('');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=lesson-panel]').dataset.page);
+  await gather();
   for (const model of ['gru', 'bigru', 'birnn']) {
     await page.getByTestId('model').selectOption(model);
     await stepOnce();

@@ -110,6 +110,15 @@ fn answer_text(q: &Question, a: &Answer, l: Locale) -> String {
     )
 }
 
+/// A question about what the view shows before any step keeps the view
+/// covered (with this note) until its answer is revealed.
+fn covered(page: Option<&Page>, ui: &Ui, l: Locale) -> Option<&'static str> {
+    let before_any_step = page
+        .and_then(|p| p.question.as_ref())
+        .is_some_and(|q| q.after == 0);
+    (before_any_step && !matches!(ui.reveal, Reveal::Shown(_))).then(|| td_string!(l, lessons.ui.covered))
+}
+
 /// Paragraphs separated by a blank line, as HTML.
 fn paragraphs(text: &str) -> String {
     text.split("\n\n")
@@ -199,6 +208,7 @@ mod browser {
         let Some(doc) = document() else { return false };
         while let Ok(Some(old)) = doc.query_selector("[data-lesson=mark]") {
             let _ = old.remove_attribute("data-lesson");
+            let _ = old.remove_attribute("data-covered");
         }
         let Some(id) = testid else { return false };
         let Ok(Some(el)) = doc.query_selector(&format!("[data-testid=\"{id}\"]")) else {
@@ -206,15 +216,20 @@ mod browser {
         };
         let target = el.closest(".view, .loss-chart").ok().flatten().unwrap_or(el);
         let _ = target.set_attribute("data-lesson", "mark");
-        if scroll {
-            // The sticky panel's height, so the view lands just under it.
-            if let (Ok(Some(panel)), Ok(Some(app))) =
-                (doc.query_selector(".lesson"), doc.query_selector(".app"))
-            {
-                let h = panel.get_bounding_client_rect().height();
-                if let Some(app) = app.dyn_ref::<web_sys::HtmlElement>() {
-                    let _ = app.style().set_property("--lesson-h", &format!("{h:.0}px"));
-                }
+        // Scrolled under the panel where the panel stays in sight (sticky);
+        // on a phone the text comes first and the view below it.
+        let panel = doc.query_selector(".lesson").ok().flatten();
+        let sticky = panel.as_ref().is_some_and(|p| {
+            web_sys::window()
+                .and_then(|w| w.get_computed_style(p).ok().flatten())
+                .and_then(|s| s.get_property_value("position").ok())
+                .is_some_and(|v| v == "sticky")
+        });
+        if let (true, Some(panel), Ok(Some(app))) = (scroll && sticky, panel, doc.query_selector(".app")) {
+            // The panel's height, so the view lands just under it.
+            let h = panel.get_bounding_client_rect().height();
+            if let Some(app) = app.dyn_ref::<web_sys::HtmlElement>() {
+                let _ = app.style().set_property("--lesson-h", &format!("{h:.0}px"));
             }
             target.scroll_into_view();
         }
@@ -257,6 +272,17 @@ mod browser {
             .ok()??;
         let i = el.get_attribute("data-i").and_then(|i| i.parse().ok());
         Some((el.get_attribute("data-action")?, i))
+    }
+
+    /// Covers the marked view with `note` (or uncovers it).
+    pub fn cover(note: Option<&str>) {
+        let Some(doc) = document() else { return };
+        if let Ok(Some(el)) = doc.query_selector("[data-lesson=mark]") {
+            let _ = match note {
+                Some(n) => el.set_attribute("data-covered", n),
+                None => el.remove_attribute("data-covered"),
+            };
+        }
     }
 
     /// Whether the focus is inside `el`.
@@ -608,6 +634,11 @@ pub fn LessonPanel() -> impl IntoView {
         request_animation_frame(move || {
             let found = browser::mark(testid, true);
             ui.update(|u| u.view_found = found || testid.is_none());
+            browser::cover(covered(
+                page.get_untracked(),
+                &ui.get_untracked(),
+                i18n.get_locale_untracked(),
+            ));
         });
         if let Some(id) = now.0 {
             browser::store_page(id);
@@ -722,6 +753,8 @@ pub fn LessonPanel() -> impl IntoView {
             if let Some(el) = root.get() {
                 browser::redraw(&el, &html, page.get_untracked().map_or("", |p| p.id));
             }
+            let note = covered(page.get_untracked(), &ui.get_untracked(), l);
+            request_animation_frame(move || browser::cover(note));
         }
         html
     });
@@ -796,7 +829,7 @@ pub fn LessonPanel() -> impl IntoView {
     view! {
         <section
             class="lesson"
-            data-testid="lesson"
+            data-testid="lesson-panel"
             node_ref=root
             on:click=on_click
             on:change=on_change
