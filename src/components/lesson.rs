@@ -274,6 +274,14 @@ mod browser {
         Some((el.get_attribute("data-action")?, i))
     }
 
+    /// After the panel grew (an answer shown), the marked view goes back
+    /// under it, uncovered.
+    pub fn settle(testid: Option<&'static str>) {
+        leptos::prelude::request_animation_frame(move || {
+            mark(testid, true);
+        });
+    }
+
     /// Covers the marked view with `note` (or uncovers it).
     pub fn cover(note: Option<&str>) {
         let Some(doc) = document() else { return };
@@ -471,7 +479,7 @@ impl Render<'_> {
             _ => None,
         };
         let mut s = format!(
-            "<div class=\"lesson-question\" data-testid=\"lesson-question\"><p class=\"prompt\"><strong>{}: </strong>{}</p><div class=\"choices\">",
+            "<div class=\"lesson-question\" data-testid=\"lesson-question\"><p class=\"prompt\"><strong>{}</strong>{}</p><div class=\"choices\">",
             escape(td_string!(l, lessons.ui.question)),
             escape((q.prompt)(l))
         );
@@ -512,7 +520,7 @@ impl Render<'_> {
                     _ => "",
                 };
                 let mut t = format!(
-                    "<p class=\"answer\" data-testid=\"lesson-answer\" data-value=\"{}\" data-claim=\"{}\" data-holds=\"{}\" data-step=\"{}\"><strong>{}: </strong>{} <span class=\"verdict\">{}</span></p>",
+                    "<p class=\"answer\" data-testid=\"lesson-answer\" data-value=\"{}\" data-claim=\"{}\" data-holds=\"{}\" data-step=\"{}\"><strong>{}</strong>{} <span class=\"verdict\">{}</span></p>",
                     js_number(a.value),
                     q.claim.code(),
                     a.holds,
@@ -545,7 +553,7 @@ impl Render<'_> {
         let passed = state == ChallengeState::Passed;
         let keys = key_labels(c.may_change, l);
         let mut s = format!(
-            "<div class=\"challenge\"><p><strong>{}: </strong>{} <span class=\"muted\">{}</span> \
+            "<div class=\"challenge\"><p><strong>{}</strong>{} <span class=\"muted\">{}</span> \
              <span class=\"challenge-status\" data-testid=\"challenge-status\" data-state=\"{}\">{}</span></p>",
             escape(td_string!(l, lessons.ui.challenge)),
             escape((c.goal)(l)),
@@ -670,7 +678,11 @@ pub fn LessonPanel() -> impl IntoView {
         } else {
             return;
         };
+        let shown = matches!(reveal, Reveal::Shown(_));
         ui.update(|u| u.reveal = reveal);
+        if shown {
+            browser::settle(page.get_untracked().map(|p| p.view));
+        }
     });
     let reveal = move || {
         let Some(q) = page.get_untracked().and_then(|p| p.question.as_ref()) else {
@@ -685,7 +697,11 @@ pub fn LessonPanel() -> impl IntoView {
             }
         };
         let waiting = matches!(reveal, Reveal::Waiting { .. });
+        let shown = matches!(reveal, Reveal::Shown(_));
         ui.update(|u| u.reveal = reveal);
+        if shown {
+            browser::settle(page.get_untracked().map(|p| p.view));
+        }
         if waiting {
             lab.play();
         }

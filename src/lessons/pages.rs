@@ -584,7 +584,7 @@ pub const PAGES: &[Page] = &[
             hint: say!(lessons.p5_2.hint),
             answer: say!(lessons.p5_2.solution),
             may_change: &["init-input", "init-recurrent"],
-            pass: Pass::Solved { within: 2500 },
+            pass: Pass::Solved { within: 3000 },
             solution: "init-input=xavier_uniform&init-recurrent=orthogonal",
         }),
     },

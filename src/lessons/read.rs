@@ -171,17 +171,29 @@ pub fn blank_example(r: &RunData, chinese: bool) -> Option<String> {
             .max_by(|a, b| a.1.total_cmp(b.1))
             .map(|(i, _)| i)
     };
-    let mut tokens = Vec::new();
+    let mut tokens: Vec<String> = Vec::new();
+    let mut previous_blank = false;
     for (s, x) in t.inputs.iter().enumerate() {
         let word = vocab.get(argmax(x)?)?;
         match word.as_str() {
             "·" => continue,
             "_" => {
+                // A subject of several tokens fills several blanks: one bracket.
                 let said = vocab.get(argmax(t.outputs.get(s)?)?)?;
-                tokens.push(format!("[{said}]"));
+                match tokens.last_mut() {
+                    Some(last) if last.ends_with(']') && previous_blank => {
+                        last.pop();
+                        last.push_str(said);
+                        last.push(']');
+                    }
+                    _ => tokens.push(format!("[{said}]")),
+                }
+                previous_blank = true;
+                continue;
             }
             w => tokens.push(w.to_string()),
         }
+        previous_blank = false;
     }
     let is_chinese = tokens
         .iter()

@@ -312,3 +312,25 @@ fn numbers_read_as_a_class_reads_them() {
     assert_eq!(subscript(30), "₃₀");
     assert_eq!(Side::Below(1e-4).code(), "<1e-4");
 }
+
+#[test]
+fn the_blank_example_shows_the_nets_answer_in_one_bracket_in_its_language() {
+    let mut run = Rehearsal::new(opened("3.2"));
+    let mut seen = [false, false];
+    for _ in 0..12 {
+        run.train_to(run.step + 30);
+        let data = run.data(false);
+        let (zh, en) = (
+            read::blank_example(&data, true),
+            read::blank_example(&data, false),
+        );
+        assert!(zh.is_none() || en.is_none(), "one language per sentence");
+        for (i, s) in [zh, en].into_iter().enumerate() {
+            if let Some(s) = s {
+                assert_eq!((s.matches('[').count(), s.matches(']').count()), (1, 1), "{s}");
+                seen[i] = true;
+            }
+        }
+    }
+    assert!(seen[0] && seen[1], "both languages' sentences come up: {seen:?}");
+}
