@@ -699,11 +699,6 @@ pub const FIELDS: &[Field] = &[
                 .to_string()
         },
     },
-];
-
-/// The key of the next-character task's own text: its value is taken as it
-/// is, not trimmed.
-pub const TEXT_KEY: &str = "text";
     // The lesson layer's rows. An empty value is written as nothing at all
     // (see `write`), so a link without a lesson stays as it was.
     Field {
@@ -767,10 +762,15 @@ pub const TEXT_KEY: &str = "text";
     },
 ];
 
+/// The key of the next-character task's own text: its value is taken as it
+/// is, not trimmed.
+pub const TEXT_KEY: &str = "text";
+
 impl Field {
     /// Whether the row has a control a teacher's link can hide (`hide=`).
     pub fn control_hideable(&self) -> bool {
-        !matches!(self.control, Control::Link)
+        // The text box beside the task is not a settings-panel control.
+        !matches!(self.control, Control::Link | Control::Text)
     }
 
     /// Whether `settings` hide this row's control.
