@@ -24,9 +24,12 @@
 //! - `lab.run` — [`RunState`]; `lab.settings` — the controls;
 //! - `lab.epoch` — increments on every reset, so a view that accumulates
 //!   history (a heatmap over training steps) knows to clear it;
-//! - `lab.analysis()` — spectra and Jacobian chains of the current weights
-//!   (costs an eigen-decomposition: call it from a view's redraw, not per
-//!   step), `lab.with_experiment(|e| …)` for anything else read-only.
+//! - `snapshot.analysis()` — spectra and Jacobian chains of the traced
+//!   step's weights, which the snapshot carries with its trace (`weights`,
+//!   and the untrained net's as `initial`); it costs an eigen-decomposition:
+//!   call it from a view's redraw, not per step. Views read only what a
+//!   snapshot publishes (`lab.shown_snapshot()` for the run they show),
+//!   never the live net: `with_experiment` is for the actions (saving a run).
 
 pub mod driver;
 
@@ -37,7 +40,9 @@ use crate::state::url::{self, Notice, NoticeKind};
 use driver::{Driver, Goal};
 use leptos::prelude::*;
 use rnn_core::tasks::TaskInfo;
-use rnn_core::{Analysis, ClipReport, Divergence, Experiment, StepError, StepReport, Trace};
+use rnn_core::{
+    Analysis, ClipReport, Divergence, Experiment, RecurrentWeights, StepError, StepReport, Trace,
+};
 use std::sync::Arc;
 
 /// What the status line shows (`data-state` of `[data-testid=status]`).
@@ -73,16 +78,49 @@ pub struct Snapshot {
     pub clip: ClipReport,
     /// Trace of example 0 of the latest traced step (the last one of the frame).
     pub trace: Option<Arc<Trace>>,
+    /// The recurrent matrices of the forward pass `trace` records: what the
+    /// spectrum, γ·σ_max and the Jacobian chain are computed from, so they
+    /// always describe the traced step (views never read the live net).
+    pub weights: Option<Arc<RecurrentWeights>>,
+    /// The matrices of the untrained net (its step-0 probe), kept through
+    /// the run; `None` for a run loaded from a file part-way.
+    pub initial: Option<Arc<RecurrentWeights>>,
 }
 
 impl Snapshot {
     fn from_report(r: StepReport) -> Self {
+        let weights = r.weights.map(Arc::new);
         Snapshot {
             step: r.step,
             loss: r.loss,
             clip: r.clip,
             trace: r.trace.map(Arc::new),
+            initial: weights.clone().filter(|_| r.step == 0),
+            weights,
         }
+    }
+
+    /// This step's snapshot following `old`: an untraced step keeps showing
+    /// the previous trace with the weights it was recorded with (the two go
+    /// together), and the untrained net's weights stay through the run.
+    fn after(mut self, old: Option<&Snapshot>) -> Snapshot {
+        if let Some(old) = old {
+            if self.trace.is_none() {
+                self.trace = old.trace.clone();
+                self.weights = old.weights.clone();
+            }
+            if self.initial.is_none() {
+                self.initial = old.initial.clone();
+            }
+        }
+        self
+    }
+
+    /// Spectra and Jacobian chains of the traced step's weights along its
+    /// trace (an eigen-decomposition per block: call it from a view's
+    /// redraw, not per step).
+    pub fn analysis(&self) -> Option<Analysis> {
+        Some(self.weights.as_ref()?.analysis(self.trace.as_deref()))
     }
 }
 
@@ -123,10 +161,7 @@ fn show_steps(
         });
     }
     if let Some(report) = latest {
-        let mut snap = Snapshot::from_report(report);
-        if snap.trace.is_none() {
-            snap.trace = snapshot.with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()));
-        }
+        let snap = snapshot.with_untracked(|old| Snapshot::from_report(report).after(old.as_ref()));
         snapshot.set(Some(snap));
     }
 }
@@ -587,16 +622,6 @@ impl Lab {
         }
     }
 
-    /// Spectra and Jacobian chains of the current weights, along the latest
-    /// trace. Not reactive by itself: call it inside something that tracks
-    /// `snapshot`.
-    pub fn analysis(self) -> Option<Analysis> {
-        let trace = self
-            .shown_snapshot_untracked()
-            .with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()));
-        self.with_experiment(|e| e.analysis(trace.as_deref()))
-    }
-
     fn invalid(self, e: rnn_core::Error) {
         self.stop_loop();
         self.driver.update_value(|d| d.set_goal(Goal::Rest));
@@ -775,5 +800,42 @@ mod browser {
         if let Ok(h) = w.history() {
             let _ = h.replace_state_with_url(&JsValue::NULL, "", Some(&url));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snapshot_keeps_the_trace_with_its_weights_and_the_initial_weights() {
+        let mut e = Experiment::new(Default::default()).unwrap();
+        let initial = e.recurrent_weights();
+        let probe = Snapshot::from_report(e.probe(true).unwrap());
+        assert_eq!(probe.initial.as_deref(), Some(&initial));
+        let traced = Snapshot::from_report(e.step(true).unwrap()).after(Some(&probe));
+        assert_eq!(
+            traced.weights.as_deref(),
+            Some(&initial),
+            "step 1 ran on the initial W"
+        );
+        assert_eq!(traced.initial.as_deref(), Some(&initial));
+        let untraced = Snapshot::from_report(e.step(false).unwrap()).after(Some(&traced));
+        assert_eq!(untraced.step, 2);
+        assert!(Arc::ptr_eq(
+            untraced.trace.as_ref().unwrap(),
+            traced.trace.as_ref().unwrap()
+        ));
+        assert!(Arc::ptr_eq(
+            untraced.weights.as_ref().unwrap(),
+            traced.weights.as_ref().unwrap()
+        ));
+        let w2 = e.recurrent_weights();
+        let next = Snapshot::from_report(e.step(true).unwrap()).after(Some(&untraced));
+        assert_eq!(next.weights.as_deref(), Some(&w2));
+        assert_eq!(next.initial.as_deref(), Some(&initial));
+        assert_eq!(next.analysis(), Some(w2.analysis(next.trace.as_deref())));
+        // A run loaded part-way has no untrained weights to show.
+        assert!(Snapshot::from_report(e.peek(true).unwrap()).initial.is_none());
     }
 }

@@ -300,13 +300,17 @@ pub fn GradThroughTime() -> impl IntoView {
                 (c.epoch == epoch && c.step <= trace.step && fresh).then_some(*c)
             });
             let c = reuse.or_else(|| {
-                let (gamma, sigma) = lab.with_experiment(|e| {
-                    let a = e.analysis(None);
-                    (a.gamma, sigma_max_of(&a))
+                // The weights the newest snapshot's trace was recorded
+                // with (it may be newer than the throttled trace drawn).
+                let (step, weights) = lab.shown_snapshot_untracked().with_untracked(|s| {
+                    let s = s.as_ref()?;
+                    Some((s.trace.as_ref()?.step, s.weights.clone()?))
                 })?;
+                let a = weights.analysis(None);
+                let (gamma, sigma) = (a.gamma, sigma_max_of(&a));
                 let c = SigmaCache {
                     epoch,
-                    step: trace.step,
+                    step,
                     at_ms: now,
                     gamma,
                     sigma,

@@ -21,8 +21,8 @@ use crate::views::onscreen::{draw_canvas_when_due, Redraw};
 use crate::views::stats::{escape, fmt, options_html};
 use crate::views::throttle::throttled_trace;
 use leptos::prelude::*;
-use rnn_core::spectrum::{spectrum, Spectrum};
-use rnn_core::{CellKind, Param};
+use rnn_core::spectrum::Spectrum;
+use rnn_core::CellKind;
 
 const C_NOW: (u8, u8, u8) = (0, 114, 178);
 const C_INIT: (u8, u8, u8) = (120, 120, 120);
@@ -78,16 +78,6 @@ pub fn block_name(cell: CellKind, bidirectional: bool, b: Block, l: Locale) -> (
         (true, _) => crate::tr!(l, cells.spectrum.dir_backward, words),
     };
     (name, words)
-}
-
-/// The spectrum of gate block `gate` (rows gate·H .. (gate+1)·H) of a
-/// recurrent weight matrix.
-pub fn block_spectrum(w: &Param<f32>, hidden: usize, gate: usize, name: &str) -> Option<Spectrum> {
-    if hidden == 0 || (gate + 1) * hidden > w.value.nrows() {
-        return None;
-    }
-    let block = w.value.rows(gate * hidden, hidden).map(|x| x as f64);
-    spectrum(name, &block)
 }
 
 /// Closer to 1 than this counts as exactly 1 (an orthogonal W in f32).
@@ -383,7 +373,6 @@ pub fn SpectrumView() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let i18n = use_i18n();
     let chosen = RwSignal::new(None::<Block>);
-    let init = StoredValue::new(Vec::<Param<f32>>::new());
     let data = RwSignal::new(None::<SpectrumData>);
     // (time of the last computation, its cost) in ms.
     let cost = StoredValue::new((f64::NEG_INFINITY, 0.0f64));
@@ -393,20 +382,9 @@ pub fn SpectrumView() -> impl IntoView {
             .and_then(|w| w.performance())
             .map_or(0.0, |p| p.now())
     };
-    // The untrained weights, kept at every reset (the lab publishes the
-    // step-0 probe before any training step).
+    // A new run: back to its default block.
     Effect::new(move |_| {
         lab.epoch.track();
-        let w = lab.with_experiment(|e| {
-            (e.steps_done() == 0).then(|| {
-                let net = e.net();
-                std::iter::once(&net.fwd)
-                    .chain(net.bwd.iter())
-                    .map(|l| l.w.clone())
-                    .collect::<Vec<_>>()
-            })
-        });
-        init.set_value(w.flatten().unwrap_or_default());
         chosen.set(None);
     });
     // Recomputed when the weights or the choice change, and only while the
@@ -434,41 +412,29 @@ pub fn SpectrumView() -> impl IntoView {
         if running && t0 - last < 10.0 * c {
             return;
         }
-        let Some((cell, bidi, hidden, gamma, step)) = lab.with_experiment(|e| {
-            let c = e.config();
-            (
-                c.cell,
-                c.bidirectional,
-                c.hidden_size,
-                c.activation.max_derivative(),
-                e.steps_done(),
-            )
+        // The weights the newest snapshot's trace was recorded with, and the
+        // untrained net's: published by the lab, never read from the net.
+        let Some((step, weights, initial)) = lab.shown_snapshot_untracked().with_untracked(|s| {
+            let s = s.as_ref()?;
+            Some((s.step, s.weights.clone()?, s.initial.clone()))
         }) else {
             return;
         };
-        let gamma = if cell == CellKind::Rnn { gamma } else { 1.0 };
+        let (cell, bidi) = (weights.cell, weights.w.len() > 1);
+        let gamma = if cell == CellKind::Rnn {
+            weights.activation.max_derivative()
+        } else {
+            1.0
+        };
         let b = block.unwrap_or(default_block(cell));
         let name = block_name(cell, bidi, b, Locale::en).0;
-        let now = lab
-            .with_experiment(|e| {
-                let net = e.net();
-                let layer = if b.direction == 1 {
-                    net.bwd.as_ref()
-                } else {
-                    Some(&net.fwd)
-                };
-                layer.and_then(|l| block_spectrum(&l.w, hidden, b.gate, &name))
-            })
-            .flatten();
+        let now = weights.block_spectrum(b.direction, b.gate);
         // The initial spectrum of a block is computed once per reset.
         let epoch = lab.epoch.get_untracked();
         let init_sp = match init_cache.get_value() {
             Some((e, cached, sp)) if e == epoch && cached == b => sp,
             _ => {
-                let sp = init.with_value(|ws| {
-                    ws.get(b.direction)
-                        .and_then(|w| block_spectrum(w, hidden, b.gate, &name))
-                });
+                let sp = initial.and_then(|w| w.block_spectrum(b.direction, b.gate));
                 init_cache.set_value(Some((epoch, b, sp.clone())));
                 sp
             }
@@ -839,21 +805,29 @@ mod tests {
     }
 
     #[test]
-    fn block_spectrum_matches_the_engines_analysis() {
-        let config = rnn_core::ExperimentConfig {
-            cell: CellKind::Lstm,
-            hidden_size: 6,
-            ..Default::default()
-        };
-        let e = rnn_core::Experiment::new(config).unwrap();
-        let analysis = e.analysis(None);
-        for (gate, key) in ["i", "f", "g", "o"].iter().enumerate() {
-            let name = format!("W_{key}");
-            let mine = block_spectrum(&e.net().fwd.w, 6, gate, &name).unwrap();
-            let theirs = analysis.spectra.iter().find(|s| s.name == name).unwrap();
-            assert!((mine.spectral_radius - theirs.spectral_radius).abs() < 1e-9);
-            assert!((mine.sigma_max - theirs.sigma_max).abs() < 1e-9);
+    fn the_views_block_names_are_the_engines() {
+        // The view labels a block by its own name; the spectrum it draws is
+        // the engine's for that block: the two names must agree.
+        for (cell, bidi) in [
+            (CellKind::Rnn, false),
+            (CellKind::Lstm, true),
+            (CellKind::Gru, true),
+        ] {
+            let config = rnn_core::ExperimentConfig {
+                cell,
+                bidirectional: bidi,
+                hidden_size: 3,
+                ..Default::default()
+            };
+            let weights = rnn_core::Experiment::new(config).unwrap().recurrent_weights();
+            for direction in 0..weights.w.len() {
+                for gate in 0..cell.gate_names().len() {
+                    let b = Block { direction, gate };
+                    let name = block_name(cell, bidi, b, Locale::en).0;
+                    assert_eq!(name, weights.block_name(direction, gate));
+                    assert_eq!(weights.block_spectrum(direction, gate).unwrap().name, name);
+                }
+            }
         }
-        assert!(block_spectrum(&e.net().fwd.w, 6, 4, "W_x").is_none());
     }
 }

@@ -128,16 +128,20 @@ pub fn UnrolledGraph() -> impl IntoView {
             }));
             return;
         }
-        // `analysis()` follows the newest trace: show that one with it, so
-        // the graph and its factors always describe the same step.
-        let newest = lab
-            .snapshot
-            .with_untracked(|s| s.as_ref().and_then(|s| s.trace.clone()))
-            .unwrap_or(trace);
-        let norms = lab
-            .analysis()
-            .and_then(|a| a.jacobians.into_iter().next())
-            .map(|j| Arc::new(j.step_norms));
+        // The newest snapshot's trace with the Jacobian chain of the weights
+        // it was recorded with: the graph and its factors always describe
+        // the same step of the run the views show.
+        let (newest, norms) = lab
+            .shown_snapshot_untracked()
+            .with_untracked(|s| {
+                let s = s.as_ref()?;
+                let norms = s
+                    .analysis()
+                    .and_then(|a| a.jacobians.into_iter().next())
+                    .map(|j| Arc::new(j.step_norms));
+                Some((s.trace.clone()?, norms))
+            })
+            .unwrap_or((trace, None));
         shown.set(Some(Shown {
             trace: newest,
             norms,

@@ -3,10 +3,11 @@
 //! `ExperimentConfig`; the same config and seed give the same run.
 
 use crate::activation::Activation;
+use crate::analysis::{Analysis, RecurrentWeights};
 use crate::batch::Batch;
 use crate::cell::CellKind;
 use crate::init::Init;
-use crate::net::{Analysis, NetConfig, RecurrentNet};
+use crate::net::{NetConfig, RecurrentNet};
 use crate::optim::{clip_gradients, Clip, OptimizerKind};
 use crate::param::Params;
 use crate::rng::Rng;
@@ -260,11 +261,13 @@ impl Experiment {
         });
         self.last_batch = Some(batch);
         self.keep_score();
+        let weights = trace.is_some().then(|| self.trainer.net.recurrent_weights());
         Ok(StepReport {
             step,
             loss,
             clip,
             trace,
+            weights,
         })
     }
 
@@ -291,6 +294,11 @@ impl Experiment {
 
     pub fn analysis(&self, trace: Option<&Trace>) -> Analysis {
         self.trainer.net.analysis(trace)
+    }
+
+    /// The recurrent matrices as they are now (see `RecurrentWeights`).
+    pub fn recurrent_weights(&self) -> RecurrentWeights {
+        self.trainer.net.recurrent_weights()
     }
 
     /// Names of the network's parameters, in order.

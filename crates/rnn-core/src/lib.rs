@@ -10,6 +10,7 @@
 //! gradient checks): see [`Real`].
 
 pub mod activation;
+pub mod analysis;
 pub mod batch;
 pub mod benchmark;
 pub mod bp;
@@ -36,6 +37,7 @@ pub mod trace;
 pub mod train;
 
 pub use activation::Activation;
+pub use analysis::{Analysis, RecurrentWeights};
 pub use batch::{Batch, Structure};
 pub use bp::{
     BpBackward, BpBias, BpConfig, BpError, BpForward, BpGrid, BpLoss, BpNet, BpNetData, BpParamKind,
@@ -50,7 +52,7 @@ pub use gradcheck::{EntryCheck, GradCheck, GradCheckConfig, GradCheckReport, Par
 pub use init::Init;
 pub use loss::{LossKind, Targets};
 pub use mlp::{Mlp, MlpConfig, MlpLayerTrace, MlpStepReport, MlpTrace, MlpTrainer};
-pub use net::{Analysis, NetConfig, RecurrentNet};
+pub use net::{NetConfig, RecurrentNet};
 pub use optim::{Clip, ClipReport, OptimizerKind};
 pub use param::{Param, Params, SavedParam};
 pub use perceptron::{linearly_separable_2d, PerceptronOutcome, PerceptronRun, PerceptronStep};

@@ -12,6 +12,7 @@
 //! them all, `run_forward` and `run_backward` one at a time.
 
 use crate::activation::Activation;
+use crate::analysis::{Analysis, RecurrentWeights};
 use crate::batch::{Batch, Structure};
 use crate::cell::CellKind;
 use crate::init::{rescale_spectral_radius, Init};
@@ -21,7 +22,6 @@ use crate::param::{Param, Params};
 use crate::real::Real;
 use crate::rng::Rng;
 use crate::schedule::{BackwardUnit, ForwardUnit, Plan, Shape, UNIT_FLOPS};
-use crate::spectrum::{jacobian_chain, spectrum, JacobianChain, Spectrum};
 use crate::trace::{DirectionTrace, GateSeries, Trace};
 use crate::train::Overflow;
 use crate::{Error, Invalid};
@@ -565,59 +565,23 @@ impl<T: Real> RecurrentNet<T> {
     /// The recurrent matrices' spectra (one per gate block and direction) and,
     /// for the plain RNN, the per-step Jacobian chain of the traced example.
     pub fn analysis(&self, trace: Option<&Trace>) -> Analysis {
-        let hd = self.config.hidden_size;
-        let mut spectra = Vec::new();
-        let mut jacobians = Vec::new();
-        for (layer, dir) in std::iter::once(&self.fwd).chain(self.bwd.iter()).zip(0..) {
-            let w = layer.w.value.map(|x| x.f64());
-            let prefix = if self.bwd.is_some() {
-                ["fwd.", "bwd."][dir]
-            } else {
-                ""
-            };
-            for (k, gate) in self.config.cell.gate_names().iter().enumerate() {
-                let name = if self.config.cell == CellKind::Rnn {
-                    format!("{prefix}W")
-                } else {
-                    format!("{prefix}W_{gate}")
-                };
-                let block = w.rows(k * hd, hd).clone_owned();
-                if let Some(s) = spectrum(&name, &block) {
-                    spectra.push(s);
-                }
-            }
-            if self.config.cell == CellKind::Rnn {
-                if let Some(d) = trace.and_then(|t| t.directions.get(dir)) {
-                    let act = self.config.activation;
-                    let derivs: Vec<Vec<f64>> = d
-                        .pre_activations
-                        .iter()
-                        .zip(&d.hidden)
-                        .map(|(a, h)| a.iter().zip(h).map(|(a, h)| act.derivative(*a, *h)).collect())
-                        .collect();
-                    if let Some(j) = jacobian_chain(&derivs, &w) {
-                        jacobians.push(j);
-                    }
-                }
-            }
-        }
-        Analysis {
-            gamma: self.config.activation.max_derivative(),
-            spectra,
-            jacobians,
+        self.recurrent_weights().analysis(trace)
+    }
+
+    /// The recurrent matrices W as they are now, as plain data: what the
+    /// page publishes with a frame, so its views analyse the weights
+    /// without holding the net (and a worker could post them).
+    pub fn recurrent_weights(&self) -> RecurrentWeights {
+        RecurrentWeights {
+            cell: self.config.cell,
+            activation: self.config.activation,
+            hidden: self.config.hidden_size,
+            w: std::iter::once(&self.fwd)
+                .chain(self.bwd.iter())
+                .map(|layer| layer.w.value.map(|x| x.f64()))
+                .collect(),
         }
     }
-}
-
-/// Spectra and Jacobian chains of a network (see `RecurrentNet::analysis`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct Analysis {
-    /// γ, the activation's largest derivative.
-    pub gamma: f64,
-    pub spectra: Vec<Spectrum>,
-    /// RNN only: one chain per direction, in real time order for the forward
-    /// direction and processing order for the backward one.
-    pub jacobians: Vec<JacobianChain>,
 }
 
 fn rename<T: Real>(mut layer: Layer<T>, prefix: &str) -> Layer<T> {

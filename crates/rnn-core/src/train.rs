@@ -4,6 +4,7 @@
 //! `advance` until it reports), with the same units either way (see
 //! `schedule`), so the two give bit-identical runs.
 
+use crate::analysis::RecurrentWeights;
 use crate::batch::Batch;
 use crate::net::RecurrentNet;
 use crate::optim::{clip_gradients, Clip, ClipReport, Optimizer, OptimizerKind};
@@ -190,6 +191,10 @@ pub struct StepReport {
     pub loss: f64,
     pub clip: ClipReport,
     pub trace: Option<Trace>,
+    /// With a trace: the recurrent matrices of the forward pass it records
+    /// (before this step's update), so the spectrum and the Jacobian chain
+    /// drawn beside the trace describe the same weights.
+    pub weights: Option<RecurrentWeights>,
 }
 
 /// The part of a training step every model shares: check the gradients,
@@ -472,6 +477,7 @@ impl<T: Real> Trainer<T> {
         // Traced before the update: its U·x_t and W·h_{t−1} are products of
         // the weights this step's forward pass ran with.
         let trace = trace_example.map(|_| self.net.trace(next));
+        let weights = trace_example.map(|_| self.net.recurrent_weights());
         let applied = self.update.apply(&mut self.net, &self.config, loss, next);
         let clip = applied.map_err(|mut d| {
             d.cause = forward_first(&self.net, d.cause, self.steps_done > 0);
@@ -488,6 +494,7 @@ impl<T: Real> Trainer<T> {
             loss,
             clip,
             trace,
+            weights,
         })
     }
 }
