@@ -622,6 +622,13 @@ impl Lab {
         }
     }
 
+    /// [`Snapshot::analysis`] of the run the views show. Not reactive by
+    /// itself: call it inside something that tracks `snapshot`.
+    pub fn analysis(self) -> Option<Analysis> {
+        self.shown_snapshot_untracked()
+            .with_untracked(|s| s.as_ref().and_then(Snapshot::analysis))
+    }
+
     fn invalid(self, e: rnn_core::Error) {
         self.stop_loop();
         self.driver.update_value(|d| d.set_goal(Goal::Rest));

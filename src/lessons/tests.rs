@@ -114,7 +114,9 @@ fn hide_takes_the_keys_of_controls() {
     assert!(!url::hideable_keys().contains(&"lesson"));
     let plain = url::write(&Settings::default());
     assert!(
-        ["lesson=", "present=", "hide="].iter().all(|k| !plain.contains(k)),
+        ["lesson=", "present=", "hide="]
+            .iter()
+            .all(|k| !plain.contains(k)),
         "nothing added to a plain link: {plain}"
     );
 }
