@@ -946,13 +946,15 @@ pub fn write(settings: &Settings) -> String {
 }
 
 /// Every byte but the URL's unreserved characters (`A–Z a–z 0–9 - . _ ~`)
-/// as `%XX`, UTF-8 for anything beyond ASCII: `&`, `=`, `#`, `%`, `+` and
-/// spaces in a value then read back as themselves ([`percent_decode`]).
+/// and the comma as `%XX`, UTF-8 for anything beyond ASCII: `&`, `=`, `#`,
+/// `%`, `+` and spaces in a value then read back as themselves
+/// ([`percent_decode`]). The comma is left as it is so that a teacher's
+/// `hide=activation,seed` reads as written (a fragment may hold it).
 fn percent_encode(s: &str) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b',') {
             out.push(b as char);
         } else {
             let _ = write!(out, "%{b:02X}");
