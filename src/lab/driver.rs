@@ -178,16 +178,22 @@ impl<M: Trainable> Driver<M> {
     fn release(&mut self, i: usize, upto: u64, out: &mut RunFrame) {
         let held = &mut self.held[i];
         let n = held.iter().take_while(|r| r.step <= upto).count();
-        let mut trace = None;
+        // The trace travels with the weights it was recorded with.
+        let mut traced = None;
         for mut report in held.drain(..n) {
             out.losses.push((report.step, report.loss));
             if let Some(t) = report.trace.take() {
-                trace = Some(t);
+                traced = Some((t, report.weights.take()));
             }
             out.latest = Some(report);
         }
         if let Some(latest) = out.latest.as_mut() {
+            let (trace, weights) = match traced {
+                Some((t, w)) => (Some(t), w),
+                None => (None, None),
+            };
             latest.trace = trace;
+            latest.weights = weights;
         }
     }
 
@@ -457,5 +463,22 @@ mod tests {
             latest.trace.is_some(),
             "a step asked for with Step records its trace"
         );
+    }
+
+    #[test]
+    fn a_frames_trace_comes_with_the_weights_it_was_recorded_with() {
+        let mut e = experiment(CellKind::Rnn, 5);
+        let traced = e.step(true).unwrap();
+        let untraced = e.step(false).unwrap();
+        assert!(traced.weights.is_some() && untraced.weights.is_none());
+        let mut d = Driver::new(vec![experiment(CellKind::Rnn, 5)]);
+        d.held[0] = vec![traced.clone(), untraced];
+        let mut out = RunFrame::default();
+        d.release(0, u64::MAX, &mut out);
+        let latest = out.latest.unwrap();
+        assert_eq!(latest.step, 2);
+        assert_eq!(latest.trace, traced.trace);
+        assert_eq!(latest.weights, traced.weights);
+        assert_eq!(out.losses.len(), 2);
     }
 }
