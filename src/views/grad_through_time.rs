@@ -280,21 +280,24 @@ pub fn GradThroughTime() -> impl IntoView {
         let mut sigma_step = None;
         let (gamma, sigma) = if trace.cell == CellKind::Rnn {
             let now = now_ms();
+            // The weights the newest snapshot's trace was recorded with (it
+            // may be newer than the throttled trace drawn): the spectrum is
+            // redone from them only when the cached one is stale.
+            let newest = lab.shown_snapshot_untracked().with_untracked(|s| {
+                let s = s.as_ref()?;
+                Some((s.trace.as_ref()?.step, s.weights.clone()?))
+            });
             let reuse = cached.with_value(|c| {
                 let c = c.as_ref()?;
                 let fresh = match spectrum_refresh_ms(trace.hidden, running) {
                     Some(ms) => now - c.at_ms < ms,
                     None => true,
                 };
-                (c.epoch == epoch && c.step <= trace.step && fresh).then_some(*c)
+                let newest_step = newest.as_ref().map_or(trace.step, |(step, _)| *step);
+                (c.epoch == epoch && c.step <= newest_step && fresh).then_some(*c)
             });
             let c = reuse.or_else(|| {
-                // The weights the newest snapshot's trace was recorded
-                // with (it may be newer than the throttled trace drawn).
-                let (step, weights) = lab.shown_snapshot_untracked().with_untracked(|s| {
-                    let s = s.as_ref()?;
-                    Some((s.trace.as_ref()?.step, s.weights.clone()?))
-                })?;
+                let (step, weights) = newest?;
                 let a = weights.analysis(None);
                 let (gamma, sigma) = (a.gamma, sigma_max_of(&a));
                 let c = SigmaCache {
