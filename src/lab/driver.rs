@@ -15,18 +15,50 @@
 use crate::state::budget::FramePlanner;
 use rnn_core::{Experiment, StepError, StepReport};
 
-/// A model whose training steps the driver can cut into work units.
+/// A model whose training steps the driver can cut into work units: the
+/// recurrent [`Experiment`] (a step is many units: chunks of the forward
+/// and backward pass) and the deep MLP (`super::mlp::MlpRun`, one unit).
 pub trait Trainable {
+    /// What a finished step hands back.
+    type Report: Report;
     fn steps_done(&self) -> u64;
     fn step_in_progress(&self) -> bool;
     /// Asks the step under way to record its trace after all.
     fn want_trace(&mut self);
     fn begin_step(&mut self, trace: bool) -> Result<(), StepError>;
     /// Runs units while `more()` allows; the report once the step is done.
-    fn advance(&mut self, more: &mut dyn FnMut() -> bool) -> Option<Result<StepReport, StepError>>;
+    fn advance(&mut self, more: &mut dyn FnMut() -> bool) -> Option<Result<Self::Report, StepError>>;
+}
+
+/// A finished step's report, as far as the driver reads it.
+pub trait Report {
+    fn step(&self) -> u64;
+    fn loss(&self) -> f64;
+    fn has_trace(&self) -> bool;
+    /// This report has no trace: take `earlier`'s (and what travels with
+    /// it), so a frame shows the last trace recorded among its steps.
+    fn adopt_trace(&mut self, earlier: Self);
+}
+
+impl Report for StepReport {
+    fn step(&self) -> u64 {
+        self.step
+    }
+    fn loss(&self) -> f64 {
+        self.loss
+    }
+    fn has_trace(&self) -> bool {
+        self.trace.is_some()
+    }
+    fn adopt_trace(&mut self, earlier: StepReport) {
+        // The trace travels with the weights it was recorded with.
+        self.trace = earlier.trace;
+        self.weights = earlier.weights;
+    }
 }
 
 impl Trainable for Experiment {
+    type Report = StepReport;
     fn steps_done(&self) -> u64 {
         Experiment::steps_done(self)
     }
@@ -56,21 +88,31 @@ pub enum Goal {
 }
 
 /// One frame's work for one run.
-#[derive(Debug, Default)]
-pub struct RunFrame {
+#[derive(Debug)]
+pub struct RunFrame<R = StepReport> {
     /// Every step finished this frame: (step, loss).
     pub losses: Vec<(u64, f64)>,
     /// The last finished step, carrying the frame's latest trace if any
     /// step recorded one.
-    pub latest: Option<StepReport>,
+    pub latest: Option<R>,
     /// Why the run stopped, if it did.
     pub error: Option<StepError>,
 }
 
+impl<R> Default for RunFrame<R> {
+    fn default() -> Self {
+        RunFrame {
+            losses: Vec::new(),
+            latest: None,
+            error: None,
+        }
+    }
+}
+
 /// The frame's outcome.
-#[derive(Debug, Default)]
-pub struct Frame {
-    pub runs: Vec<RunFrame>,
+#[derive(Debug)]
+pub struct Frame<R = StepReport> {
+    pub runs: Vec<RunFrame<R>>,
     /// Work units run this frame.
     pub units: u32,
     /// Whether there is more to do next frame.
@@ -83,7 +125,7 @@ pub struct Driver<M: Trainable> {
     /// another (it finished step k in a frame where the other's step k was
     /// still under way) holds its report back, so the published step counts
     /// of the live runs are always equal.
-    held: Vec<Vec<StepReport>>,
+    held: Vec<Vec<M::Report>>,
     /// Runs that stopped for good (a blow-up): they take no more turns, and
     /// the others go on without them.
     finished: Vec<bool>,
@@ -94,7 +136,7 @@ pub struct Driver<M: Trainable> {
 impl<M: Trainable> Driver<M> {
     pub fn new(runs: Vec<M>) -> Self {
         Driver {
-            held: vec![Vec::new(); runs.len()],
+            held: runs.iter().map(|_| Vec::new()).collect(),
             finished: vec![false; runs.len()],
             runs,
             planner: FramePlanner::default(),
@@ -154,7 +196,8 @@ impl<M: Trainable> Driver<M> {
         match self.goal {
             Goal::Rest => false,
             Goal::Run => self.live().next().is_some(),
-            Goal::Reach(n) => self.fewest_steps() < n,
+            // No live run left (every one blew up): nothing can reach it.
+            Goal::Reach(n) => self.live().next().is_some() && self.fewest_steps() < n,
         }
     }
 
@@ -175,31 +218,29 @@ impl<M: Trainable> Driver<M> {
 
     /// Moves run `i`'s held reports of steps up to `upto` into `out`: every
     /// loss, the last report, and the last trace recorded among them.
-    fn release(&mut self, i: usize, upto: u64, out: &mut RunFrame) {
+    fn release(&mut self, i: usize, upto: u64, out: &mut RunFrame<M::Report>) {
         let held = &mut self.held[i];
-        let n = held.iter().take_while(|r| r.step <= upto).count();
-        // The trace travels with the weights it was recorded with.
+        let n = held.iter().take_while(|r| r.step() <= upto).count();
+        // The last report before the latest that recorded a trace.
         let mut traced = None;
-        for mut report in held.drain(..n) {
-            out.losses.push((report.step, report.loss));
-            if let Some(t) = report.trace.take() {
-                traced = Some((t, report.weights.take()));
+        for report in held.drain(..n) {
+            out.losses.push((report.step(), report.loss()));
+            if let Some(earlier) = out.latest.replace(report) {
+                if earlier.has_trace() {
+                    traced = Some(earlier);
+                }
             }
-            out.latest = Some(report);
         }
-        if let Some(latest) = out.latest.as_mut() {
-            let (trace, weights) = match traced {
-                Some((t, w)) => (Some(t), w),
-                None => (None, None),
-            };
-            latest.trace = trace;
-            latest.weights = weights;
+        if let (Some(latest), Some(earlier)) = (out.latest.as_mut(), traced) {
+            if !latest.has_trace() {
+                latest.adopt_trace(earlier);
+            }
         }
     }
 
     /// Every held report, published now (the caller stops the driver: a run
     /// that blew up ends the comparison's lockstep for the page).
-    pub fn flush(&mut self) -> Vec<RunFrame> {
+    pub fn flush(&mut self) -> Vec<RunFrame<M::Report>> {
         (0..self.runs.len())
             .map(|i| {
                 let mut out = RunFrame::default();
@@ -209,15 +250,39 @@ impl<M: Trainable> Driver<M> {
             .collect()
     }
 
+    /// The frame budget (ms) the planner has arrived at.
+    pub fn budget_ms(&self) -> f64 {
+        self.planner.budget_ms
+    }
+
+    /// Sets the budget: a second driver shares the first's (one frame
+    /// budget for every model on the page) and is never fed frame intervals
+    /// itself. Its own planner still learns its own models' unit times.
+    pub fn share_budget(&mut self, budget_ms: f64) {
+        self.planner.budget_ms = budget_ms;
+    }
+
     /// One frame's training: work units until the budget is used (at least
     /// one when there is work), `now()` read between units.
-    pub fn frame(&mut self, now: &mut dyn FnMut() -> f64) -> Frame {
+    pub fn frame(&mut self, now: &mut dyn FnMut() -> f64) -> Frame<M::Report> {
+        let start = now();
+        self.frame_from(start, start, now)
+    }
+
+    /// [`Driver::frame`] in a frame that began at `start` (another driver
+    /// trained in it first): the budget counts from `start`, and one unit
+    /// is run even when that driver used it all, so no model starves.
+    pub fn frame_since(&mut self, start: f64, now: &mut dyn FnMut() -> f64) -> Frame<M::Report> {
+        let last = now();
+        self.frame_from(start, last, now)
+    }
+
+    fn frame_from(&mut self, start: f64, mut last: f64, now: &mut dyn FnMut() -> f64) -> Frame<M::Report> {
         let mut out = Frame {
             runs: (0..self.runs.len()).map(|_| RunFrame::default()).collect(),
-            ..Frame::default()
+            units: 0,
+            more: false,
         };
-        let start = now();
-        let mut last = start;
         let running = self.goal == Goal::Run;
         // A step carried over from an earlier frame (or left half done by
         // Pause) is what this frame will show: trace it if it still can.

@@ -11,6 +11,12 @@
 //! is never shown: the snapshot, step count and weights change only when a
 //! step completes.
 //!
+//! The deep MLP (view 8) trains in the same loop: a second [`Driver`] over
+//! [`mlp::MlpRun`], given what is left of the same frame budget after the
+//! recurrent runs (at least one step), so the page has one loop and one
+//! budget whatever trains. Play/Pause/Step are the recurrent runs'; the
+//! MLP trains the steps its own "Train" button asks for.
+//!
 //! A step under way survives Pause (Play or Step finishes it); Reset, a new
 //! seed, model or lesson drops it with the old network. Learning rate,
 //! clipping and optimiser changes reach it: the update, a step's last unit,
@@ -29,9 +35,11 @@
 //!   and the untrained net's as `initial`); it costs an eigen-decomposition:
 //!   call it from a view's redraw, not per step. Views read only what a
 //!   snapshot publishes (`lab.shown_snapshot()` for the run they show),
-//!   never the live net: `with_experiment` is for the actions (saving a run).
+//!   never the live net: `with_experiment` is for the actions (saving a run);
+//! - `lab.mlp_shown` — what the MLP view draws ([`mlp::MlpShown`]).
 
 pub mod driver;
+pub mod mlp;
 
 use crate::state::history::{LossHistory, RateMeter};
 use crate::state::presets::Preset;
@@ -204,6 +212,13 @@ pub struct Lab {
     pub shown: RwSignal<usize>,
     /// The one training driver (see `driver`), holding the run.
     driver: StoredValue<Driver<Experiment>, LocalStorage>,
+    /// The deep MLP's run (view 8), in a driver of its own trained in the
+    /// same loop and frame budget, after the recurrent runs.
+    mlp: StoredValue<Driver<mlp::MlpRun>, LocalStorage>,
+    /// What the MLP view draws (`None`: no net, its settings refused).
+    pub mlp_shown: RwSignal<Option<mlp::MlpShown>>,
+    /// The animation-frame loop is running.
+    looping: StoredValue<bool, LocalStorage>,
     meter: StoredValue<RateMeter, LocalStorage>,
     /// When the previous training frame began (ms), for the adaptive budget.
     last_frame: StoredValue<Option<f64>, LocalStorage>,
@@ -234,6 +249,9 @@ impl Lab {
             b: RunB::new(),
             shown: RwSignal::new(0),
             driver: StoredValue::new_local(Driver::new(Vec::new())),
+            mlp: StoredValue::new_local(Driver::new(Vec::new())),
+            mlp_shown: RwSignal::new(None),
+            looping: StoredValue::new_local(false),
             meter: StoredValue::new_local(RateMeter::default()),
             last_frame: StoredValue::new_local(None),
             loop_gen: StoredValue::new_local(0),
@@ -458,6 +476,8 @@ impl Lab {
         });
         if keep_running && !diverged {
             self.play();
+        } else {
+            self.loop_for_mlp();
         }
     }
 
@@ -531,6 +551,7 @@ impl Lab {
             self.driver.update_value(|d| d.set_goal(Goal::Rest));
             self.set_stepping();
             self.run.set(RunState::Paused);
+            self.loop_for_mlp();
         }
     }
 
@@ -556,6 +577,43 @@ impl Lab {
             // This frame's budget went to the click: the loop starts from the
             // next frame, so the page paints in between.
             browser::request_frame(move || self.start_loop());
+        } else {
+            self.loop_for_mlp();
+        }
+    }
+
+    /// Replaces the MLP's run (its settings changed, or Reset): published
+    /// at once with its probe; any training still asked of the old one is
+    /// dropped.
+    pub fn set_mlp(self, run: Option<mlp::MlpRun>) {
+        self.mlp_shown.set(run.as_ref().map(mlp::MlpShown::built));
+        self.mlp
+            .update_value(|d| *d = Driver::new(run.into_iter().collect()));
+    }
+
+    /// Trains the MLP `steps` more steps over the next frames, beside
+    /// whatever the recurrent runs do.
+    pub fn train_mlp(self, steps: u64) {
+        let Some(left) = self.mlp.try_update_value(|d| {
+            let target = d.fewest_steps() + steps;
+            d.set_goal(Goal::Reach(target));
+            d.wants_work().then_some(steps)
+        }) else {
+            return;
+        };
+        self.mlp_shown.update(|m| {
+            if let Some(m) = m {
+                m.left = left.unwrap_or(0);
+            }
+        });
+        self.loop_for_mlp();
+    }
+
+    /// Starts the loop for the MLP's steps if nothing else keeps it going.
+    fn loop_for_mlp(self) {
+        let wanted = self.mlp.try_with_value(Driver::wants_work).unwrap_or(false);
+        if wanted && self.looping.try_get_value() == Some(false) {
+            self.start_loop();
         }
     }
 
@@ -673,6 +731,7 @@ impl Lab {
             *g
         });
         let Some(generation) = generation else { return };
+        self.looping.set_value(true);
         self.meter.update_value(RateMeter::clear);
         self.last_frame.set_value(None);
         browser::request_frame(move || self.frame(generation));
@@ -680,6 +739,7 @@ impl Lab {
 
     fn stop_loop(self) {
         self.loop_gen.try_update_value(|g| *g += 1);
+        self.looping.try_set_value(false);
     }
 
     /// One animation frame: the frame's share of training, then the next
@@ -693,9 +753,53 @@ impl Lab {
             self.driver.update_value(|d| d.frame_interval(start - previous));
         }
         self.last_frame.set_value(Some(start));
-        if self.train() {
+        let recurrent = self.train();
+        let mlp = self.train_mlp_frame(start);
+        if recurrent || mlp {
             browser::request_frame(move || self.frame(generation));
+        } else {
+            self.looping.set_value(false);
         }
+    }
+
+    /// The MLP's share of the frame that began at `start`: what is left of
+    /// the recurrent driver's budget (at least one step). Returns whether
+    /// it has more to do.
+    fn train_mlp_frame(self, start: f64) -> bool {
+        let budget = self.driver.try_with_value(Driver::budget_ms);
+        let frame = self.mlp.try_update_value(|d| {
+            if !d.wants_work() {
+                return None;
+            }
+            d.share_budget(budget.unwrap_or(crate::state::budget::MAX_BUDGET_MS));
+            let f = d.frame_since(start, &mut browser::now_ms);
+            if f.runs.iter().any(|r| r.error.is_some()) {
+                d.set_goal(Goal::Rest);
+            }
+            let target = match d.goal() {
+                Goal::Reach(n) => n,
+                _ => 0,
+            };
+            Some((f, target.saturating_sub(d.fewest_steps())))
+        });
+        let Some(Some((mut frame, left))) = frame else {
+            return false;
+        };
+        let Some(run) = frame.runs.pop() else { return false };
+        let diverged = matches!(run.error, Some(StepError::Diverged(_)));
+        self.mlp_shown.update(|m| {
+            let Some(m) = m else { return };
+            if let Some(r) = run.latest {
+                m.step = r.step;
+                m.loss = r.loss;
+                if let Some(t) = r.trace {
+                    m.now = Arc::new(t);
+                }
+            }
+            m.left = if diverged || run.error.is_some() { 0 } else { left };
+            m.diverged |= diverged;
+        });
+        frame.more && !diverged && run.error.is_none()
     }
 
     /// The driver's share of this frame, then the steps that finished,

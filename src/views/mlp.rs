@@ -15,21 +15,19 @@
 
 use crate::html::{menu_options, Table, TD};
 use crate::i18n::*;
+use crate::lab::mlp::{MlpRun, MlpShown};
 use crate::lang::Locale;
 use crate::views::chart::{css, err, house_style, rgb, root, LogAxis};
 use crate::views::onscreen::{draw_canvas_when_due, Redraw};
 use crate::views::stats::{fmt, log_range};
-use crate::views::throttle::now_ms;
 use leptos::prelude::*;
 use rnn_core::mlp::MlpTrace;
-use rnn_core::{Dataset, DatasetConfig, DatasetKind, Mlp, MlpTrainer, Rng, Targets};
+use rnn_core::DatasetKind;
 
 pub const WIDTH: usize = 16;
-pub const BATCH: usize = 64;
+pub use crate::lab::mlp::BATCH;
 /// Steps one press of "Train" runs.
 pub const TRAIN_STEPS: u64 = 200;
-/// Time per animation frame the training may take.
-const FRAME_BUDGET_MS: f64 = 4.0;
 /// Where a zero (underflowed) gradient is drawn on the log axis.
 const FLOOR: f64 = 1e-30;
 
@@ -197,52 +195,16 @@ impl MlpData {
     }
 }
 
-/// The net, its data and its optimiser: not reactive.
-struct MlpRun {
-    trainer: MlpTrainer<f32>,
-    data: Dataset,
-    rng: Rng,
-    init: Vec<LayerRow>,
-    latest: Option<(u64, f64, Vec<LayerRow>)>,
-}
-
-impl MlpRun {
-    /// Builds the net and probes it: one forward and backward pass on a
-    /// batch, without an update.
-    fn new(s: &MlpSettings) -> Result<MlpRun, rnn_core::Error> {
-        let data = Dataset::new(&DatasetConfig {
-            kind: s.dataset,
-            points: 400,
-            noise: 0.1,
-            seed: 1,
-        })?;
-        let mut net = Mlp::<f32>::new(s.config())?;
-        let mut rng = Rng::new(2);
-        let (x, labels) = data.sample(&mut rng, BATCH);
-        let targets = Targets::Classes(labels.iter().map(|&c| Some(c as u32)).collect());
-        let loss = net.loss_and_gradients(&x.map(|v| v as f32), &targets)?;
-        let init = rows(&net.trace(0, 0));
-        let trainer = MlpTrainer::new(net, MlpSettings::train_config())?;
-        Ok(MlpRun {
-            trainer,
-            data,
-            rng,
-            latest: Some((0, loss, init.clone())),
-            init,
-        })
-    }
-
-    /// One training step with its trace; `false` if it diverged.
-    fn step(&mut self) -> bool {
-        let (x, labels) = self.data.sample(&mut self.rng, BATCH);
-        let targets = Targets::Classes(labels.iter().map(|&c| Some(c as u32)).collect());
-        match self.trainer.step(&x.map(|v| v as f32), &targets, Some(0)) {
-            Ok(r) => {
-                let t = r.trace.as_ref().map(rows).unwrap_or_default();
-                self.latest = Some((r.step, r.loss, t));
-                true
-            }
-            Err(_) => false,
+impl MlpData {
+    /// The view's data from what the lab published.
+    pub fn of(shown: &MlpShown, l: Locale) -> MlpData {
+        MlpData {
+            settings: shown.settings.clone(),
+            step: shown.step,
+            loss: shown.loss,
+            init: rows(&shown.initial),
+            now: rows(&shown.now),
+            l,
         }
     }
 }
@@ -255,100 +217,44 @@ pub fn MlpGrads() -> impl IntoView {
     let lab = expect_context::<crate::lab::Lab>();
     let settings = Memo::new(move |_| lab.settings.with(|s| s.mlp.clone()));
     let resets = RwSignal::new(0u32);
-    let run = StoredValue::new_local(None::<MlpRun>);
-    let data = RwSignal::new(None::<MlpData>);
-    let message = RwSignal::new(None::<MlpMessage>);
+    // Only a refusal of the settings; a blow-up is the lab's (`diverged`).
+    let refused = RwSignal::new(None::<rnn_core::Error>);
     let i18n = use_i18n();
-    // Steps still to run; a generation number stops an old training loop.
-    let remaining = RwSignal::new(0u64);
-    let generation = StoredValue::new(0u64);
-
-    let publish = move || {
-        let s = settings.get_untracked();
-        let next = run.with_value(|r| {
-            r.as_ref().and_then(|r| {
-                r.latest.as_ref().map(|(step, loss, now)| MlpData {
-                    settings: s.clone(),
-                    step: *step,
-                    loss: *loss,
-                    init: r.init.clone(),
-                    now: now.clone(),
-                    l: i18n.get_locale_untracked(),
-                })
-            })
-        });
-        data.set(next);
-    };
-    // The language switched: the same numbers, in other words.
-    Effect::new(move |_| {
-        let l = i18n.get_locale();
-        if data.with_untracked(|d| d.as_ref().is_some_and(|d| d.l != l)) {
-            data.update(|d| {
-                if let Some(d) = d {
-                    d.l = l;
-                }
-            });
-        }
-    });
+    // The net is trained by the lab's loop (`lab::mlp`); this view builds
+    // it when its settings change or Reset is pressed, and draws what the
+    // lab publishes.
     Effect::new(move |_| {
         let s = settings.get();
         resets.track();
-        generation.update_value(|g| *g += 1);
-        remaining.set(0);
         match MlpRun::new(&s) {
             Ok(r) => {
-                run.set_value(Some(r));
-                message.set(None);
+                lab.set_mlp(Some(r));
+                refused.set(None);
             }
             Err(e) => {
-                run.set_value(None);
-                message.set(Some(MlpMessage::Refused(e)));
+                lab.set_mlp(None);
+                refused.set(Some(e));
             }
         }
-        publish();
     });
-
-    fn frame(
-        run: StoredValue<Option<MlpRun>, LocalStorage>,
-        remaining: RwSignal<u64>,
-        generation: StoredValue<u64>,
-        gen: u64,
-        message: RwSignal<Option<MlpMessage>>,
-        publish: impl Fn() + Copy + 'static,
-    ) {
-        if generation.try_get_value() != Some(gen) {
-            return;
-        }
-        let start = now_ms();
-        let mut left = remaining.get_untracked();
-        let mut diverged = false;
-        while left > 0 && now_ms() - start < FRAME_BUDGET_MS {
-            let ok = run
-                .try_update_value(|r| r.as_mut().is_some_and(MlpRun::step))
-                .unwrap_or(false);
-            if !ok {
-                diverged = true;
-                left = 0;
-                break;
-            }
-            left -= 1;
-        }
-        remaining.set(left);
-        publish();
-        if diverged {
-            message.set(Some(MlpMessage::Diverged));
-        }
-        if left > 0 {
-            request_animation_frame(move || frame(run, remaining, generation, gen, message, publish));
-        }
-    }
+    // The view's rows of what the lab published, in the page's language.
+    let data = RwSignal::new(None::<MlpData>);
+    Effect::new(move |_| {
+        let l = i18n.get_locale();
+        data.set(lab.mlp_shown.with(|m| m.as_ref().map(|m| MlpData::of(m, l))));
+    });
+    let remaining = Memo::new(move |_| lab.mlp_shown.with(|m| m.as_ref().map_or(0, |m| m.left)));
+    let message = Memo::new(move |_| match refused.get() {
+        Some(e) => Some(MlpMessage::Refused(e)),
+        None => lab
+            .mlp_shown
+            .with(|m| m.as_ref().is_some_and(|m| m.diverged))
+            .then_some(MlpMessage::Diverged),
+    });
     let train = move |_| {
-        if remaining.get_untracked() > 0 {
-            return;
+        if remaining.get_untracked() == 0 {
+            lab.train_mlp(TRAIN_STEPS);
         }
-        remaining.set(TRAIN_STEPS);
-        let gen = generation.get_value();
-        request_animation_frame(move || frame(run, remaining, generation, gen, message, publish));
     };
     let reset = move |_| resets.update(|n| *n += 1);
 
@@ -537,16 +443,7 @@ mod tests {
     use rnn_core::{Activation, Init};
 
     fn probe(s: &MlpSettings) -> MlpData {
-        let r = MlpRun::new(s).unwrap();
-        let (step, loss, now) = r.latest.clone().unwrap();
-        MlpData {
-            settings: s.clone(),
-            step,
-            loss,
-            init: r.init.clone(),
-            now,
-            l: Locale::en,
-        }
+        MlpData::of(&MlpShown::built(&MlpRun::new(s).unwrap()), Locale::en)
     }
 
     #[test]
@@ -576,16 +473,28 @@ mod tests {
             init: Init::He,
             ..MlpSettings::default()
         };
-        let mut r = MlpRun::new(&s).unwrap();
-        let init = r.init.clone();
-        for _ in 0..5 {
-            assert!(r.step());
+        use crate::lab::driver::{Driver, Goal};
+        let run = MlpRun::new(&s).unwrap();
+        let mut shown = MlpShown::built(&run);
+        let init = MlpData::of(&shown, Locale::en).init;
+        let mut d = Driver::new(vec![run]);
+        d.set_goal(Goal::Reach(5));
+        let mut t = 0.0;
+        while d.wants_work() {
+            let f = d.frame(&mut || {
+                t += 1.0;
+                t
+            });
+            let r = f.runs.into_iter().next().unwrap().latest.unwrap();
+            shown.step = r.step;
+            shown.now = std::sync::Arc::new(r.trace.unwrap());
         }
-        let (step, _, now) = r.latest.clone().unwrap();
-        assert_eq!(step, 5);
-        assert_eq!(r.init, init);
-        assert_eq!(now.len(), 5);
-        assert!(now.iter().all(|l| l.grad_w.is_finite()));
+        let data = MlpData::of(&shown, Locale::en);
+        assert_eq!(data.step, 5);
+        assert_eq!(data.init, init);
+        assert_eq!(data.now.len(), 5);
+        assert_ne!(data.now, data.init, "trained");
+        assert!(data.now.iter().all(|l| l.grad_w.is_finite()));
     }
 
     #[test]

@@ -54,6 +54,9 @@ pub use gradcheck::{EntryCheck, GradCheck, GradCheckConfig, GradCheckReport, Par
 pub use init::Init;
 pub use loss::{LossKind, Targets};
 pub use mlp::{Mlp, MlpConfig, MlpLayerTrace, MlpStepReport, MlpTrace, MlpTrainer};
+/// The matrix type of the engine's inputs (features × batch), so a caller
+/// can name a batch without depending on nalgebra itself.
+pub use nalgebra::DMatrix;
 pub use net::{NetConfig, RecurrentNet};
 pub use optim::{Clip, ClipReport, OptimizerKind};
 pub use param::{Param, Params, SavedParam};
