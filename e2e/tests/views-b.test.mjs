@@ -188,6 +188,39 @@ test('the deep MLP loses its gradient with sigmoid and keeps it with residual co
   await context.close();
 });
 
+test('the deep MLP trains in the same loop as the recurrent run: both advance, and Pause stops only the RNN', async () => {
+  const { page, context, problems } = await open('');
+  const mlpStep = () =>
+    page.evaluate(() => {
+      const m = /step (\d+)/.exec(document.querySelector('[data-testid=mlp-grads-data] caption')?.textContent ?? '');
+      return m ? Number(m[1]) : 0;
+    });
+  await page.getByTestId('play').click();
+  await page.getByTestId('mlp-train').click();
+  await page.waitForFunction(
+    () => /step [1-9]/.test(document.querySelector('[data-testid=mlp-grads-data] caption')?.textContent ?? ''),
+    null,
+    { timeout: 10_000 },
+  );
+  const rnnBefore = await stepCount(page);
+  await page.waitForTimeout(300);
+  assert.ok((await stepCount(page)) > rnnBefore, 'the RNN keeps training while the MLP trains');
+  await page.getByTestId('pause').click();
+  const paused = await stepCount(page);
+  // The MLP's 200 steps go on after the RNN's Pause, to the last one.
+  await page.waitForFunction(
+    () => /step 200\b/.test(document.querySelector('[data-testid=mlp-grads-data] caption')?.textContent ?? ''),
+    null,
+    { timeout: 20_000 },
+  );
+  assert.equal(await stepCount(page), paused, 'Pause stopped the RNN');
+  assert.equal(await mlpStep(), 200);
+  assert.equal(await page.getByTestId('mlp-train').isDisabled(), false, 'Train is offered again');
+  assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.console, []);
+  await context.close();
+});
+
 test('each of these views draws something', async () => {
   const { page, context, problems } = await open('#model=lstm');
   await train(page, 1200);
