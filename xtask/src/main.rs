@@ -231,16 +231,21 @@ fn fuzz(args: &[String]) -> Result {
         _ => return Err(format!("unknown arguments {args:?} (fuzz [--seconds N])")),
     };
     header("fuzz: checking tools");
-    // libFuzzer's instrumentation needs nightly rustc; CI may have none.
+    // libFuzzer's instrumentation (`-Zsanitizer`, `-Cpasses=sancov`) is
+    // unstable rustc. A nightly toolchain is the normal way; a machine with
+    // only the stable one (the kind CI may be) fuzzes with stable rustc told
+    // to accept unstable flags: the same compiler, and its x86_64 standard
+    // library ships the sanitizer runtimes, so the build is the same kind.
     let toolchains = output("rustup", &["toolchain", "list"]).unwrap_or_default();
-    if !toolchains.lines().any(|l| l.starts_with("nightly")) {
-        return Err(
-            "no nightly toolchain: cargo-fuzz needs one (`rustup toolchain install nightly`), \
-             so nothing was fuzzed"
-                .into(),
-        );
-    }
-    ok("rust toolchain", "nightly");
+    // `FUZZ_WITH_STABLE=1` takes the stable path where there is a nightly
+    // too (how that path is tried on a machine that has both).
+    let nightly = toolchains.lines().any(|l| l.starts_with("nightly"));
+    let toolchain = if nightly && env::var_os("FUZZ_WITH_STABLE").is_none() {
+        FuzzToolchain::Nightly
+    } else {
+        FuzzToolchain::StableUnlocked
+    };
+    ok("rust toolchain", toolchain.words());
     if output("cargo", &["fuzz", "--version"]).is_some() {
         ok("cargo-fuzz", "");
     } else {
@@ -255,7 +260,7 @@ fn fuzz(args: &[String]) -> Result {
         std::fs::create_dir_all(Path::new("fuzz").join(&corpus))
             .map_err(|e| format!("creating {corpus}: {e}"))?;
         let start = Instant::now();
-        let (ok, executions) = fuzz_target(target, &corpus, seconds)?;
+        let (ok, executions) = fuzz_target(toolchain, target, &corpus, seconds)?;
         let took = start.elapsed().as_secs_f64();
         figures.push(format!(
             "{target}: {} executions in {seconds} s of fuzzing ({took:.0} s with the build){}",
@@ -274,37 +279,71 @@ fn fuzz(args: &[String]) -> Result {
         Ok(())
     } else {
         Err(format!(
-            "crashed: {} (inputs in fuzz/artifacts/; replay with `cargo +nightly fuzz run <target> <file>`)",
-            crashed.join(", ")
+            "crashed: {} (inputs in fuzz/artifacts/; replay with `{}cargo {}fuzz run <target> <file>` in fuzz/)",
+            crashed.join(", "),
+            toolchain.env_words(),
+            toolchain.plus()
         ))
+    }
+}
+
+/// Which rustc builds the fuzz targets.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum FuzzToolchain {
+    Nightly,
+    /// Stable rustc with `RUSTC_BOOTSTRAP=1`.
+    StableUnlocked,
+}
+
+impl FuzzToolchain {
+    fn words(self) -> &'static str {
+        match self {
+            FuzzToolchain::Nightly => "nightly",
+            FuzzToolchain::StableUnlocked => "stable with RUSTC_BOOTSTRAP=1 (no nightly here)",
+        }
+    }
+    fn plus(self) -> &'static str {
+        match self {
+            FuzzToolchain::Nightly => "+nightly ",
+            FuzzToolchain::StableUnlocked => "",
+        }
+    }
+    fn env_words(self) -> &'static str {
+        match self {
+            FuzzToolchain::Nightly => "",
+            FuzzToolchain::StableUnlocked => "RUSTC_BOOTSTRAP=1 ",
+        }
     }
 }
 
 /// One target's run: whether it ended without a crash, and libFuzzer's
 /// count of executions. Its progress lines (`#123 NEW …`, `NEW_FUNC`) are
 /// left out of the output; everything else (the crash report above all) is shown.
-fn fuzz_target(target: &str, corpus: &str, seconds: u64) -> Result<(bool, Option<u64>)> {
+fn fuzz_target(
+    toolchain: FuzzToolchain,
+    target: &str,
+    corpus: &str,
+    seconds: u64,
+) -> Result<(bool, Option<u64>)> {
     use std::io::{BufRead, BufReader};
     use std::process::Stdio;
-    let mut child = Command::new("cargo")
-        .args([
-            "+nightly",
-            "fuzz",
-            "run",
-            target,
-            corpus,
-            &format!("seeds/{target}"),
-            "--",
-        ])
+    let mut cargo = Command::new("cargo");
+    if toolchain == FuzzToolchain::Nightly {
+        cargo.arg("+nightly");
+    } else {
+        cargo.env("RUSTC_BOOTSTRAP", "1");
+    }
+    let mut child = cargo
+        .args(["fuzz", "run", target, corpus, &format!("seeds/{target}"), "--"])
         .arg(format!("-max_total_time={seconds}"))
         .arg("-print_final_stats=1")
         .current_dir("fuzz")
-        // Its own target folder, fuzz/target: a nightly, instrumented build
-        // shares nothing with the workspace's.
+        // Its own target folder, fuzz/target: an instrumented build shares
+        // nothing with the workspace's.
         .env_remove("CARGO_TARGET_DIR")
         .stderr(Stdio::piped())
         .spawn()
-        .map_err(|e| format!("`cargo +nightly fuzz run {target}` could not start: {e}"))?;
+        .map_err(|e| format!("`cargo fuzz run {target}` could not start: {e}"))?;
     let mut executions = None;
     if let Some(err) = child.stderr.take() {
         for line in BufReader::new(err).lines().map_while(std::result::Result::ok) {
