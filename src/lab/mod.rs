@@ -49,7 +49,8 @@ use driver::{Driver, Goal};
 use leptos::prelude::*;
 use rnn_core::tasks::TaskInfo;
 use rnn_core::{
-    Analysis, ClipReport, Divergence, Experiment, RecurrentWeights, StepError, StepReport, Trace,
+    Analysis, ClipReport, Divergence, Experiment, JacobianChain, RecurrentWeights, Spectrum, StepError,
+    StepReport, Trace,
 };
 use std::sync::Arc;
 
@@ -93,6 +94,46 @@ pub struct Snapshot {
     /// The matrices of the untrained net (its step-0 probe), kept through
     /// the run; `None` for a run loaded from a file part-way.
     pub initial: Option<Arc<RecurrentWeights>>,
+    /// The analyses of `weights` and `initial`, each computed once, by the
+    /// first view that draws it, and shared by every view and every later
+    /// snapshot that shows the same weights (see [`Computed`]).
+    spectra: Computed<Vec<Spectrum>>,
+    jacobians: Computed<Vec<JacobianChain>>,
+    initial_spectra: Computed<Vec<Spectrum>>,
+}
+
+/// A value worked out at most once, when first asked for, and shared by
+/// every clone. The spectra and Jacobian chains cost an eigen- or singular
+/// value decomposition per matrix: computed in the lab's frame for every
+/// step they would cost the most when nothing looks at them, and computed
+/// by each view that shows them they were done up to three times over. A
+/// view asks only when it draws (on screen, on its own schedule), so the
+/// cost is paid once per published weights, by whoever draws first.
+#[derive(Clone, Default)]
+pub struct Computed<T>(Arc<std::sync::OnceLock<T>>);
+
+impl<T> Computed<T> {
+    fn get_or(&self, f: impl FnOnce() -> T) -> &T {
+        self.0.get_or_init(f)
+    }
+}
+
+impl<T> std::fmt::Debug for Computed<T> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.0.get().is_some() {
+            "Computed(done)"
+        } else {
+            "Computed(not yet)"
+        })
+    }
+}
+
+/// A cache says nothing of its own: two snapshots of the same step are
+/// equal whether or not a view has asked for their analysis yet.
+impl<T> PartialEq for Computed<T> {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
 }
 
 impl Snapshot {
@@ -105,6 +146,9 @@ impl Snapshot {
             trace: r.trace.map(Arc::new),
             initial: weights.clone().filter(|_| r.step == 0),
             weights,
+            spectra: Computed::default(),
+            jacobians: Computed::default(),
+            initial_spectra: Computed::default(),
         }
     }
 
@@ -116,19 +160,45 @@ impl Snapshot {
             if self.trace.is_none() {
                 self.trace = old.trace.clone();
                 self.weights = old.weights.clone();
+                self.spectra = old.spectra.clone();
+                self.jacobians = old.jacobians.clone();
             }
             if self.initial.is_none() {
                 self.initial = old.initial.clone();
+                self.initial_spectra = old.initial_spectra.clone();
             }
         }
         self
     }
 
-    /// Spectra and Jacobian chains of the traced step's weights along its
-    /// trace (an eigen-decomposition per block: call it from a view's
-    /// redraw, not per step).
+    /// Every block's spectrum of the weights the trace was recorded with
+    /// (computed once for them: see [`Computed`]).
+    pub fn spectra(&self) -> Option<&[Spectrum]> {
+        let w = self.weights.as_ref()?;
+        Some(self.spectra.get_or(|| w.spectra()))
+    }
+
+    /// The same of the untrained net's weights.
+    pub fn initial_spectra(&self) -> Option<&[Spectrum]> {
+        let w = self.initial.as_ref()?;
+        Some(self.initial_spectra.get_or(|| w.spectra()))
+    }
+
+    /// The plain RNN's Jacobian chain along the trace, per direction (none
+    /// for the gated cells).
+    pub fn jacobians(&self) -> Option<&[JacobianChain]> {
+        let (w, t) = (self.weights.as_ref()?, self.trace.as_ref()?);
+        Some(self.jacobians.get_or(|| w.jacobians(t)))
+    }
+
+    /// All of it as the engine's [`Analysis`] (for tests and exports).
     pub fn analysis(&self) -> Option<Analysis> {
-        Some(self.weights.as_ref()?.analysis(self.trace.as_deref()))
+        let w = self.weights.as_ref()?;
+        Some(Analysis {
+            gamma: w.activation.max_derivative(),
+            spectra: self.spectra()?.to_vec(),
+            jacobians: self.jacobians().map(<[_]>::to_vec).unwrap_or_default(),
+        })
     }
 }
 
@@ -920,6 +990,23 @@ mod tests {
         assert_eq!(next.weights.as_deref(), Some(&w2));
         assert_eq!(next.initial.as_deref(), Some(&initial));
         assert_eq!(next.analysis(), Some(w2.analysis(next.trace.as_deref())));
+        // The analysis is worked out once per published weights: the views
+        // of a later untraced step get the very same spectra and chains.
+        let later = Snapshot::from_report(e.step(false).unwrap()).after(Some(&next));
+        assert!(std::ptr::eq(later.spectra().unwrap(), next.spectra().unwrap()));
+        assert!(std::ptr::eq(
+            later.jacobians().unwrap(),
+            next.jacobians().unwrap()
+        ));
+        assert!(std::ptr::eq(
+            later.initial_spectra().unwrap(),
+            next.initial_spectra().unwrap()
+        ));
+        assert_eq!(later.initial_spectra(), Some(&initial.spectra()[..]));
+        assert!(
+            !later.jacobians().unwrap().is_empty(),
+            "a plain RNN has its chain"
+        );
         // A run loaded part-way has no untrained weights to show.
         assert!(Snapshot::from_report(e.peek(true).unwrap()).initial.is_none());
     }

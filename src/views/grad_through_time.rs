@@ -247,13 +247,13 @@ struct SigmaCache {
 }
 
 /// The forward direction's σ_max(W) from the spectra ("W" or "fwd.W").
-fn sigma_max_of(a: &rnn_core::Analysis) -> Option<f64> {
+fn sigma_max_of(spectra: &[rnn_core::Spectrum]) -> Option<f64> {
     let w = rnn_core::Block {
         direction: rnn_core::Direction::Forward,
         gate: None,
     };
     let names = [w.name(false), w.name(true)];
-    a.spectra
+    spectra
         .iter()
         .find(|s| names.contains(&s.name))
         .map(|s| s.sigma_max)
@@ -285,7 +285,8 @@ pub fn GradThroughTime() -> impl IntoView {
             // redone from them only when the cached one is stale.
             let newest = lab.shown_snapshot_untracked().with_untracked(|s| {
                 let s = s.as_ref()?;
-                Some((s.trace.as_ref()?.step, s.weights.clone()?))
+                s.weights.as_ref()?;
+                s.trace.as_ref().map(|t| t.step)
             });
             let reuse = cached.with_value(|c| {
                 let c = c.as_ref()?;
@@ -293,13 +294,21 @@ pub fn GradThroughTime() -> impl IntoView {
                     Some(ms) => now - c.at_ms < ms,
                     None => true,
                 };
-                let newest_step = newest.as_ref().map_or(trace.step, |(step, _)| *step);
+                let newest_step = newest.unwrap_or(trace.step);
                 (c.epoch == epoch && c.step <= newest_step && fresh).then_some(*c)
             });
             let c = reuse.or_else(|| {
-                let (step, weights) = newest?;
-                let a = weights.analysis(None);
-                let (gamma, sigma) = (a.gamma, sigma_max_of(&a));
+                // The lab's spectra of those weights (computed once for every
+                // view that shows them: `Snapshot::spectra`).
+                let (step, gamma, sigma) = lab.shown_snapshot_untracked().with_untracked(|s| {
+                    let s = s.as_ref()?;
+                    let w = s.weights.as_ref()?;
+                    Some((
+                        s.trace.as_ref()?.step,
+                        w.activation.max_derivative(),
+                        sigma_max_of(s.spectra()?),
+                    ))
+                })?;
                 let c = SigmaCache {
                     epoch,
                     step,

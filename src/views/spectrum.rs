@@ -398,7 +398,6 @@ pub fn SpectrumView() -> impl IntoView {
         lab.run.track();
         compute.changed();
     });
-    let init_cache = StoredValue::new(None::<(u64, Block, Option<Spectrum>)>);
     Effect::new(move |_| {
         let Some(el) = view_ref.get() else { return };
         let running = lab.run.get_untracked() == RunState::Running;
@@ -413,34 +412,30 @@ pub fn SpectrumView() -> impl IntoView {
         if running && t0 - last < 10.0 * c {
             return;
         }
-        // The weights the newest snapshot's trace was recorded with, and the
-        // untrained net's: published by the lab, never read from the net.
-        let Some((step, weights, initial)) = lab.shown_snapshot_untracked().with_untracked(|s| {
+        // The spectra of the weights the newest snapshot's trace was recorded
+        // with, and of the untrained net's: the lab's, computed once per
+        // published weights for every view (`Snapshot::spectra`).
+        let shown = lab.shown_snapshot_untracked().with_untracked(|s| {
             let s = s.as_ref()?;
+            let weights = s.weights.as_ref()?;
+            let (cell, bidi) = (weights.cell, weights.w.len() > 1);
+            let gamma = if cell == CellKind::Rnn {
+                weights.activation.max_derivative()
+            } else {
+                1.0
+            };
+            let b = block.unwrap_or(default_block(cell));
+            let name = b.name(bidi);
+            let find = |all: &[Spectrum]| all.iter().find(|sp| sp.name == name).cloned();
             let step = s.trace.as_ref().map_or(s.step, |t| t.step);
-            Some((step, s.weights.clone()?, s.initial.clone()))
-        }) else {
+            let now = s.spectra().and_then(find);
+            let init_sp = s.initial_spectra().and_then(find);
+            Some((cell, bidi, gamma, step, now, init_sp, b))
+        });
+        let Some((cell, bidi, gamma, step, now, init_sp, b)) = shown else {
             return;
         };
-        let (cell, bidi) = (weights.cell, weights.w.len() > 1);
-        let gamma = if cell == CellKind::Rnn {
-            weights.activation.max_derivative()
-        } else {
-            1.0
-        };
-        let b = block.unwrap_or(default_block(cell));
         let name = b.name(bidi);
-        let now = weights.block_spectrum(b);
-        // The initial spectrum of a block is computed once per reset.
-        let epoch = lab.epoch.get_untracked();
-        let init_sp = match init_cache.get_value() {
-            Some((e, cached, sp)) if e == epoch && cached == b => sp,
-            _ => {
-                let sp = initial.and_then(|w| w.block_spectrum(b));
-                init_cache.set_value(Some((epoch, b, sp.clone())));
-                sp
-            }
-        };
         cost.set_value((t0, now_ms() - t0));
         data.set(Some(SpectrumData {
             cell,

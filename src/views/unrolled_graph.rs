@@ -133,9 +133,9 @@ pub fn UnrolledGraph() -> impl IntoView {
             .with_untracked(|s| {
                 let s = s.as_ref()?;
                 let norms = s
-                    .analysis()
-                    .and_then(|a| a.jacobians.into_iter().next())
-                    .map(|j| Arc::new(j.step_norms));
+                    .jacobians()
+                    .and_then(|j| j.first())
+                    .map(|j| Arc::new(j.step_norms.clone()));
                 Some((s.trace.clone()?, norms))
             })
             .unwrap_or((trace, None));

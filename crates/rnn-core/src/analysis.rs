@@ -52,33 +52,46 @@ impl RecurrentWeights {
     /// Every block's spectrum, and for a plain RNN the Jacobian chain of
     /// `trace`'s example in each direction.
     pub fn analysis(&self, trace: Option<&Trace>) -> Analysis {
+        Analysis {
+            gamma: self.activation.max_derivative(),
+            spectra: self.spectra(),
+            jacobians: trace.map(|t| self.jacobians(t)).unwrap_or_default(),
+        }
+    }
+
+    /// Every block's spectrum, forward direction first.
+    pub fn spectra(&self) -> Vec<Spectrum> {
         let mut spectra = Vec::new();
-        let mut jacobians = Vec::new();
-        for (dir, w) in self.w.iter().enumerate() {
+        for dir in 0..self.w.len() {
             let Some(direction) = Direction::from_index(dir) else {
                 break;
             };
             for b in Block::all(self.cell, false) {
                 spectra.extend(self.block_spectrum(Block { direction, ..b }));
             }
-            if self.cell == CellKind::Rnn {
-                if let Some(d) = trace.and_then(|t| t.directions.get(dir)) {
-                    let act = self.activation;
-                    let derivs: Vec<Vec<f64>> = d
-                        .pre_activations
-                        .iter()
-                        .zip(&d.hidden)
-                        .map(|(a, h)| a.iter().zip(h).map(|(a, h)| act.derivative(*a, *h)).collect())
-                        .collect();
-                    jacobians.extend(jacobian_chain(&derivs, w));
-                }
-            }
         }
-        Analysis {
-            gamma: self.activation.max_derivative(),
-            spectra,
-            jacobians,
+        spectra
+    }
+
+    /// The plain RNN's Jacobian chain of `trace`'s example in each direction
+    /// (none for the gated cells): diag(φ′(a_t))·W at every step of the
+    /// traced forward pass, which ran with these weights.
+    pub fn jacobians(&self, trace: &Trace) -> Vec<JacobianChain> {
+        let mut jacobians = Vec::new();
+        if self.cell != CellKind::Rnn {
+            return jacobians;
         }
+        for (w, d) in self.w.iter().zip(&trace.directions) {
+            let act = self.activation;
+            let derivs: Vec<Vec<f64>> = d
+                .pre_activations
+                .iter()
+                .zip(&d.hidden)
+                .map(|(a, h)| a.iter().zip(h).map(|(a, h)| act.derivative(*a, *h)).collect())
+                .collect();
+            jacobians.extend(jacobian_chain(&derivs, w));
+        }
+        jacobians
     }
 }
 

@@ -65,6 +65,7 @@ pub use perceptron::{Perceptron, PerceptronEpoch};
 pub use real::Real;
 pub use rng::Rng;
 pub use saved::{RunHeader, SavedOptimizer, SavedRun};
+pub use spectrum::{JacobianChain, Spectrum};
 pub use tasks::{Task, TaskConfig, TaskKind};
 pub use trace::{DirectionTrace, Trace};
 pub use train::{Divergence, DivergenceCause, Overflow, StepError, StepReport, TrainConfig, Trainer};
