@@ -221,6 +221,24 @@ test('the deep MLP trains in the same loop as the recurrent run: both advance, a
   await context.close();
 });
 
+test('a blow-up of the recurrent run does not stop the MLP steps asked for', async () => {
+  const { page, context, problems } = await open(
+    '#model=rnn&activation=relu&init-recurrent=orthogonal&spectral-radius=3&clip-mode=none&learning-rate=10&optimizer=sgd&seq-len=50',
+  );
+  await page.getByTestId('mlp-train').click();
+  await page.getByTestId('play').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'diverged', null, {
+    timeout: 20_000,
+  });
+  await page.waitForFunction(
+    () => /step 200\b/.test(document.querySelector('[data-testid=mlp-grads-data] caption')?.textContent ?? ''),
+    null,
+    { timeout: 20_000 },
+  );
+  assert.deepEqual(problems.pageErrors, []);
+  await context.close();
+});
+
 test('each of these views draws something', async () => {
   const { page, context, problems } = await open('#model=lstm');
   await train(page, 1200);

@@ -104,11 +104,11 @@ pub struct Snapshot {
 
 /// A value worked out at most once, when first asked for, and shared by
 /// every clone. The spectra and Jacobian chains cost an eigen- or singular
-/// value decomposition per matrix: computed in the lab's frame for every
-/// step they would cost the most when nothing looks at them, and computed
-/// by each view that shows them they were done up to three times over. A
-/// view asks only when it draws (on screen, on its own schedule), so the
-/// cost is paid once per published weights, by whoever draws first.
+/// value decomposition per matrix. Worked out by the lab for every step,
+/// they would cost the most when no view is on screen; worked out by each
+/// view, the same matrices were decomposed up to three times. A view asks
+/// only when it draws (on screen, on its own schedule), so the cost is paid
+/// once per published weights, by whichever view draws first.
 #[derive(Clone, Default)]
 pub struct Computed<T>(Arc<std::sync::OnceLock<T>>);
 
@@ -546,8 +546,6 @@ impl Lab {
         });
         if keep_running && !diverged {
             self.play();
-        } else {
-            self.loop_for_mlp();
         }
     }
 
@@ -621,7 +619,6 @@ impl Lab {
             self.driver.update_value(|d| d.set_goal(Goal::Rest));
             self.set_stepping();
             self.run.set(RunState::Paused);
-            self.loop_for_mlp();
         }
     }
 
@@ -647,8 +644,6 @@ impl Lab {
             // This frame's budget went to the click: the loop starts from the
             // next frame, so the page paints in between.
             browser::request_frame(move || self.start_loop());
-        } else {
-            self.loop_for_mlp();
         }
     }
 
@@ -807,9 +802,13 @@ impl Lab {
         browser::request_frame(move || self.frame(generation));
     }
 
+    /// Stops the loop for the recurrent runs (Pause, Step, a reset, a
+    /// blow-up). The MLP's asked-for steps are not theirs to stop: if it
+    /// still has some, a fresh loop goes on with them.
     fn stop_loop(self) {
         self.loop_gen.try_update_value(|g| *g += 1);
         self.looping.try_set_value(false);
+        self.loop_for_mlp();
     }
 
     /// One animation frame: the frame's share of training, then the next
