@@ -1,10 +1,13 @@
-//! The page: controls on the left, the status line, loss chart and views on
-//! the right. Sized to fit a 1280×720 projector without scrolling the
-//! controls, readable from the back of a room.
+//! The page: controls on the left, the lesson panel, status line, loss
+//! chart and views on the right. Sized to fit a 1280×720 projector without
+//! scrolling the controls, readable from the back of a room. In
+//! presentation mode (`present=1`) and on a phone the settings fold away
+//! into a drawer, one click out (`style/lessons.css`).
 
 use crate::components::compare::ComparePanel;
 use crate::components::controls::{Buttons, Controls, LangSwitch, LessonNote, Lessons};
 use crate::components::files::FilesBar;
+use crate::components::lesson::{LessonPanel, SettingsToggle};
 use crate::components::loss_chart::LossChart;
 use crate::components::notice::NoticeBox;
 use crate::components::status::Status;
@@ -58,8 +61,12 @@ fn Page() -> impl IntoView {
         let l = i18n.get_locale();
         lab.task_info.with(|i| i.as_ref().map(|i| text::task_text(l, i)))
     };
+    // The settings drawer, open or folded (where it folds at all).
+    let drawer = RwSignal::new(false);
+    let present = move || lab.settings.with(|s| s.lesson.present);
+    let lesson_on = move || lab.settings.with(|s| s.lesson.page.is_some());
     view! {
-        <div class="app">
+        <div class="app" class:present=present class:drawer-open=move || drawer.get() class:lesson-on=lesson_on>
             <aside class="panel">
                 <header>
                     <div class="title-row">
@@ -68,11 +75,17 @@ fn Page() -> impl IntoView {
                     </div>
                     <p class="tagline">{t!(i18n, app.tagline)}</p>
                 </header>
-                <Buttons/>
-                <Lessons/>
-                <Controls/>
+                <div class="panel-bar">
+                    <Buttons/>
+                    <SettingsToggle open=drawer/>
+                </div>
+                <div class="settings-drawer" data-testid="controls">
+                    <Lessons/>
+                    <Controls/>
+                </div>
             </aside>
             <main class="stage">
+                <LessonPanel/>
                 <NoticeBox/>
                 <Status/>
                 <ComparePanel/>

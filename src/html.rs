@@ -36,6 +36,8 @@ tags! {
     RECT = "rect", LINE = "line", TEXT = "text",
     TITLE = "title", BUTTON = "button",
     LABEL = "label", LINEAR_GRADIENT = "linearGradient", STOP = "stop",
+    SELECT = "select", OPTGROUP = "optgroup", H2 = "h2", STRONG = "strong", FIGURE = "figure", FIGCAPTION = "figcaption",
+    CIRCLE = "circle", POLYGON = "polygon",
 }
 
 /// Elements with no content and no end tag.
@@ -124,6 +126,12 @@ impl Html {
     /// An attribute given as a number, exactly as `{}` prints it.
     pub fn attr_num(&mut self, name: &'static str, value: f64) -> &mut Html {
         self.attr_fmt(name, format_args!("{value}"))
+    }
+
+    /// An attribute given as a number with `decimals` places (SVG geometry:
+    /// a tenth of a pixel is enough, and the markup stays short).
+    pub fn attr_fixed(&mut self, name: &'static str, value: f64, decimals: usize) -> &mut Html {
+        self.attr_fmt(name, format_args!("{value:.decimals$}"))
     }
 
     /// A boolean attribute (` selected`).
@@ -224,17 +232,19 @@ enum Part {
 impl Table {
     /// The inside of a `<table>` that is in the page already.
     pub fn new(caption: &str) -> Table {
-        Table::from(Html::new(), caption)
+        Table::after(Html::new(), caption)
     }
 
     /// A whole `<table>` element.
     pub fn element(caption: &str) -> Table {
         let mut html = Html::new();
         html.open(TABLE);
-        Table::from(html, caption)
+        Table::after(html, caption)
     }
 
-    fn from(mut html: Html, caption: &str) -> Table {
+    /// The inside of a `<table>` that `html` has just opened (with its own
+    /// attributes), continuing `html`.
+    pub fn after(mut html: Html, caption: &str) -> Table {
         html.el(CAPTION, caption);
         Table {
             html,

@@ -179,6 +179,9 @@ pub const LATIN_ALLOWED: &[&str] = &[
     "CSV",
     "JSON",
     "json",
+    // Key caps, as Chinese keyboards label them.
+    "PageUp",
+    "PageDown",
 ];
 
 #[cfg(test)]

@@ -10,7 +10,8 @@
 //! - [`number`]: reading decimal numbers without Rust's parser tables;
 //! - [`lab`]: the shared reactive state, the actions and the training loop;
 //! - [`components`]: the controls, the status line, the loss chart;
-//! - [`views`]: the views of the network's trace (issue 4).
+//! - [`views`]: the views of the network's trace (issue 4);
+//! - [`lessons`]: the lesson's chapters and pages, as plain data.
 
 pub mod app;
 pub mod bench;
@@ -19,6 +20,7 @@ pub mod files_text;
 pub mod html;
 pub mod lab;
 pub mod lang;
+pub mod lessons;
 pub mod number;
 pub mod state;
 pub mod text;

@@ -232,6 +232,12 @@ fn allowed_text(l: Locale, a: &Allowed) -> String {
         .to_string(),
         Allowed::Range { min, max } => crate::tr!(l, app.notice.range, min, max).trim().to_string(),
         Allowed::NoneOrRange { min, max } => crate::tr!(l, app.notice.none_or_range, min, max).to_string(),
+        Allowed::ListOf(names) => crate::tr!(
+            l,
+            lessons.ui.list_of,
+            list = names.iter().map(|n| code(n)).collect::<Vec<_>>().join(", ")
+        )
+        .to_string(),
     }
 }
 

@@ -89,9 +89,95 @@ async function sweep(page) {
     }
     await gather();
   }
+  // The lesson panel: every page, its hint and answer behind their clicks,
+  // a few answers read from the run, presentation mode with its QR code.
+  const pages = await page.getByTestId('lesson-menu').locator('option').evaluateAll((o) => o.map((x) => x.value).filter(Boolean));
+  for (const id of pages) {
+    await page.getByTestId('lesson-menu').selectOption(id);
+    await page.waitForFunction((id) => document.querySelector('[data-testid=lesson-panel]').dataset.page === id, id);
+    for (const b of ['challenge-hint', 'challenge-answer']) {
+      if (await page.getByTestId(b).count()) await page.getByTestId(b).click();
+    }
+    if (['2.3', '3.2', '4.1', '4.4', '6.4'].includes(id)) {
+      await page.getByTestId('lesson-question').locator('button.choice').first().click();
+      await page.getByTestId('lesson-reveal').click();
+      await page.getByTestId('lesson-answer').waitFor({ timeout: 60_000 });
+    }
+    await gather();
+  }
+  await page.getByTestId('present').click();
+  await page.getByTestId('qr').waitFor();
+  await gather();
+  await page.getByTestId('controls-toggle').click();
+  await gather();
+  await page.getByTestId('controls-toggle').click();
+  await page.getByTestId('present').click();
+  await page.getByTestId('lesson-menu').selectOption('');
+  await page.waitForFunction(() => !document.querySelector('[data-testid=lesson-panel]').dataset.page);
+  await gather();
   for (const model of ['gru', 'bigru', 'birnn']) {
     await page.getByTestId('model').selectOption(model);
     await stepOnce();
+    await gather();
+  }
+  // The first chapters: the perceptron on both data sets, the BP net part
+  // by part with its cards, the gradient checks, and the recurrent cards.
+  for (const data of ['xor', 'blobs']) {
+    await page.getByTestId('perceptron-data').selectOption(data);
+    await page.getByTestId('perceptron').scrollIntoViewIfNeeded();
+    await page.getByTestId('perceptron-step').click();
+    await gather();
+    // (Blobs may already be separated by that one update.)
+    if (await page.getByTestId('perceptron-play').isEnabled()) {
+      await page.getByTestId('perceptron-play').click();
+      await page.waitForTimeout(300);
+    }
+    await gather();
+  }
+  const bp = page.getByTestId('bp-net');
+  await bp.scrollIntoViewIfNeeded();
+  for (const part of ['bp-forward', 'bp-error', 'bp-backward', 'bp-bias']) {
+    await page.getByTestId(part).click();
+    for (const card of ['x1', 'h1', 'y1', 'E', 'w_h1_x1', 'b_y1']) {
+      const hit = bp.locator(`.bp-svg [data-card=${card}]`);
+      if (await hit.count()) {
+        await hit.click();
+        await gather();
+      }
+    }
+  }
+  await bp.getByTestId('grad-check').click();
+  await bp.getByTestId('grad-check-data').waitFor();
+  await page.getByTestId('bp-train').click();
+  await gather();
+  await page.getByTestId('model').selectOption('lstm');
+  await stepOnce();
+  const graph = page.getByTestId('unrolled-graph');
+  await graph.scrollIntoViewIfNeeded();
+  await graph.locator('.ug-node[data-row=h]').nth(1).click();
+  await gather();
+  await page.getByTestId('step-backward').click();
+  await graph.locator('.ug-node[data-row=c]').nth(1).click();
+  await gather();
+  const gates = page.getByTestId('gate-heatmap');
+  await gates.scrollIntoViewIfNeeded();
+  for (const gate of ['i', 'f', 'g', 'o']) {
+    await gates.locator(`.gate-panel[data-gate=${gate}] .gate-title`).click();
+    await gather();
+  }
+  const params = page.getByTestId('param-grads');
+  await params.scrollIntoViewIfNeeded();
+  await params.getByTestId('grad-check').click();
+  await params.getByTestId('grad-check-data').waitFor({ timeout: 60_000 });
+  await gather();
+  await page.getByTestId('clip-mode').selectOption('norm');
+  await page.getByTestId('clip-threshold').selectOption('0.1');
+  await stepOnce();
+  await params.scrollIntoViewIfNeeded();
+  await page.waitForTimeout(400);
+  const mark = params.getByTestId('clip-mark').last();
+  if (await mark.count()) {
+    await mark.click();
     await gather();
   }
   // The files toolbar is always there; the text box of the next-character

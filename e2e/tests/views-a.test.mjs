@@ -104,9 +104,17 @@ test('ReLU with identity initialisation keeps the ratio within two orders of mag
 test('stepping backward moves the highlighted time step towards t = 1', async () => {
   const { page, context, problems } = await open('#model=rnn&task=adding&seq-len=12');
   const graph = page.getByTestId('unrolled-graph');
+  // The graph is redrawn only on screen (a formula card or the lesson
+  // panel may push it down): look at it, as a student does, then read.
   const cursor = async () => {
+    await graph.scrollIntoViewIfNeeded();
     const t = await graph.getAttribute('data-cursor-t');
-    const drawn = await graph.locator('.ug-current').getAttribute('data-t');
+    let drawn;
+    for (let i = 0; i < 40; i++) {
+      drawn = await graph.locator('.ug-current').getAttribute('data-t');
+      if (drawn === t) break;
+      await page.waitForTimeout(50);
+    }
     assert.equal(drawn, t, 'the drawn highlight is the announced one');
     return Number(t);
   };

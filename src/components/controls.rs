@@ -179,8 +179,9 @@ pub fn LangSwitch() -> impl IntoView {
         .collect();
     debug_assert!(FIELDS.iter().any(|f| f.key == "lang" && f.group == Group::Header));
     let current = move || lang::name(lab.settings.with(|s| s.lang));
+    let hidden = move || lab.settings.with(|s| s.lesson.hide.contains(&"lang"));
     view! {
-        <label class="lang" title=move || t_string!(i18n, app.lang_hint)>
+        <label class="lang" hidden=hidden title=move || t_string!(i18n, app.lang_hint)>
             <span class="visually-hidden">{t!(i18n, app.lang_label)}</span>
             <select
                 data-testid="lang"
@@ -247,9 +248,15 @@ pub fn LessonNote() -> impl IntoView {
 #[component]
 pub fn Controls() -> impl IntoView {
     let i18n = use_i18n();
+    let lab = expect_context::<Lab>();
     let group = move |legend: fn(Locale) -> &'static str, g: Group| {
+        // A group whose every control a teacher's link hides goes too.
+        let all_hidden = move || {
+            lab.settings
+                .with(|s| FIELDS.iter().filter(|f| f.group == g).all(|f| f.hidden_in(s)))
+        };
         view! {
-            <fieldset>
+            <fieldset hidden=all_hidden>
                 <legend>{move || legend(i18n.get_locale())}</legend>
                 {FIELDS.iter().filter(|f| f.group == g).map(row_control).collect_view()}
             </fieldset>
@@ -264,12 +271,14 @@ pub fn Controls() -> impl IntoView {
     }
 }
 
-/// The control of one row of the settings table.
+/// The control of one row of the settings table, hidden while a teacher's
+/// link names its key in `hide=`.
 pub fn row_control(f: &'static Field) -> AnyView {
     let lab = expect_context::<Lab>();
+    let hidden = field(lab, move |s| f.hidden_in(s));
     let label = said(f.label);
     let value = field(lab, f.write);
-    match f.control {
+    let control = match f.control {
         Control::Menu(options) => {
             let hint = match f.key {
                 "activation" => said(|l| td_string!(l, app.controls.activation_hint)),
@@ -309,8 +318,10 @@ pub fn row_control(f: &'static Field) -> AnyView {
         }
         .into_any(),
         // The text box is beside the task (`components::user_text`).
-        Control::Text => ().into_any(),
-    }
+        Control::Text => return ().into_any(),
+        Control::Link => return ().into_any(),
+    };
+    view! { <div class="contents" data-row=f.key hidden=move || hidden.get()>{control}</div> }.into_any()
 }
 
 /// The seed: a number box and a button for a fresh one.

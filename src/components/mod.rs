@@ -3,7 +3,9 @@
 pub mod compare;
 pub mod controls;
 pub mod files;
+pub mod lesson;
 pub mod loss_chart;
 pub mod notice;
+pub mod qr;
 pub mod status;
 pub mod user_text;

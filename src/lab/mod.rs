@@ -389,6 +389,25 @@ impl Lab {
         browser::replace_hash(&url::write(&self.settings.get_untracked()));
     }
 
+    /// Opens a prepared experiment (a lesson page): these settings, a fresh
+    /// network at step 0, not training, the address bar updated. Settings
+    /// the page refuses leave everything as it was, with the notice.
+    pub fn open(self, settings: Settings) {
+        let experiment = match settings.build() {
+            Ok(e) => e,
+            Err(e) => {
+                self.notices
+                    .set(vec![Notice::new("", NoticeKind::RefusedLesson(e))]);
+                return;
+            }
+        };
+        self.notices.set(Vec::new());
+        self.settings.set(settings);
+        self.lesson.set(None);
+        self.rebuild(Some(experiment), false);
+        browser::replace_hash(&url::write(&self.settings.get_untracked()));
+    }
+
     /// Sets one setting from a control, through the same row of the URL
     /// table a link goes through: a value it refuses (an option edited in
     /// devtools, say) changes nothing and gets the notice a link would.
@@ -724,6 +743,13 @@ impl Lab {
             self.shown.set(i);
             self.epoch.update(|e| *e += 1);
         }
+    }
+
+    /// [`Snapshot::analysis`] of the run the views show. Not reactive by
+    /// itself: call it inside something that tracks `snapshot`.
+    pub fn analysis(self) -> Option<Analysis> {
+        self.shown_snapshot_untracked()
+            .with_untracked(|s| s.as_ref().and_then(Snapshot::analysis))
     }
 
     fn invalid(self, e: rnn_core::Error) {

@@ -157,6 +157,103 @@ pub struct Settings {
     /// activation of an LSTM; shared, not copied, when the settings are
     /// cloned (it may hold a million characters).
     pub text: Option<Arc<str>>,
+    /// The perceptron view's data and η (its own run; never resets the RNN).
+    pub perceptron: PerceptronSettings,
+    /// The BP network view's net and data (its own run; never resets the RNN).
+    pub bp: BpSettings,
+    /// The lesson page open, presentation mode and the controls a link
+    /// hides (rows `lesson`, `present`, `hide`): they change no number.
+    pub lesson: LessonSettings,
+}
+
+/// What the lesson layer adds to a link (see `crate::lessons`): the page
+/// open (`lesson=4.1`: its settings are applied before the link's other
+/// keys, so a teacher's own keys override the page's), presentation mode
+/// (`present=1`), and the controls a teacher's link hides
+/// (`hide=activation,seed`: keys of the settings table).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct LessonSettings {
+    /// A page id of `crate::lessons::PAGES`.
+    pub page: Option<&'static str>,
+    pub present: bool,
+    /// Keys of `state::url::FIELDS`, in the order the link gave them.
+    pub hide: Vec<&'static str>,
+}
+
+/// The perceptron view's settings (rows `perceptron-*`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct PerceptronSettings {
+    pub data: DatasetKind,
+    /// η of the rule w ← w + η·y·x.
+    pub learning_rate: f64,
+}
+
+impl Default for PerceptronSettings {
+    /// Separable data first: the chapter begins with a perceptron that works.
+    fn default() -> Self {
+        PerceptronSettings {
+            data: DatasetKind::Blobs,
+            learning_rate: 0.1,
+        }
+    }
+}
+
+/// η the perceptron accepts from a link, and the menu's values.
+pub const PERCEPTRON_LR: RangeInclusive<f64> = 1e-3..=10.0;
+pub const PERCEPTRON_LRS: &[f64] = &[0.01, 0.1, 0.5, 1.0];
+
+/// The BP network view's settings (rows `bp-*`): 2 inputs, `hidden` units,
+/// `outputs` sigmoid outputs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct BpSettings {
+    pub hidden: usize,
+    pub outputs: usize,
+    pub activation: Activation,
+    pub data: DatasetKind,
+    pub learning_rate: f64,
+}
+
+impl Default for BpSettings {
+    /// XOR, which the perceptron cannot learn, on the smallest net that can.
+    fn default() -> Self {
+        BpSettings {
+            hidden: 3,
+            outputs: 1,
+            activation: Activation::Tanh,
+            data: DatasetKind::Xor,
+            learning_rate: 0.5,
+        }
+    }
+}
+
+/// Hidden units and outputs the BP view offers, and η from a link.
+pub const BP_HIDDEN: RangeInclusive<usize> = 2..=4;
+pub const BP_OUTPUTS: RangeInclusive<usize> = 1..=2;
+pub const BP_LR: RangeInclusive<f64> = 1e-3..=10.0;
+pub const BP_LRS: &[f64] = &[0.05, 0.1, 0.3, 0.5, 1.0, 2.0];
+
+impl BpSettings {
+    /// The engine's net for these settings (seed 1: Reset gives the same
+    /// weights; biases start at 0).
+    pub fn config(&self) -> rnn_core::BpConfig {
+        rnn_core::BpConfig {
+            inputs: 2,
+            hidden: self.hidden,
+            outputs: self.outputs,
+            activation: self.activation,
+            learning_rate: self.learning_rate,
+            seed: 1,
+            ..rnn_core::BpConfig::default()
+        }
+    }
+
+    /// These settings but η: what rebuilds the net (a new η does not).
+    pub fn net_part(&self) -> BpSettings {
+        BpSettings {
+            learning_rate: 0.0,
+            ..self.clone()
+        }
+    }
 }
 
 /// Depths, activations and initialisations the deep-MLP view offers.
@@ -239,9 +336,12 @@ impl Default for Settings {
             seed: c.seed,
             lang: Locale::en,
             mlp: MlpSettings::default(),
+            perceptron: PerceptronSettings::default(),
+            bp: BpSettings::default(),
             compare: false,
             b: Vec::new(),
             text: None,
+            lesson: LessonSettings::default(),
         }
     }
 }

@@ -17,8 +17,8 @@
 use super::files::{self, FilesNotice};
 use super::settings::{
     format_number, optimizers, ClipMode, Model, Refusal, Settings, ACTIVATIONS, BATCH, BATCH_SIZES,
-    CLIP_THRESHOLD, CLIP_THRESHOLDS, DEPTHS, HIDDEN, INITS, LEARNING_RATE, LEARNING_RATES, SEQ_LEN,
-    SPECTRAL_RADII, SPECTRAL_RADIUS,
+    BP_HIDDEN, BP_LR, BP_LRS, BP_OUTPUTS, CLIP_THRESHOLD, CLIP_THRESHOLDS, DEPTHS, HIDDEN, INITS,
+    LEARNING_RATE, LEARNING_RATES, PERCEPTRON_LR, PERCEPTRON_LRS, SEQ_LEN, SPECTRAL_RADII, SPECTRAL_RADIUS,
 };
 use crate::i18n::td_string;
 use crate::lang::{self, Locale};
@@ -60,10 +60,16 @@ pub enum Group {
     Header,
     /// The deep-MLP view's own controls.
     Mlp,
+    /// The perceptron view's own controls.
+    Perceptron,
+    /// The BP network view's own controls.
+    Bp,
     /// The comparison's switch (run B), beside the run's buttons.
     Compare,
     /// Beside the task's description (the next-character task's own text).
     Task,
+    /// The lesson panel's: the page open, presentation mode, hidden controls.
+    Lesson,
 }
 
 /// The rows run B may differ in: the model, its initialisation and its
@@ -93,6 +99,9 @@ pub enum Control {
     /// A text box (`components::user_text`, beside the task): the value is
     /// taken as it is, spaces and all.
     Text,
+    /// No control in the settings panel: set by a link, or by the lesson
+    /// panel's own buttons.
+    Link,
 }
 
 /// What a row accepts, for the notice that refuses a value.
@@ -108,6 +117,8 @@ pub enum Allowed {
         min: String,
         max: String,
     },
+    /// A comma-separated list of these (possibly empty).
+    ListOf(Vec<&'static str>),
 }
 
 /// Something in a link (or from a control) the page could not use as it
@@ -570,6 +581,103 @@ pub const FIELDS: &[Field] = &[
         write: |s| on_off_name(s.mlp.residual),
     },
     Field {
+        key: "perceptron-data",
+        label: |l| td_string!(l, bp.controls.data),
+        group: Group::Perceptron,
+        control: menu!(
+            DatasetKind::ALL,
+            DatasetKind::name,
+            crate::views::mlp::dataset_words
+        ),
+        rebuilds: false,
+        parse: |v, s| {
+            s.perceptron.data = one_of(v, &DatasetKind::ALL, DatasetKind::name)?;
+            Ok(())
+        },
+        write: |s| s.perceptron.data.name().into(),
+    },
+    Field {
+        key: "perceptron-lr",
+        label: |l| td_string!(l, bp.controls.lr),
+        group: Group::Perceptron,
+        control: Control::Menu(|s, _| numbers(PERCEPTRON_LRS, s.perceptron.learning_rate)),
+        rebuilds: false,
+        parse: |v, s| {
+            s.perceptron.learning_rate = parse_float_in(v, &PERCEPTRON_LR)?;
+            Ok(())
+        },
+        write: |s| s.perceptron.learning_rate.to_string(),
+    },
+    Field {
+        key: "bp-hidden",
+        label: |l| td_string!(l, bp.controls.hidden),
+        group: Group::Bp,
+        control: Control::Menu(|_, _| BP_HIDDEN.map(|n| (n.to_string(), n.to_string())).collect()),
+        rebuilds: false,
+        parse: |v, s| {
+            s.bp.hidden = parse_in(v, &BP_HIDDEN)?;
+            Ok(())
+        },
+        write: |s| s.bp.hidden.to_string(),
+    },
+    Field {
+        key: "bp-outputs",
+        label: |l| td_string!(l, bp.controls.outputs),
+        group: Group::Bp,
+        control: Control::Menu(|_, l| {
+            vec![
+                ("1".into(), td_string!(l, bp.controls.outputs_one).into()),
+                ("2".into(), td_string!(l, bp.controls.outputs_two).into()),
+            ]
+        }),
+        rebuilds: false,
+        parse: |v, s| {
+            s.bp.outputs = parse_in(v, &BP_OUTPUTS)?;
+            Ok(())
+        },
+        write: |s| s.bp.outputs.to_string(),
+    },
+    Field {
+        key: "bp-activation",
+        label: |l| td_string!(l, bp.controls.activation),
+        group: Group::Bp,
+        control: menu!(ACTIVATIONS, Activation::name, text::activation),
+        rebuilds: false,
+        parse: |v, s| {
+            s.bp.activation = one_of(v, ACTIVATIONS, Activation::name)?;
+            Ok(())
+        },
+        write: |s| s.bp.activation.name().into(),
+    },
+    Field {
+        key: "bp-data",
+        label: |l| td_string!(l, bp.controls.data),
+        group: Group::Bp,
+        control: menu!(
+            DatasetKind::ALL,
+            DatasetKind::name,
+            crate::views::mlp::dataset_words
+        ),
+        rebuilds: false,
+        parse: |v, s| {
+            s.bp.data = one_of(v, &DatasetKind::ALL, DatasetKind::name)?;
+            Ok(())
+        },
+        write: |s| s.bp.data.name().into(),
+    },
+    Field {
+        key: "bp-lr",
+        label: |l| td_string!(l, bp.controls.lr),
+        group: Group::Bp,
+        control: Control::Menu(|s, _| numbers(BP_LRS, s.bp.learning_rate)),
+        rebuilds: false,
+        parse: |v, s| {
+            s.bp.learning_rate = parse_float_in(v, &BP_LR)?;
+            Ok(())
+        },
+        write: |s| s.bp.learning_rate.to_string(),
+    },
+    Field {
         key: TEXT_KEY,
         label: |l| td_string!(l, files.text.label),
         group: Group::Task,
@@ -591,11 +699,94 @@ pub const FIELDS: &[Field] = &[
                 .to_string()
         },
     },
+    // The lesson layer's rows. An empty value is written as nothing at all
+    // (see `write`), so a link without a lesson stays as it was.
+    Field {
+        key: "lesson",
+        label: |l| td_string!(l, lessons.ui.menu_label),
+        group: Group::Lesson,
+        control: Control::Link,
+        rebuilds: false,
+        // Only the id: `parse_over` applies the page's settings before the
+        // link's other keys, and the lesson panel opens pages itself.
+        parse: |v, s| {
+            s.lesson.page = match v {
+                "" | "none" => None,
+                _ => Some(
+                    crate::lessons::Page::find(v)
+                        .ok_or_else(|| Allowed::OneOf(crate::lessons::PAGES.iter().map(|p| p.id).collect()))?
+                        .id,
+                ),
+            };
+            Ok(())
+        },
+        write: |s| s.lesson.page.unwrap_or_default().into(),
+    },
+    Field {
+        key: "present",
+        label: |l| td_string!(l, lessons.ui.present),
+        group: Group::Lesson,
+        control: Control::Link,
+        rebuilds: false,
+        parse: |v, s| {
+            s.lesson.present = match v {
+                "1" | "on" => true,
+                "0" | "off" | "" => false,
+                _ => return Err(Allowed::OneOf(vec!["1", "0"])),
+            };
+            Ok(())
+        },
+        write: |s| if s.lesson.present { "1" } else { "" }.into(),
+    },
+    Field {
+        key: "hide",
+        label: |l| td_string!(l, lessons.ui.hide_label),
+        group: Group::Lesson,
+        control: Control::Link,
+        rebuilds: false,
+        parse: |v, s| {
+            let mut hide = Vec::new();
+            for key in v.split(',').map(str::trim).filter(|k| !k.is_empty()) {
+                let field = FIELDS
+                    .iter()
+                    .find(|f| f.key == key && f.control_hideable())
+                    .ok_or_else(|| Allowed::ListOf(hideable_keys()))?;
+                if !hide.contains(&field.key) {
+                    hide.push(field.key);
+                }
+            }
+            s.lesson.hide = hide;
+            Ok(())
+        },
+        write: |s| s.lesson.hide.join(","),
+    },
 ];
 
 /// The key of the next-character task's own text: its value is taken as it
 /// is, not trimmed.
 pub const TEXT_KEY: &str = "text";
+
+impl Field {
+    /// Whether the row has a control a teacher's link can hide (`hide=`).
+    pub fn control_hideable(&self) -> bool {
+        // The text box beside the task is not a settings-panel control.
+        !matches!(self.control, Control::Link | Control::Text)
+    }
+
+    /// Whether `settings` hide this row's control.
+    pub fn hidden_in(&self, settings: &Settings) -> bool {
+        settings.lesson.hide.contains(&self.key)
+    }
+}
+
+/// The keys `hide=` accepts: every row with a control.
+pub fn hideable_keys() -> Vec<&'static str> {
+    FIELDS
+        .iter()
+        .filter(|f| f.control_hideable())
+        .map(|f| f.key)
+        .collect()
+}
 
 /// Longest link text looked at; the rest is ignored (with a notice).
 const MAX_LEN: usize = 4096;
@@ -621,11 +812,27 @@ pub fn parse_over(query: &str, base: &Settings) -> (Settings, Vec<Notice>) {
         q = &q[..cut];
         notices.push(Notice::new("", NoticeKind::TooLong { max: MAX_LEN }));
     }
-    for pair in q.split('&').filter(|p| !p.is_empty()) {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        let key = percent_decode(key);
-        let value = percent_decode(value);
-        if let Some(n) = apply(&mut settings, &key, &value, base) {
+    let pairs: Vec<(String, String)> = q
+        .split('&')
+        .filter(|p| !p.is_empty())
+        .map(|pair| {
+            let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+            (percent_decode(key), percent_decode(value))
+        })
+        .collect();
+    // A lesson page is a link: its settings come first, over `base`, and
+    // the link's own keys then override them (the last `lesson=` counts).
+    let page_base;
+    let mut fallback = base;
+    if let Some((_, id)) = pairs.iter().rev().find(|(k, _)| k == "lesson") {
+        if let Some(page) = crate::lessons::Page::find(id.trim()) {
+            page_base = page.settings_over(base);
+            settings = page_base.clone();
+            fallback = &page_base;
+        }
+    }
+    for (key, value) in &pairs {
+        if let Some(n) = apply(&mut settings, key, value, fallback) {
             notices.push(n);
         }
     }
@@ -719,7 +926,8 @@ fn apply_b(settings: &mut Settings, key: &str, value: &str) -> Option<Notice> {
 
 /// The query for `settings`, every field in table order (no leading `#`),
 /// each value percent-encoded, then run B's differences; a row that writes
-/// nothing (no text of one's own) is left out.
+/// nothing (no text of one's own, no lesson, no hidden control, not
+/// presenting) is left out: its default.
 pub fn write(settings: &Settings) -> String {
     FIELDS
         .iter()
@@ -738,19 +946,54 @@ pub fn write(settings: &Settings) -> String {
 }
 
 /// Every byte but the URL's unreserved characters (`A–Z a–z 0–9 - . _ ~`)
-/// as `%XX`, UTF-8 for anything beyond ASCII: `&`, `=`, `#`, `%`, `+` and
-/// spaces in a value then read back as themselves ([`percent_decode`]).
+/// and the comma as `%XX`, UTF-8 for anything beyond ASCII: `&`, `=`, `#`,
+/// `%`, `+` and spaces in a value then read back as themselves
+/// ([`percent_decode`]). The comma is left as it is so that a teacher's
+/// `hide=activation,seed` reads as written (a fragment may hold it).
 fn percent_encode(s: &str) -> String {
     use std::fmt::Write;
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~' | b',') {
             out.push(b as char);
         } else {
             let _ = write!(out, "%{b:02X}");
         }
     }
     out
+}
+
+/// The shortest link that opens `settings` (for the QR code a class scans):
+/// the lesson page, the language, only the keys that differ from what the
+/// page (or, without one, the default lesson) sets, and run B's
+/// differences. Presentation mode is left out: a phone opens the lab itself.
+pub fn write_short(settings: &Settings) -> String {
+    let reference = match settings.lesson.page.and_then(crate::lessons::Page::find) {
+        Some(page) => page.settings_over(&Settings::default()),
+        None => Settings::default(),
+    };
+    let mut out: Vec<String> = settings
+        .lesson
+        .page
+        .map(|id| format!("lesson={id}"))
+        .into_iter()
+        .collect();
+    for f in FIELDS {
+        if matches!(f.key, "lesson" | "present") {
+            continue;
+        }
+        let v = (f.write)(settings);
+        if f.key == "lang" || v != (f.write)(&reference) {
+            out.push(format!("{}={}", f.key, percent_encode(&v)));
+        }
+    }
+    out.extend(
+        settings
+            .b
+            .iter()
+            .map(|(k, v)| format!("b.{k}={}", percent_encode(v))),
+    );
+    out.join("&")
 }
 
 /// `%41` → `A` and `+` → space; invalid escapes are kept as they are.
@@ -862,6 +1105,52 @@ mod tests {
     }
 
     #[test]
+    fn the_first_chapters_settings_are_in_the_link() {
+        let mut s = Settings::default();
+        s.perceptron.data = DatasetKind::Xor;
+        s.perceptron.learning_rate = 0.5;
+        s.bp.hidden = 4;
+        s.bp.outputs = 2;
+        s.bp.activation = Activation::Relu;
+        s.bp.data = DatasetKind::Circles;
+        s.bp.learning_rate = 0.3;
+        let q = write(&s);
+        assert!(
+            q.contains(
+                "perceptron-data=xor&perceptron-lr=0.5&bp-hidden=4&bp-outputs=2&bp-activation=relu\
+                 &bp-data=circles&bp-lr=0.3"
+            ),
+            "{q}"
+        );
+        assert_eq!(parse(&q), (s.clone(), vec![]));
+        assert!(!Settings::default().needs_reset(&s));
+        // Out of the view's range: the default and a notice.
+        let (t, n) = parse("bp-hidden=8&bp-outputs=3&perceptron-lr=0&bp-lr=11&bp-activation=identity");
+        assert_eq!(t, Settings::default());
+        assert_eq!(
+            notice_keys(&n),
+            [
+                "bp-hidden",
+                "bp-outputs",
+                "perceptron-lr",
+                "bp-lr",
+                "bp-activation"
+            ]
+        );
+        // Every BP menu value builds a net.
+        for h in BP_HIDDEN {
+            for o in BP_OUTPUTS {
+                let b = crate::state::settings::BpSettings {
+                    hidden: h,
+                    outputs: o,
+                    ..Default::default()
+                };
+                rnn_core::BpNet::new(b.config()).unwrap();
+            }
+        }
+    }
+
+    #[test]
     fn the_mlp_settings_are_in_the_link() {
         let mut s = Settings::default();
         s.mlp.depth = 50;
@@ -969,9 +1258,12 @@ mod tests {
             seed: u64::MAX,
             lang: crate::lang::Locale::zh,
             mlp: Default::default(),
+            perceptron: Default::default(),
+            bp: Default::default(),
             compare: true,
             b: vec![("hidden", "12".to_string())],
             text: None,
+            lesson: Default::default(),
         };
         let q = write(&s);
         assert_eq!(parse(&format!("#{q}")), (s, vec![]));

@@ -100,6 +100,15 @@ impl Series {
             Series::Hidden => "h",
         }
     }
+
+    /// The series a `data-gate` names (the inverse of [`Series::key`]).
+    pub fn from_key(key: &str) -> Option<Series> {
+        match key {
+            CELL_STATE => Some(Series::CellState),
+            "h" => Some(Series::Hidden),
+            _ => Gate::from_name(key).map(Series::Gate),
+        }
+    }
 }
 
 /// One heatmap: `values[t][unit]`.
@@ -193,7 +202,12 @@ impl GatePanel {
             .attr("class", "gate-panel")
             .attr("data-gate", self.key());
         h.open(DIV).attr("class", "gate-head");
-        h.open(SPAN).attr("class", "gate-title").text(&self.title).close();
+        h.open(SPAN)
+            .attr("class", "gate-title")
+            .attr("tabindex", "0")
+            .attr("role", "button")
+            .text(&self.title)
+            .close();
         h.open(SPAN).attr("class", "gate-range").short(self.lo);
         h.open(I).attr("class", "gate-bar");
         h.attr_fmt("style", format_args!("background: {}", viridis_css_gradient()));
@@ -404,6 +418,52 @@ pub fn GateHeatmap() -> impl IntoView {
             None => td_string!(l, cells.common.no_trace).to_string(),
         })
     };
+    // A gate's formula card: its title or a cell of its heatmap (which
+    // also moves the shared step-through cursor to that time step).
+    let cursor = use_context::<crate::views::GraphCursor>().map(|c| c.0);
+    let card_gate = RwSignal::new(None::<Series>);
+    let pick = move |ev: &web_sys::Event| {
+        let Some(el) = ev.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok()) else {
+            return;
+        };
+        let gate = el
+            .closest(".gate-panel")
+            .ok()
+            .flatten()
+            .and_then(|p| p.get_attribute("data-gate"))
+            .and_then(|k| Series::from_key(&k));
+        if let (Some(canvas), Some(mouse)) = (
+            el.dyn_ref::<web_sys::HtmlCanvasElement>(),
+            ev.dyn_ref::<web_sys::MouseEvent>(),
+        ) {
+            let steps =
+                data.with_untracked(|d| d.as_ref().and_then(|d| d.panels.first()).map_or(0, |p| p.steps()));
+            let w = canvas.client_width().max(1) as f64;
+            let t =
+                ((mouse.offset_x() as f64 / w * steps as f64).floor() as usize + 1).clamp(1, steps.max(1));
+            if let Some(c) = cursor {
+                c.set(crate::views::timeline::Cursor(Some((
+                    crate::views::timeline::Phase::Forward,
+                    t,
+                ))));
+            }
+        } else if el.closest(".gate-title").ok().flatten().is_none() {
+            return;
+        }
+        if gate.is_some() {
+            card_gate.set(gate);
+        }
+    };
+    let card = Signal::derive(move || {
+        let series = card_gate.get()?;
+        let l = i18n.get_locale();
+        let d = direction.get();
+        let at = cursor.and_then(|c| c.get().t());
+        trace.with(|t| {
+            let t = t.as_ref()?;
+            crate::views::trace_cards::gate_card(t, d, series, at.unwrap_or(t.seq_len), at.is_some(), l)
+        })
+    });
     let bidirectional = move || data.with(|d| d.as_ref().is_some_and(|d| d.directions > 1));
     let table = move || data.with(|d| d.as_ref().map(GatesData::table_html).unwrap_or_default());
     view! {
@@ -430,7 +490,17 @@ pub fn GateHeatmap() -> impl IntoView {
                 </label>
             </div>
             <p class="view-caption">{caption}</p>
-            <div class="gate-panels" node_ref=panels_ref></div>
+            <div
+                class="gate-panels"
+                node_ref=panels_ref
+                on:click=move |ev: web_sys::MouseEvent| pick(&ev)
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Enter" {
+                        pick(&ev);
+                    }
+                }
+            ></div>
+            <crate::views::formula::FormulaCard formula=card on_close=Callback::new(move |_| card_gate.set(None))/>
             <div class="time-axis">
                 <span>"← t = 1"</span>
                 <span>{t!(i18n, cells.gates.time_step)}</span>

@@ -1095,6 +1095,7 @@ pub(crate) mod tests {
             grad_c: vec![],
             flushed: vec![0; len],
             grad_w_step: vec![],
+            ..Default::default()
         };
         Trace {
             step: 7,

@@ -209,6 +209,16 @@ impl MlpData {
     }
 }
 
+/// ‖∂L/∂h_1‖ / ‖∂L/∂h_L‖ of this view's network at initialisation (the
+/// probe it draws in grey, same data and seeds), for the lessons to read;
+/// `None` if the engine refuses the settings or the last layer got nothing.
+pub fn initial_ratio(s: &MlpSettings) -> Option<f64> {
+    let run = MlpRun::new(s).ok()?;
+    let init = rows(&run.initial);
+    let (first, last) = (init.first()?.grad_h, init.last()?.grad_h);
+    (last > 0.0).then(|| first / last)
+}
+
 #[component]
 pub fn MlpGrads() -> impl IntoView {
     // The view's settings are rows of the settings table (`mlp-*`): in the
@@ -278,7 +288,7 @@ pub fn MlpGrads() -> impl IntoView {
         };
         let current = move || lab.settings.with(row.write);
         view! {
-            <label>
+            <label hidden=move || lab.settings.with(|s| row.hidden_in(s))>
                 {move || (row.label)(i18n.get_locale())}" "
                 <select
                     data-testid=key
@@ -313,14 +323,14 @@ pub fn MlpGrads() -> impl IntoView {
                 {act_sel}
                 {init_sel}
                 {data_sel}
-                <label>
+                <label hidden=move || lab.settings.with(|s| s.lesson.hide.contains(&"mlp-bn"))>
                     <input type="checkbox" data-testid="mlp-bn"
                         prop:checked=move || settings.with(|s| s.batch_norm)
                         on:change=move |ev| lab.set_field("mlp-bn", if event_target_checked(&ev) { "on" } else { "off" })
                     />
                     {t!(i18n, cells.mlp.batch_norm)}
                 </label>
-                <label>
+                <label hidden=move || lab.settings.with(|s| s.lesson.hide.contains(&"mlp-residual"))>
                     <input type="checkbox" data-testid="mlp-residual"
                         prop:checked=move || settings.with(|s| s.residual)
                         on:change=move |ev| lab.set_field("mlp-residual", if event_target_checked(&ev) { "on" } else { "off" })

@@ -7,10 +7,13 @@
 //! is placed in the grid below. The grid is `section.views` in `crate::app`.
 
 pub mod activation;
+pub mod bp_net;
 pub mod canvas;
 pub mod chart;
 pub mod colour;
+pub mod formula;
 pub mod gates;
+pub mod grad_check;
 pub mod grad_history;
 pub mod grad_through_time;
 pub mod gradients;
@@ -19,18 +22,26 @@ pub mod heatmap;
 pub mod mlp;
 pub mod onscreen;
 pub mod param_grads;
+pub mod perceptron;
 pub mod spectrum;
 pub mod stats;
 pub mod step_through;
 pub mod throttle;
 pub mod timeline;
+pub mod trace_cards;
 pub mod unrolled_graph;
 
 use leptos::prelude::*;
 
+/// The unrolled graph's step-through cursor, shared with the views whose
+/// formula cards show a time step (the gate view's).
+#[derive(Clone, Copy)]
+pub struct GraphCursor(pub RwSignal<timeline::Cursor>);
+
 /// Every view, in the order they appear in the grid.
 #[component]
 pub fn Views() -> impl IntoView {
+    provide_context(GraphCursor(RwSignal::new(timeline::Cursor::default())));
     view! {
         <unrolled_graph::UnrolledGraph/>
         <grad_through_time::GradThroughTime/>
@@ -40,5 +51,9 @@ pub fn Views() -> impl IntoView {
         <spectrum::SpectrumView/>
         <activation::ActivationPlot/>
         <mlp::MlpGrads/>
+        // The lesson's first chapters, after the recurrent views: the page
+        // opens on the RNN lab and the lesson scrolls down to them.
+        <perceptron::PerceptronView/>
+        <bp_net::BpNetView/>
     }
 }

@@ -10,7 +10,7 @@
 //! [`ParamHistory`] (plain, tested) holds the numbers; [`draw`] draws them.
 //! The words are in the `grads` namespace (`grads.params.*`).
 
-use crate::html::{legend_item, Html, Table, TD, TH};
+use crate::html::{legend_item, Html, Table, BUTTON, TD, TH};
 use crate::i18n::*;
 use crate::lab::{Lab, RunState};
 use crate::lang::Locale;
@@ -19,6 +19,7 @@ use crate::views::chart::{css, err, font, house_style, pxi, rgb, root, LogAxis, 
 use crate::views::onscreen::{table_due, Redraw};
 use crate::views::stats::{fmt, log_range};
 use crate::views::throttle::throttled_tick;
+use crate::views::trace_cards::{clip_card, ClipNumbers};
 use leptos::prelude::*;
 use rnn_core::{ClipReport, Direction};
 
@@ -39,6 +40,9 @@ pub struct ParamPoint {
     pub global_after: f64,
     /// Clipping fired at one of the merged steps.
     pub fired: bool,
+    /// The clip report's numbers of the step that fired (of the merged
+    /// steps, the one with the largest ‖g‖), for the clip mark's card.
+    pub clip: Option<ClipNumbers>,
 }
 
 impl ParamPoint {
@@ -52,6 +56,11 @@ impl ParamPoint {
             global_before: a.global_before.max(b.global_before),
             global_after: a.global_after.max(b.global_after),
             fired: a.fired || b.fired,
+            clip: match (&a.clip, &b.clip) {
+                (Some(x), Some(y)) if y.norm_before > x.norm_before => Some(y.clone()),
+                (Some(x), _) => Some(x.clone()),
+                (None, y) => y.clone(),
+            },
         }
     }
 }
@@ -79,6 +88,7 @@ impl ParamHistory {
             global_before: clip.norm_before,
             global_after: clip.norm_after,
             fired: clip.fired,
+            clip: ClipNumbers::of(step, clip),
         };
         match self.points.last() {
             Some(last) if last.first == step && last.last == step => *self.points.last_mut().unwrap() = point,
@@ -304,6 +314,28 @@ pub fn ParamGrads() -> impl IntoView {
     let caption = RwSignal::new(String::new());
     let redraw = Redraw::new();
     let table_built = StoredValue::new(false);
+    let marks = RwSignal::new(String::new());
+    // The clip mark whose card is open: its numbers and the steps it stands for.
+    let picked = RwSignal::new(None::<(ClipNumbers, Option<(u64, u64)>)>);
+    Effect::new(move |_| {
+        lab.epoch.track();
+        picked.set(None);
+    });
+    let pick = move |ev: web_sys::MouseEvent| {
+        let step = crate::views::formula::target_attr(&ev, "data-step").and_then(|s| s.parse::<u64>().ok());
+        let Some(step) = step else { return };
+        let found = history.with_value(|h| {
+            h.points.iter().find(|p| p.last == step).and_then(|p| {
+                let merged = (p.first != p.last).then_some((p.first, p.last));
+                p.clip.clone().map(|c| (c, merged))
+            })
+        });
+        picked.set(found);
+    };
+    let card = Signal::derive(move || {
+        let l = i18n.get_locale();
+        picked.with(|p| p.as_ref().map(|(c, merged)| clip_card(c, *merged, l)))
+    });
     // The canvas: only when on screen (see `onscreen`).
     Effect::new(move |_| {
         let Some(el) = canvas.get() else { return };
@@ -313,10 +345,10 @@ pub fn ParamGrads() -> impl IntoView {
         let (mode, threshold) = lab.settings.with_untracked(|s| (s.clip_mode, s.clip_threshold));
         let words = ChartWords::new(i18n.get_locale_untracked(), mode, threshold);
         let _ = el.set_attribute("data-words", &words.joined());
-        history.with_value(|h| {
-            if let Err(e) = draw(&el, h, mode, threshold, &words) {
-                leptos::logging::warn!("param-grads: {e}");
-            }
+        let l = i18n.get_locale_untracked();
+        history.with_value(|h| match draw(&el, h, mode, threshold, &words) {
+            Ok(m) => marks.set(marks_html(&m, l)),
+            Err(e) => leptos::logging::warn!("param-grads: {e}"),
         });
     });
     // A new language rebuilds the table once, even while training.
@@ -351,13 +383,27 @@ pub fn ParamGrads() -> impl IntoView {
             <button class="icon png-button" data-png="param-grads" data-what="parameter-gradients" data-testid="export-png-param-grads">"PNG"</button>
             <h2>{t!(i18n, grads.params.title)}</h2>
             <p class="view-caption">{move || caption.get()}</p>
-            <canvas
-                node_ref=canvas
-                class="chart"
-                role="img"
-                aria-label=move || t_string!(i18n, grads.params.aria)
-            ></canvas>
+            <div class="pg-chart">
+                <canvas
+                    node_ref=canvas
+                    class="chart"
+                    role="img"
+                    aria-label=move || t_string!(i18n, grads.params.aria)
+                ></canvas>
+                <div class="clip-marks" on:click=pick inner_html=move || marks.get()></div>
+            </div>
             <ul class="legend" inner_html=legend_html></ul>
+            <crate::views::formula::FormulaCard formula=card on_close=Callback::new(move |_| picked.set(None))/>
+            <crate::views::grad_check::GradCheckPanel
+                make=Callback::new(move |_: ()| {
+                    lab.with_experiment(|e| {
+                        rnn_core::GradCheck::for_experiment(e, crate::views::grad_check::config())
+                            .map(|c| (c, e.steps_done()))
+                    })
+                })
+                epoch=lab.epoch
+                label=param_label
+            />
             <div class="visually-hidden"><table data-testid="param-grads-data" inner_html=move || table.get()></table></div>
         </div>
     }
@@ -371,7 +417,7 @@ pub fn draw(
     mode: ClipMode,
     threshold: f64,
     words: &ChartWords,
-) -> Result<(), String> {
+) -> Result<Vec<(u64, f64, f64)>, String> {
     use plotters::prelude::*;
     let (f, root) = root(canvas)?;
     let line_threshold = (mode != ClipMode::None).then_some(threshold);
@@ -455,7 +501,17 @@ pub fn draw(
             ))
             .map_err(err)?;
     }
-    // ▲ along the bottom where clipping fired.
+    // ▲ along the bottom where clipping fired; where they are, in CSS
+    // pixels, for the buttons over them that open their cards.
+    let marks = h
+        .points
+        .iter()
+        .filter(|p| p.fired)
+        .map(|p| {
+            let (x, y) = chart.backend_coord(&(p.last as f64, LogAxis::at(y_min)));
+            (p.last, x as f64 / f.dpr, y as f64 / f.dpr)
+        })
+        .collect();
     let s = pxi(&f, 6.0);
     chart
         .draw_series(h.points.iter().filter(|p| p.fired).map(|p| {
@@ -464,7 +520,27 @@ pub fn draw(
         }))
         .map_err(err)?;
     root.present().map_err(err)?;
-    Ok(())
+    Ok(marks)
+}
+
+/// Buttons over the clip marks (▲), each opening its card.
+pub fn marks_html(marks: &[(u64, f64, f64)], l: Locale) -> String {
+    let mut h = Html::new();
+    for (step, x, y) in marks {
+        let words = crate::tr!(l, bp.trace.clip_title, step = step);
+        h.open(BUTTON)
+            .attr("class", "clip-mark")
+            .attr("data-testid", "clip-mark")
+            .attr_fmt("data-step", format_args!("{step}"))
+            .attr_fmt(
+                "style",
+                format_args!("left: {:.1}px; top: {:.1}px", x - 9.0, y - 16.0),
+            )
+            .attr("title", &words)
+            .attr("aria-label", &words)
+            .close();
+    }
+    h.finish()
 }
 
 #[cfg(test)]
@@ -485,6 +561,8 @@ mod tests {
                     after_clip: if fired { 0.5 } else { scale },
                 })
                 .collect(),
+            rule: rnn_core::Clip::Norm(1.0),
+            scale: if fired { 1.0 / (2.0 * scale) } else { 1.0 },
         }
     }
 

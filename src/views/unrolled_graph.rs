@@ -66,7 +66,10 @@ pub fn UnrolledGraph() -> impl IntoView {
     let lab = expect_context::<Lab>();
     let i18n = use_i18n();
     let latest = throttled_trace(lab, 500.0);
-    let cursor = RwSignal::new(Cursor::default());
+    let cursor =
+        use_context::<super::GraphCursor>().map_or_else(|| RwSignal::new(Cursor::default()), |c| c.0);
+    // The row of the node whose formula card is open ("h", "hb", "c").
+    let card_row = RwSignal::new(None::<String>);
     let shown = RwSignal::new(None::<Shown>);
     let hover = RwSignal::new(None::<String>);
     let host = NodeRef::<leptos::html::Div>::new();
@@ -236,19 +239,54 @@ pub fn UnrolledGraph() -> impl IntoView {
             hover.set(info);
         }
     };
-    let click = move |ev: web_sys::MouseEvent| {
-        let t = ev
+    let click = move |ev: &web_sys::Event| {
+        let node = ev
             .target()
             .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-            .and_then(|el| el.closest(".ug-node").ok().flatten())
+            .and_then(|el| el.closest(".ug-node").ok().flatten());
+        let t = node
+            .as_ref()
             .and_then(|n| n.get_attribute("data-t"))
             .and_then(|t| t.parse::<usize>().ok());
         if let Some(t) = t {
             cursor.update(|c| {
                 *c = Cursor(Some((c.phase().unwrap_or(Phase::Forward), t))).clamp(len.get_untracked())
             });
+            // A state node opens its formula card.
+            let row = node.and_then(|n| n.get_attribute("data-row"));
+            if row.as_deref().is_some_and(|r| matches!(r, "h" | "hb" | "c")) {
+                card_row.set(row);
+            }
         }
     };
+    // The card follows the cursor; it closes with the cursor (Esc).
+    let card = Signal::derive(move || {
+        let row = card_row.get()?;
+        let (phase, t) = cursor.get().0?;
+        let l = i18n.get_locale();
+        shown.with(|s| {
+            let s = s.as_ref()?;
+            if row == "c" {
+                return super::trace_cards::gate_card(
+                    &s.trace,
+                    0,
+                    super::gates::Series::CellState,
+                    t,
+                    true,
+                    l,
+                );
+            }
+            let dir = super::trace_cards::direction_of(&row);
+            // ‖diag(φ'(a_{t+1}))·W‖: the factor that brought the gradient to t.
+            let factor = (phase == Phase::Backward && dir == 0)
+                .then(|| s.norms.as_ref().and_then(|n| n.get(t).copied()))
+                .flatten();
+            let note = (phase == Phase::Backward)
+                .then(|| s.norms_note.map(|n| n.text(l)))
+                .flatten();
+            super::trace_cards::hidden_card(&s.trace, dir, t, phase, factor, note, l)
+        })
+    });
 
     view! {
         <figure
@@ -268,11 +306,17 @@ pub fn UnrolledGraph() -> impl IntoView {
                 node_ref=host
                 on:mouseover=move |ev: web_sys::MouseEvent| node_info(&ev)
                 on:focusin=move |ev: web_sys::FocusEvent| node_info(&ev)
-                on:click=click
+                on:click=move |ev: web_sys::MouseEvent| click(&ev)
+                on:keydown=move |ev: web_sys::KeyboardEvent| {
+                    if ev.key() == "Enter" {
+                        click(&ev);
+                    }
+                }
             ></div>
             <p class="ug-hover" aria-live="polite">
                 {move || hover.get().unwrap_or_else(|| t_string!(i18n, graph.hover_hint).to_string())}
             </p>
+            <super::formula::FormulaCard formula=card on_close=Callback::new(move |_| card_row.set(None))/>
             <figcaption class="muted">{caption}</figcaption>
             <StepThrough cursor=cursor len=len details=details/>
             <details class="view-data">

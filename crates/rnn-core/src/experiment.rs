@@ -101,6 +101,10 @@ pub struct Experiment {
     last_batch: Option<Batch<f64>>,
     /// The batch of the step under way (it becomes `last_batch` when done).
     pending_batch: Option<Batch<f64>>,
+    /// The task's score of the last completed step or probe, taken when it
+    /// completed: the network's outputs are overwritten by the next step's
+    /// forward pass, which may be half done whenever the page looks.
+    last_score: Option<Score>,
 }
 
 impl Experiment {
@@ -144,6 +148,7 @@ impl Experiment {
             data,
             last_batch: None,
             pending_batch: None,
+            last_score: None,
         })
     }
 
@@ -192,6 +197,7 @@ impl Experiment {
         self.pending_batch = Some(batch);
         if begun.is_err() {
             self.last_batch = self.pending_batch.take();
+            self.last_score = None;
         }
         begun
     }
@@ -202,6 +208,7 @@ impl Experiment {
     pub fn advance(&mut self, more: &mut dyn FnMut() -> bool) -> Option<Result<StepReport, StepError>> {
         let report = self.trainer.advance(more)?;
         self.last_batch = self.pending_batch.take();
+        self.keep_score();
         Some(report)
     }
 
@@ -238,6 +245,7 @@ impl Experiment {
         let step = self.trainer.steps_done();
         if let Some(cause) = bad {
             self.last_batch = Some(batch);
+            self.keep_score();
             return Err(StepError::Diverged(Divergence {
                 step,
                 cause: forward_first(&self.trainer.net, cause, step > 0),
@@ -252,6 +260,7 @@ impl Experiment {
             t
         });
         self.last_batch = Some(batch);
+        self.keep_score();
         let weights = trace.is_some().then(|| self.trainer.net.recurrent_weights());
         Ok(StepReport {
             step,
@@ -268,10 +277,19 @@ impl Experiment {
         self.last_batch.as_ref()
     }
 
-    /// The task's own score on the last batch seen.
+    /// The task's own score on the batch of the last completed step or
+    /// probe, as it was when that pass completed — also while a later step
+    /// is under way (its forward pass overwrites the outputs unit by unit).
     pub fn score(&self) -> Option<Score> {
-        let batch = self.last_batch.as_ref()?;
-        Some(self.task.score(&self.trainer.net.outputs(), batch))
+        self.last_score.clone()
+    }
+
+    /// Scores the outputs of the pass that just completed on `last_batch`.
+    fn keep_score(&mut self) {
+        self.last_score = self
+            .last_batch
+            .as_ref()
+            .map(|batch| self.task.score(&self.trainer.net.outputs(), batch));
     }
 
     pub fn analysis(&self, trace: Option<&Trace>) -> Analysis {

@@ -38,6 +38,12 @@ pub struct LayerRecord {
     pub flushed: Vec<u32>,
     /// ‖(∂L/∂W)_p‖: the Frobenius norm of step p's term in ∂L/∂W (whole batch).
     pub grad_w_step: Vec<f64>,
+    /// ‖∂L/∂a_p‖ for that example: the gradient at the pre-activations,
+    /// every gate stacked (δ_p = φ'(a_p) ⊙ ∂L/∂h_p for the plain RNN).
+    pub grad_pre: Vec<f64>,
+    /// ‖what step p sends back to h_{p−1}‖ for that example: Wᵀ·δ_p (the
+    /// GRU adds z_p ⊙ ∂L/∂h_p), before a truncation window stops it.
+    pub grad_back: Vec<f64>,
 }
 
 #[derive(Clone, Debug)]
@@ -520,6 +526,11 @@ impl<T: Real> Layer<T> {
             if let Some(r) = record.as_deref_mut() {
                 r.flushed.push(flushed);
                 r.grad_w_step.push(self.grad_w_norm(p));
+                let (e, gh) = (r.example, self.ws.delta_x.nrows());
+                let delta = &slice(&self.ws.delta_x, p, batch)[e * gh..(e + 1) * gh];
+                r.grad_pre.push(norm_f64(delta.iter().copied()));
+                let back = &self.ws.carry.as_slice()[e * hd..(e + 1) * hd];
+                r.grad_back.push(norm_f64(back.iter().copied()));
             }
             if matches!(truncation, Some(k) if k > 0 && p % k == 0) {
                 self.ws.carry.fill(T::zero());
@@ -627,6 +638,25 @@ impl<T: Real> Layer<T> {
     /// (their B·|steps| × H view, for ∂L/∂V).
     pub fn states_t(&self, steps: Range<usize>) -> DMatrixView<'_, T, Dyn, Dyn> {
         blocks_t(&self.ws.hs, steps.start + 1..steps.end + 1, self.ws.batch)
+    }
+
+    /// U·x_p and W·h_{p−1} for one example at processing step p, in f64
+    /// from the layer's current weights and the last forward pass's inputs
+    /// and states (h_0 = 0): the two products the pre-activations were
+    /// summed from, for the trace. Call before an update moves the weights.
+    pub(crate) fn terms(&self, p: usize, example: usize) -> (Vec<f64>, Vec<f64>) {
+        let x = self.column(Buffer::Input, p, example);
+        let h_prev = if p == 0 {
+            vec![0.0; self.hidden]
+        } else {
+            self.column(Buffer::State, p - 1, example)
+        };
+        let product = |m: &DMatrix<T>, v: &[f64]| -> Vec<f64> {
+            (0..m.nrows())
+                .map(|r| (0..m.ncols()).map(|c| m[(r, c)].f64() * v[c]).sum())
+                .collect()
+        };
+        (product(&self.u.value, &x), product(&self.w.value, &h_prev))
     }
 
     /// One example's column at processing step p of an internal buffer.

@@ -631,7 +631,7 @@ fn direction_trace<T: Real>(
         }
         in_p
     };
-    let (grad_h, grad_c, flushed, grad_w_step) = match record {
+    let (grad_h, grad_c, flushed, grad_w_step, grad_pre, grad_back) = match record {
         Some(r) if r.grad_h.len() == steps => (
             by_t(&r.grad_h),
             by_t(&r.grad_c),
@@ -643,18 +643,39 @@ fn direction_trace<T: Real>(
                 f
             },
             by_t(&r.grad_w_step),
+            by_t(&r.grad_pre),
+            by_t(&r.grad_back),
         ),
         _ => Default::default(),
     };
+    let (input_term, recurrent_term): (Vec<_>, Vec<_>) = (0..steps).map(|t| layer.terms(p_of(t), e)).unzip();
+    let hidden = per_t(Buffer::State);
+    let slope = if layer.kind == CellKind::Rnn {
+        let act = layer.activation;
+        pre.iter()
+            .zip(&hidden)
+            .map(|(a, h)| a.iter().zip(h).map(|(a, h)| act.derivative(*a, *h)).collect())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let values = |p: &Param<T>| p.value.iter().map(|v| v.f64()).collect::<Vec<f64>>();
     DirectionTrace {
         name: name.into(),
         pre_activations: pre,
-        hidden: per_t(Buffer::State),
+        hidden,
         gates,
         grad_h,
         grad_c,
         flushed,
         grad_w_step,
+        input_term,
+        recurrent_term,
+        bias: values(&layer.b),
+        bias_hn: layer.b_hn.as_ref().map(values).unwrap_or_default(),
+        slope,
+        grad_pre,
+        grad_back,
     }
 }
 

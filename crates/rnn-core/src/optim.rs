@@ -24,6 +24,12 @@ pub struct ClipReport {
     pub norm_after: f64,
     pub fired: bool,
     pub params: Vec<ParamNorm>,
+    /// The rule applied, with its threshold v.
+    pub rule: Clip,
+    /// The factor every gradient entry was multiplied by: v/‖g‖·(1 − 10⁻⁶)
+    /// when clipping by norm fired (the 10⁻⁶ so that rounding never leaves
+    /// the norm above v), else 1 (clipping by value clamps entries instead).
+    pub scale: f64,
 }
 
 /// Clips the model's gradients in place.
@@ -32,6 +38,7 @@ pub fn clip_gradients<T: Real>(model: &mut dyn Params<T>, clip: Clip) -> ClipRep
     model.visit(&mut |p| before.push((p.name.clone(), norm_f64(p.grad.iter().copied()))));
     let global = before.iter().map(|(_, n)| n * n).sum::<f64>().sqrt();
     let mut fired = false;
+    let mut scale = 1.0;
     match clip {
         Clip::None => {}
         Clip::Value(v) => {
@@ -53,7 +60,8 @@ pub fn clip_gradients<T: Real>(model: &mut dyn Params<T>, clip: Clip) -> ClipRep
                 fired = true;
                 // Scale in f64 then round, and shave one ulp's worth so
                 // rounding can never leave the norm above v.
-                let s = T::of(v / global * (1.0 - 1e-6));
+                scale = v / global * (1.0 - 1e-6);
+                let s = T::of(scale);
                 model.visit_mut(&mut |p| p.grad *= s);
             }
         }
@@ -78,6 +86,8 @@ pub fn clip_gradients<T: Real>(model: &mut dyn Params<T>, clip: Clip) -> ClipRep
         norm_after,
         fired,
         params,
+        rule: clip,
+        scale,
     }
 }
 

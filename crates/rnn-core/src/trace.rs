@@ -57,6 +57,29 @@ pub struct DirectionTrace {
     pub flushed: Vec<u32>,
     /// ‖term of ∂L/∂W contributed by step t‖ (Frobenius, whole batch).
     pub grad_w_step: Vec<f64>,
+    /// U·x_t for the traced example (G·H values, every gate stacked), from
+    /// the weights the step's forward pass ran with, in f64: with
+    /// `recurrent_term` and `bias` the terms a_t was summed from (a_t =
+    /// U·x_t + W·h_{t−1} + b up to the rounding of the pass's own scalar;
+    /// the GRU's candidate rows take r ⊙ (W_n·h_{t−1} + b_hn) instead).
+    pub input_term: Vec<Vec<f64>>,
+    /// W·h_{t−1} (G·H values; h_0 = 0).
+    pub recurrent_term: Vec<Vec<f64>>,
+    /// b (G·H values), as the forward pass used it.
+    pub bias: Vec<f64>,
+    /// GRU: b_hn (H values), added to W_n·h_{t−1} inside the reset gate;
+    /// empty otherwise.
+    pub bias_hn: Vec<f64>,
+    /// Plain RNN: φ'(a_t) per unit, the diagonal of ∂h_t/∂a_t (empty for
+    /// LSTM and GRU, whose gates have their own derivatives).
+    pub slope: Vec<Vec<f64>>,
+    /// ‖∂L/∂a_t‖ for the traced example: the gradient at the
+    /// pre-activations (the RNN's δ_t = φ'(a_t) ⊙ ∂L/∂h_t).
+    pub grad_pre: Vec<f64>,
+    /// ‖what step t sends back to h_{t−1}‖: Wᵀ·δ_t (the GRU adds
+    /// z_t ⊙ ∂L/∂h_t). ∂L/∂h_{t−1} is this plus what the readout sends at
+    /// t − 1, if the loss scores that step.
+    pub grad_back: Vec<f64>,
 }
 
 impl DirectionTrace {

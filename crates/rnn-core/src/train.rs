@@ -481,6 +481,9 @@ impl<T: Real> Trainer<T> {
     fn update(&mut self, trace_example: Option<usize>) -> Result<StepReport, StepError> {
         let next = self.steps_done + 1;
         let loss = self.net.loss();
+        // Traced before the update: its U·x_t and W·h_{t−1} are products of
+        // the weights this step's forward pass ran with.
+        let trace = trace_example.map(|_| self.net.trace(next));
         let weights = trace_example.map(|_| self.net.recurrent_weights());
         let applied = self.update.apply(&mut self.net, &self.config, loss, next);
         let clip = applied.map_err(|mut d| {
@@ -488,8 +491,7 @@ impl<T: Real> Trainer<T> {
             StepError::Diverged(d)
         })?;
         self.steps_done = next;
-        let trace = trace_example.map(|_| {
-            let mut t = self.net.trace(next);
+        let trace = trace.map(|mut t| {
             t.params = clip.params.clone();
             t.clip = Some(clip.clone());
             t

@@ -278,11 +278,14 @@ fn an_experiment_stepped_in_units_draws_the_same_batches_and_weights() {
         let expected = whole.step(trace).unwrap();
         units.begin_step(trace).unwrap();
         assert_eq!(units.steps_done(), i, "nothing changes before the last unit");
+        let score_before = units.score();
         let mut count = 1;
         let got = loop {
             if let Some(r) = units.advance(&mut || false) {
                 break r.unwrap();
             }
+            // Half a step done: the score is still the last completed step's.
+            assert_eq!(units.score(), score_before, "score mid-step");
             count += 1;
         };
         assert!(count > 10, "a step of this size is many units ({count})");
