@@ -21,6 +21,24 @@ after(async () => {
   await server?.close();
 });
 
+/** A plain RNN that blows up within a few steps of Play. */
+const EXPLODING =
+  '#model=rnn&activation=relu&init-recurrent=orthogonal&spectral-radius=3&clip-mode=none&learning-rate=10&optimizer=sgd&seq-len=50';
+
+const untilDiverged = (page, timeout) =>
+  page.waitForFunction(() => document.querySelector('[data-testid=status]')?.dataset.state === 'diverged', null, {
+    timeout,
+  });
+
+/** Until the MLP view's table caption says "step N" with N matching `pattern`. */
+const untilMlpStep = (page, pattern, timeout) =>
+  page.waitForFunction(
+    (p) =>
+      new RegExp(`step ${p}\\b`).test(document.querySelector('[data-testid=mlp-grads-data] caption')?.textContent ?? ''),
+    pattern,
+    { timeout },
+  );
+
 async function open(hash) {
   const { page, context, problems } = await openPage(browser, server.url);
   await page.goto(server.url + hash);
@@ -179,11 +197,7 @@ test('the deep MLP loses its gradient with sigmoid and keeps it with residual co
   assert.ok(res.ratio > 1e-2, `residual: ratio ${res.ratio}`);
   // Training runs over the next frames and the table follows.
   await page.getByTestId('mlp-train').click();
-  await page.waitForFunction(
-    () => /step [1-9]/.test(document.querySelector('[data-testid=mlp-grads-data] caption')?.textContent ?? ''),
-    null,
-    { timeout: 10_000 },
-  );
+  await untilMlpStep(page, '[1-9]\\d*', 10_000);
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });
@@ -197,22 +211,14 @@ test('the deep MLP trains in the same loop as the recurrent run: both advance, a
     });
   await page.getByTestId('play').click();
   await page.getByTestId('mlp-train').click();
-  await page.waitForFunction(
-    () => /step [1-9]/.test(document.querySelector('[data-testid=mlp-grads-data] caption')?.textContent ?? ''),
-    null,
-    { timeout: 10_000 },
-  );
+  await untilMlpStep(page, '[1-9]\\d*', 10_000);
   const rnnBefore = await stepCount(page);
   await page.waitForTimeout(300);
   assert.ok((await stepCount(page)) > rnnBefore, 'the RNN keeps training while the MLP trains');
   await page.getByTestId('pause').click();
   const paused = await stepCount(page);
   // The MLP's 200 steps go on after the RNN's Pause, to the last one.
-  await page.waitForFunction(
-    () => /step 200\b/.test(document.querySelector('[data-testid=mlp-grads-data] caption')?.textContent ?? ''),
-    null,
-    { timeout: 20_000 },
-  );
+  await untilMlpStep(page, '200', 20_000);
   assert.equal(await stepCount(page), paused, 'Pause stopped the RNN');
   assert.equal(await mlpStep(), 200);
   assert.equal(await page.getByTestId('mlp-train').isDisabled(), false, 'Train is offered again');
@@ -223,18 +229,12 @@ test('the deep MLP trains in the same loop as the recurrent run: both advance, a
 
 test('a blow-up of the recurrent run does not stop the MLP steps asked for', async () => {
   const { page, context, problems } = await open(
-    '#model=rnn&activation=relu&init-recurrent=orthogonal&spectral-radius=3&clip-mode=none&learning-rate=10&optimizer=sgd&seq-len=50',
+    EXPLODING,
   );
   await page.getByTestId('mlp-train').click();
   await page.getByTestId('play').click();
-  await page.waitForFunction(() => document.querySelector('[data-testid=status]').dataset.state === 'diverged', null, {
-    timeout: 20_000,
-  });
-  await page.waitForFunction(
-    () => /step 200\b/.test(document.querySelector('[data-testid=mlp-grads-data] caption')?.textContent ?? ''),
-    null,
-    { timeout: 20_000 },
-  );
+  await untilDiverged(page, 20_000);
+  await untilMlpStep(page, '200', 20_000);
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });
@@ -259,14 +259,10 @@ test('each of these views draws something', async () => {
 
 test('after a blow-up every one of these views still draws, with no panic', async () => {
   const { page, context, problems } = await open(
-    '#model=rnn&activation=relu&init-recurrent=orthogonal&spectral-radius=3&clip-mode=none&learning-rate=10&optimizer=sgd&seq-len=50',
+    EXPLODING,
   );
   await page.getByTestId('play').click();
-  await page.waitForFunction(
-    () => document.querySelector('[data-testid=status]')?.dataset.state === 'diverged',
-    null,
-    { timeout: 15_000 },
-  );
+  await untilDiverged(page, 15_000);
   for (const id of ['gate-heatmap', 'param-grads', 'spectrum', 'activation-plot']) {
     const px = await ink(page.getByTestId(id).locator('canvas').first());
     assert.ok(px.n > 0, `${id} still draws after the blow-up`);
