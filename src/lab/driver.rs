@@ -191,6 +191,15 @@ impl<M: Trainable> Driver<M> {
         self.finished.get(i).copied().unwrap_or(true)
     }
 
+    /// Steps still owed to a `Reach` goal (0 for any other goal, and when
+    /// no live run is left to reach it).
+    pub fn steps_owed(&self) -> u64 {
+        match self.goal {
+            Goal::Reach(n) if self.wants_work() => n - self.fewest_steps(),
+            _ => 0,
+        }
+    }
+
     /// Whether the goal asks for more work.
     pub fn wants_work(&self) -> bool {
         match self.goal {

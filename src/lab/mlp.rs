@@ -164,6 +164,7 @@ mod tests {
             };
             let mut d = Driver::new(vec![MlpRun::new(&settings()).unwrap()]);
             d.set_goal(Goal::Reach(25));
+            assert_eq!(d.steps_owed(), 25);
             let mut got = Vec::new();
             let mut last = None;
             let mut frames = 0;
@@ -182,6 +183,7 @@ mod tests {
             assert_eq!(last.as_ref(), Some(&want_trace));
             assert!(frames > 1, "the steps spread over frames");
             assert_eq!(d.runs()[0].steps_done(), 25);
+            assert_eq!(d.steps_owed(), 0);
         }
     }
 
@@ -241,5 +243,6 @@ mod tests {
         d.finish(0);
         d.set_goal(Goal::Reach(5));
         assert!(!d.wants_work(), "no live run: nothing to wait for");
+        assert_eq!(d.steps_owed(), 0);
     }
 }

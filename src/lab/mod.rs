@@ -660,15 +660,14 @@ impl Lab {
     /// whatever the recurrent runs do.
     pub fn train_mlp(self, steps: u64) {
         let Some(left) = self.mlp.try_update_value(|d| {
-            let target = d.fewest_steps() + steps;
-            d.set_goal(Goal::Reach(target));
-            d.wants_work().then_some(steps)
+            d.set_goal(Goal::Reach(d.fewest_steps() + steps));
+            d.steps_owed()
         }) else {
             return;
         };
         self.mlp_shown.update(|m| {
             if let Some(m) = m {
-                m.left = left.unwrap_or(0);
+                m.left = left;
             }
         });
         self.loop_for_mlp();
@@ -783,7 +782,7 @@ impl Lab {
     fn set_stepping(self) {
         let stepping = self
             .driver
-            .try_with_value(|d| matches!(d.goal(), Goal::Reach(_)) && d.wants_work())
+            .try_with_value(|d| d.steps_owed() > 0)
             .unwrap_or(false);
         if self.stepping.try_get_untracked() != Some(stepping) {
             self.stepping.set(stepping);
@@ -836,26 +835,20 @@ impl Lab {
     /// it has more to do.
     fn train_mlp_frame(self, start: f64) -> bool {
         let budget = self.driver.try_with_value(Driver::budget_ms);
+        // A blow-up takes the MLP's one run out of its driver and a refused
+        // step rests it, so either ends the frame's `more` and the steps owed.
         let frame = self.mlp.try_update_value(|d| {
             if !d.wants_work() {
                 return None;
             }
             d.share_budget(budget.unwrap_or(crate::state::budget::MAX_BUDGET_MS));
             let f = d.frame_since(start, &mut browser::now_ms);
-            if f.runs.iter().any(|r| r.error.is_some()) {
-                d.set_goal(Goal::Rest);
-            }
-            let target = match d.goal() {
-                Goal::Reach(n) => n,
-                _ => 0,
-            };
-            Some((f, target.saturating_sub(d.fewest_steps())))
+            Some((f, d.steps_owed()))
         });
         let Some(Some((mut frame, left))) = frame else {
             return false;
         };
         let Some(run) = frame.runs.pop() else { return false };
-        let diverged = matches!(run.error, Some(StepError::Diverged(_)));
         self.mlp_shown.update(|m| {
             let Some(m) = m else { return };
             if let Some(r) = run.latest {
@@ -865,10 +858,10 @@ impl Lab {
                     m.now = Arc::new(t);
                 }
             }
-            m.left = if diverged || run.error.is_some() { 0 } else { left };
-            m.diverged |= diverged;
+            m.left = left;
+            m.diverged |= matches!(run.error, Some(StepError::Diverged(_)));
         });
-        frame.more && !diverged && run.error.is_none()
+        frame.more
     }
 
     /// The driver's share of this frame, then the steps that finished,

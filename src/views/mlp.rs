@@ -193,9 +193,7 @@ impl MlpData {
         }
         t.finish()
     }
-}
 
-impl MlpData {
     /// The view's data from what the lab published.
     pub fn of(shown: &MlpShown, l: Locale) -> MlpData {
         MlpData {
