@@ -279,10 +279,9 @@ fn fuzz(args: &[String]) -> Result {
         Ok(())
     } else {
         Err(format!(
-            "crashed: {} (inputs in fuzz/artifacts/; replay with `{}cargo {}fuzz run <target> <file>` in fuzz/)",
+            "crashed: {} (inputs in fuzz/artifacts/; replay with `{} run <target> <file>` in fuzz/)",
             crashed.join(", "),
-            toolchain.env_words(),
-            toolchain.plus()
+            toolchain.cargo_fuzz()
         ))
     }
 }
@@ -299,19 +298,14 @@ impl FuzzToolchain {
     fn words(self) -> &'static str {
         match self {
             FuzzToolchain::Nightly => "nightly",
-            FuzzToolchain::StableUnlocked => "stable with RUSTC_BOOTSTRAP=1 (no nightly here)",
+            FuzzToolchain::StableUnlocked => "stable with RUSTC_BOOTSTRAP=1",
         }
     }
-    fn plus(self) -> &'static str {
+    /// How to run cargo-fuzz by hand with this toolchain.
+    fn cargo_fuzz(self) -> &'static str {
         match self {
-            FuzzToolchain::Nightly => "+nightly ",
-            FuzzToolchain::StableUnlocked => "",
-        }
-    }
-    fn env_words(self) -> &'static str {
-        match self {
-            FuzzToolchain::Nightly => "",
-            FuzzToolchain::StableUnlocked => "RUSTC_BOOTSTRAP=1 ",
+            FuzzToolchain::Nightly => "cargo +nightly fuzz",
+            FuzzToolchain::StableUnlocked => "RUSTC_BOOTSTRAP=1 cargo fuzz",
         }
     }
 }
