@@ -8,12 +8,12 @@ use crate::batch::Batch;
 use crate::cell::CellKind;
 use crate::init::Init;
 use crate::net::{NetConfig, RecurrentNet};
-use crate::optim::{clip_gradients, Clip, OptimizerKind};
+use crate::optim::{Clip, OptimizerKind};
 use crate::param::Params;
 use crate::rng::Rng;
 use crate::tasks::{Score, Task, TaskConfig};
 use crate::trace::Trace;
-use crate::train::{check_gradients, forward_first, Divergence, StepError, StepReport, TrainConfig, Trainer};
+use crate::train::{StepError, StepReport, TrainConfig, Trainer};
 use crate::{Error, Invalid};
 use crate::{LoadError, SaveError, SavedRun};
 use serde::{Deserialize, Serialize};
@@ -227,39 +227,32 @@ impl Experiment {
     /// new net whose forward pass already overflows says `ForwardOverflow`
     /// and where.
     pub fn probe(&mut self, trace: bool) -> Result<StepReport, StepError> {
-        self.trainer.abandon_step();
-        self.pending_batch = None;
-        let batch = self.task.batch(&mut self.data, self.config.batch_size);
-        let net = &mut self.trainer.net;
-        let loss = net.forward(&batch.cast()).map_err(StepError::Invalid)?;
-        net.backward(trace.then_some(0));
-        let bad = check_gradients(&*net, loss);
-        let clip = clip_gradients(net, self.config.train.clip);
-        let step = self.trainer.steps_done();
-        if let Some(cause) = bad {
-            self.last_batch = Some(batch);
-            return Err(StepError::Diverged(Divergence {
-                step,
-                cause: forward_first(&self.trainer.net, cause, step > 0),
-                loss,
-                grad_norm: clip.norm_before,
-            }));
+        self.begin_probe(trace)?;
+        loop {
+            if let Some(report) = self.advance(&mut || true) {
+                return report;
+            }
         }
-        let trace = trace.then(|| {
-            let mut t = self.trainer.net.trace(step);
-            t.params = clip.params.clone();
-            t.clip = Some(clip.clone());
-            t
-        });
-        self.last_batch = Some(batch);
-        let weights = trace.is_some().then(|| self.trainer.net.recurrent_weights());
-        Ok(StepReport {
-            step,
-            loss,
-            clip,
-            trace,
-            weights,
-        })
+    }
+
+    /// Begins [`Experiment::probe`] unit by unit, as `begin_step` begins a
+    /// step (abandoning a step under way): `advance` runs its forward and
+    /// backward units and returns its report (`step` = the steps done), so
+    /// a reset of the biggest net never holds the page for a whole pass.
+    /// The batch is drawn now, as `probe` draws it.
+    pub fn begin_probe(&mut self, trace: bool) -> Result<(), StepError> {
+        let batch = self.task.batch(&mut self.data, self.config.batch_size);
+        let begun = self.trainer.begin_look(batch.cast(), trace.then_some(0));
+        self.pending_batch = Some(batch);
+        if begun.is_err() {
+            self.last_batch = self.pending_batch.take();
+        }
+        begun
+    }
+
+    /// Whether the work under way is a probe begun with `begin_probe`.
+    pub fn probing(&self) -> bool {
+        self.trainer.looking()
     }
 
     /// The batch of the last step or probe (`None` before either): the one

@@ -315,11 +315,23 @@ struct Pending<T: Real> {
 }
 
 /// How far a step got: units are numbered forward pass first, then the
-/// backward pass, then the update.
+/// backward pass, then the last unit (the update, or a look's report).
 #[derive(Clone, Copy, Debug)]
 struct Cursor {
     next: usize,
     trace_example: Option<usize>,
+    purpose: Purpose,
+}
+
+/// What a pass of units is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Purpose {
+    /// A training step: its last unit updates the weights.
+    Train,
+    /// A look at the net as it is: the same forward and backward units, and
+    /// a last unit that checks and clips the gradients but changes nothing,
+    /// so even the biggest net's look spans frames like its steps do.
+    Look,
 }
 
 impl<T: Real> Trainer<T> {
@@ -371,6 +383,7 @@ impl<T: Real> Trainer<T> {
         let mut cursor = Cursor {
             next: 0,
             trace_example,
+            purpose: Purpose::Train,
         };
         loop {
             if let Some(report) = self.run_units(batch, &mut cursor, &mut || true) {
@@ -384,6 +397,25 @@ impl<T: Real> Trainer<T> {
     /// the report will carry that example's trace. Nothing changes (weights,
     /// steps done) until the step's last unit.
     pub fn begin_step(&mut self, batch: Batch<T>, trace_example: Option<usize>) -> Result<(), StepError> {
+        self.begin(batch, trace_example, Purpose::Train)
+    }
+
+    /// Begins a look at the net on `batch`: `advance` runs the forward and
+    /// backward units of a step and then, instead of the update, reports
+    /// the loss, the gradients (clipped as training would clip them) and
+    /// the trace as `StepReport` with `step` = the steps done. No weight
+    /// and no count changes. A loss or gradient that is NaN or ±∞ is
+    /// `StepError::Diverged` with the cause a step would give.
+    pub fn begin_look(&mut self, batch: Batch<T>, trace_example: Option<usize>) -> Result<(), StepError> {
+        self.begin(batch, trace_example, Purpose::Look)
+    }
+
+    fn begin(
+        &mut self,
+        batch: Batch<T>,
+        trace_example: Option<usize>,
+        purpose: Purpose,
+    ) -> Result<(), StepError> {
         self.pending = None;
         self.net.check(&batch).map_err(StepError::Invalid)?;
         self.pending = Some(Pending {
@@ -391,9 +423,17 @@ impl<T: Real> Trainer<T> {
             cursor: Cursor {
                 next: 0,
                 trace_example,
+                purpose,
             },
         });
         Ok(())
+    }
+
+    /// Whether the work under way is a look (`begin_look`), not a step.
+    pub fn looking(&self) -> bool {
+        self.pending
+            .as_ref()
+            .is_some_and(|p| p.cursor.purpose == Purpose::Look)
     }
 
     /// Runs units of the step under way: one, then more while `more()` says
@@ -466,7 +506,10 @@ impl<T: Real> Trainer<T> {
                 let unit = plan.backward[i - forward].clone();
                 self.net.run_backward(&unit, cursor.trace_example);
             } else {
-                return Some(self.update(cursor.trace_example));
+                return Some(match cursor.purpose {
+                    Purpose::Train => self.update(cursor.trace_example),
+                    Purpose::Look => self.look(cursor.trace_example),
+                });
             }
             if !more() {
                 return None;
@@ -496,6 +539,37 @@ impl<T: Real> Trainer<T> {
         });
         Ok(StepReport {
             step: next,
+            loss,
+            clip,
+            trace,
+            weights,
+        })
+    }
+
+    /// A look's last unit, after forward and backward: the gradients
+    /// checked and clipped as `update` would, and nothing applied.
+    fn look(&mut self, trace_example: Option<usize>) -> Result<StepReport, StepError> {
+        let loss = self.net.loss();
+        let bad = check_gradients(&self.net, loss);
+        let clip = clip_gradients(&mut self.net, self.config.clip);
+        let step = self.steps_done;
+        if let Some(cause) = bad {
+            return Err(StepError::Diverged(Divergence {
+                step,
+                cause: forward_first(&self.net, cause, step > 0),
+                loss,
+                grad_norm: clip.norm_before,
+            }));
+        }
+        let trace = trace_example.map(|_| {
+            let mut t = self.net.trace(step);
+            t.params = clip.params.clone();
+            t.clip = Some(clip.clone());
+            t
+        });
+        let weights = trace.is_some().then(|| self.net.recurrent_weights());
+        Ok(StepReport {
+            step,
             loss,
             clip,
             trace,

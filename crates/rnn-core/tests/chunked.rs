@@ -157,6 +157,60 @@ fn every_cell_and_structure_gives_the_same_bits_however_paused() {
     }
 }
 
+/// A look (the probe a reset shows) runs the forward and backward units of a
+/// step and then reports instead of updating. Cut into one unit per call, it
+/// gives the bits of the whole pass done at once — `forward`, `backward`,
+/// the check and the clip, which is what a probe was before it had units —
+/// and changes no weight and no count, for every cell and structure.
+#[test]
+fn a_look_in_units_is_the_whole_pass_at_once_and_changes_nothing() {
+    use rnn_core::optim::clip_gradients;
+    use rnn_core::train::check_gradients;
+    let clip = TrainConfig::default().clip;
+    for cell in CellKind::ALL {
+        for bidirectional in [false, true] {
+            for structure in [Structure::ManyToOne, Structure::ManyToMany] {
+                let cfg = config(cell, bidirectional, structure, None);
+                let mut rng = Rng::new(cfg.seed ^ 0x100C);
+                let batch: Batch<f32> = random_batch(&cfg, 9, 4, &mut rng).cast();
+                let mut net = RecurrentNet::<f32>::new(cfg.clone()).unwrap();
+                net.unit_flops = 2e4;
+                // The whole pass, as the probe did it.
+                let mut whole = net.clone();
+                let loss = whole.forward(&batch).unwrap();
+                whole.backward(Some(0));
+                assert_eq!(check_gradients(&whole, loss), None);
+                let clipped = clip_gradients(&mut whole, clip);
+                let trace = whole.trace(0);
+                // The same as a look, one unit per call.
+                let mut trainer = Trainer::new(net.clone(), TrainConfig::default()).unwrap();
+                trainer.begin_look(batch.clone(), Some(0)).unwrap();
+                assert!(trainer.looking());
+                let mut calls = 1;
+                let report = loop {
+                    if let Some(r) = trainer.advance(&mut || false) {
+                        break r.unwrap();
+                    }
+                    calls += 1;
+                };
+                let what = format!("{cell:?} bi={bidirectional} {structure:?}");
+                assert_eq!(calls, trainer.units_per_step(9, 4), "{what}: one unit per call");
+                assert!(!trainer.looking() && !trainer.step_in_progress());
+                assert_eq!(report.step, 0, "{what}: a look is no step");
+                assert_eq!(trainer.steps_done(), 0);
+                assert_eq!(report.loss.to_bits(), loss.to_bits(), "{what}");
+                assert_eq!(report.clip, clipped, "{what}");
+                let mut expected = trace;
+                expected.params = clipped.params.clone();
+                expected.clip = Some(clipped);
+                assert_eq!(report.trace, Some(expected), "{what}");
+                assert_eq!(trainer.net.export(), net.export(), "{what}: no weight moves");
+                assert_eq!(report.weights, Some(net.recurrent_weights()));
+            }
+        }
+    }
+}
+
 /// Whether a step records its trace is decided by the page's frame timing,
 /// so recording must never touch the numbers: the same run with every step
 /// traced and with none leaves the same bits in the weights and the loss.
@@ -291,6 +345,21 @@ fn an_experiment_stepped_in_units_draws_the_same_batches_and_weights() {
         assert_eq!(units.net().export(), whole.net().export());
         assert_eq!(units.score(), whole.score());
     }
+    // A probe in units is `probe()`, and the run goes on the same after it.
+    let mut at_once = Experiment::new(units.config().clone()).unwrap();
+    let mut in_units = Experiment::new(units.config().clone()).unwrap();
+    let expected = at_once.probe(true).unwrap();
+    in_units.begin_probe(true).unwrap();
+    assert!(in_units.probing() && in_units.step_in_progress());
+    let got = loop {
+        if let Some(r) = in_units.advance(&mut || false) {
+            break r.unwrap();
+        }
+    };
+    assert!(!in_units.probing());
+    assert_eq!(got, expected);
+    assert_eq!(in_units.score(), at_once.score());
+    assert_eq!(in_units.step(true).unwrap(), at_once.step(true).unwrap());
     // A probe abandons a step under way.
     units.begin_step(false).unwrap();
     units.advance(&mut || false);
