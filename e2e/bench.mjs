@@ -9,7 +9,9 @@
 //   4. the same frame intervals with a comparison (run B beside A), and
 //      once more with a busy loop on another core (a classroom laptop is
 //      rarely idle: the frame budget must give way, not miss every fifth
-//      refresh).
+//      refresh),
+//   5. the longest frame when Reset is pressed on the heavy model (its
+//      probe, a forward and backward pass as big as a step).
 // Run `cargo xtask bench-web` (builds dist/ first) or `npm run bench`.
 
 import { gzipSync } from 'node:zlib';
@@ -58,6 +60,20 @@ async function frameIntervals(page, what, seconds) {
   console.log(`  training meanwhile: ${((stepsAfter - stepsBefore) / seconds).toFixed(1)} steps/s`);
 }
 
+/** Presses Reset and records animation-frame intervals for 1.5 s. */
+async function resetFrames(page, what) {
+  console.log(`\n== Frames after Reset, ${what}`);
+  const intervals = await page.evaluate(() => new Promise((done) => {
+    const t = [];
+    let last = performance.now();
+    const end = last + 1500;
+    const f = (now) => { t.push(now - last); last = now; if (now < end) requestAnimationFrame(f); else done(t); };
+    document.querySelector('[data-testid=reset]').click();
+    requestAnimationFrame(f);
+  }));
+  console.log(`  frames ${intervals.length} in 1.5 s, longest ${Math.max(...intervals).toFixed(1)} ms, p95 ${pct(intervals, 0.95).toFixed(2)} ms`);
+}
+
 const server = await serve();
 const browser = await launch();
 try {
@@ -88,6 +104,7 @@ try {
   await page.goto(server.url + HEAVY);
   await ready(page);
   await frameIntervals(page, 'the heavy model (LSTM H128 T200 B32)', seconds);
+  await resetFrames(page, 'the heavy model');
   // With run B beside A (issue 12): two runs in lockstep share the budget,
   // so each trains at about half the speed; the frame interval must hold.
   await page.goto(server.url + '#compare=on&b.activation=relu');

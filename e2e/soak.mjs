@@ -7,8 +7,9 @@
 //     without the one table bounded by design (see BOUNDED), whose rows are
 //     recorded and checked against its cap,
 //   - the frame interval's 95th percentile over that interval.
-// Memory and DOM must stay within 10 % of the first sample (taken after the
-// first interval, once the views have drawn and the buffers are allocated);
+// Memory and DOM must stay within 10 % of the first sample (taken one
+// interval after the first step, once the views have drawn and the buffers
+// are allocated);
 // the frame interval may not grow (the last interval's p95 against the
 // first's, with a margin for a shared machine). Run `cargo xtask soak
 // [--minutes N]` (N minutes per phase, default 30) or `node soak.mjs
@@ -113,6 +114,10 @@ export async function soakPhase(browser, baseUrl, phase, minutes, log = () => {}
     await page.goto(baseUrl + phase.hash);
     await ready(page);
     await page.getByTestId('play').click();
+    // The intervals count from the first finished step: the untrained
+    // net's probe comes first (spread over frames: a few seconds for the
+    // heaviest model), and the first step allocates the optimiser's state.
+    await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) >= 1, null, { timeout: 60_000 });
     const every = sampleSeconds(minutes) * 1000;
     const count = Math.max(1, Math.round((minutes * 60_000) / every));
     const samples = [];

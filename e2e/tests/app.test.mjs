@@ -355,6 +355,45 @@ const frameGaps = (page, ms) =>
     ms,
   );
 
+// A reset shows the untrained net from a probe: a whole forward and backward
+// pass, as big as a step. For the heavy model it is cut into work units too,
+// so the page paints while it is computed, and the probe it ends with is the
+// one the page opened with (same seed, same first batch), to the last digit.
+test('a reset of a heavy model probes it over several frames, the same probe as on opening', async () => {
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(server.url + HEAVY);
+  await ready(page);
+  await page.waitForFunction(() => document.querySelector('[data-testid=loss]').textContent !== '–');
+  const opened = await page.getByTestId('loss').textContent();
+  assert.equal(await stepCount(page), 0);
+  await page.getByTestId('reset').click();
+  const seen = await page.evaluate(
+    () =>
+      new Promise((done) => {
+        let frames = 0;
+        const badges = new Set();
+        const f = () => {
+          frames++;
+          badges.add(document.querySelector('[data-testid=status] .badge').textContent);
+          if (document.querySelector('[data-testid=loss]').textContent !== '–') done({ frames, badges: [...badges] });
+          else requestAnimationFrame(f);
+        };
+        f();
+      }),
+  );
+  assert.ok(seen.frames >= 3, `frames painted while the probe was computed: ${seen.frames}`);
+  assert.ok(seen.badges.includes('looking at the new network…'), `the badge says so: ${seen.badges}`);
+  assert.equal(await page.getByTestId('loss').textContent(), opened, 'the same probe as on opening');
+  assert.equal(await stepCount(page), 0);
+  assert.equal(await state(page), 'idle');
+  // Then it trains from there as ever.
+  await page.getByTestId('step').click();
+  await page.waitForFunction(() => Number(document.querySelector('[data-testid=step-count]').textContent) === 1);
+  assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.console, []);
+  await context.close();
+});
+
 test('a heavy model trains without freezing the page, and Pause and Step answer', async () => {
   const { page, context, problems } = await openPage(browser, server.url);
   await page.goto(server.url + HEAVY);

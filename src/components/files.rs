@@ -97,7 +97,8 @@ fn save_when_ready(lab: Lab, asked: bool) {
         save_run(lab);
         return;
     }
-    if !asked {
+    // A new net's probe is not a step: it finishes by itself.
+    if !asked && !lab.probing.get_untracked() {
         lab.step();
     }
     request_animation_frame(move || save_when_ready(lab, true));

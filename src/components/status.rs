@@ -30,6 +30,7 @@ pub fn Status() -> impl IntoView {
     let label = move || {
         let l = i18n.get_locale();
         match state() {
+            RunState::Idle if lab.probing.get() => td_string!(l, app.status.probing),
             RunState::Idle => td_string!(l, app.status.idle),
             RunState::Running => td_string!(l, app.status.running),
             RunState::Paused if lab.stepping.get() => td_string!(l, app.status.stepping),

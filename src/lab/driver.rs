@@ -26,6 +26,12 @@ pub trait Trainable {
     /// Asks the step under way to record its trace after all.
     fn want_trace(&mut self);
     fn begin_step(&mut self, trace: bool) -> Result<(), StepError>;
+    /// Whether the work under way is a first look at the net (the
+    /// recurrent probe a reset begins), not a step: it is finished whatever
+    /// the goal, and its report carries the steps done so far (0).
+    fn probing(&self) -> bool {
+        false
+    }
     /// Runs units while `more()` allows; the report once the step is done.
     fn advance(&mut self, more: &mut dyn FnMut() -> bool) -> Option<Result<Self::Report, StepError>>;
 }
@@ -70,6 +76,9 @@ impl Trainable for Experiment {
     }
     fn begin_step(&mut self, trace: bool) -> Result<(), StepError> {
         Experiment::begin_step(self, trace)
+    }
+    fn probing(&self) -> bool {
+        Experiment::probing(self)
     }
     fn advance(&mut self, more: &mut dyn FnMut() -> bool) -> Option<Result<StepReport, StepError>> {
         Experiment::advance(self, more)
@@ -195,13 +204,23 @@ impl<M: Trainable> Driver<M> {
     /// no live run is left to reach it).
     pub fn steps_owed(&self) -> u64 {
         match self.goal {
-            Goal::Reach(n) if self.wants_work() => n - self.fewest_steps(),
+            Goal::Reach(n) if self.goal_wants_work() => n - self.fewest_steps(),
             _ => 0,
         }
     }
 
-    /// Whether the goal asks for more work.
+    /// Whether a live run's first look (its probe) is still under way.
+    pub fn probing(&self) -> bool {
+        self.live().any(|i| self.runs[i].probing())
+    }
+
+    /// Whether there is work: a probe to finish (whatever the goal: it is
+    /// what the page shows of a new net), or what the goal asks for.
     pub fn wants_work(&self) -> bool {
+        self.probing() || self.goal_wants_work()
+    }
+
+    fn goal_wants_work(&self) -> bool {
         match self.goal {
             Goal::Rest => false,
             Goal::Run => self.live().next().is_some(),
@@ -220,9 +239,13 @@ impl<M: Trainable> Driver<M> {
         self.runs.iter().any(M::step_in_progress)
     }
 
-    /// The run whose turn it is: the fewest steps done, the first on a tie.
+    /// The run whose turn it is: one still probing first (every first look
+    /// comes before any step), then the fewest steps done, the first on a
+    /// tie.
     fn next_run(&self) -> Option<usize> {
-        self.live().min_by_key(|&i| self.runs[i].steps_done())
+        self.live()
+            .find(|&i| self.runs[i].probing())
+            .or_else(|| self.live().min_by_key(|&i| self.runs[i].steps_done()))
     }
 
     /// Moves run `i`'s held reports of steps up to `upto` into `out`: every
@@ -439,6 +462,100 @@ mod tests {
             assert_eq!(losses[1], b[..losses[1].len()], "tick {tick}");
             assert_eq!(weights(&d.runs()[0]), weights(&ea));
             assert_eq!(weights(&d.runs()[1]), weights(&eb));
+        }
+    }
+
+    /// The probes a reset begins: finished unit by unit at rest, every one
+    /// before any step, each published as step 0 with the probe's own
+    /// numbers, and the runs then train bit for bit as after `probe()`.
+    #[test]
+    fn probes_finish_at_rest_before_any_step_and_change_no_step() {
+        let probed = |cell, seed| {
+            let mut e = experiment(cell, seed);
+            e.begin_probe(true).unwrap();
+            e
+        };
+        let mut d = Driver::new(vec![probed(CellKind::Lstm, 1), probed(CellKind::Gru, 2)]);
+        assert!(d.probing() && d.wants_work());
+        assert_eq!(d.steps_owed(), 0, "a probe is owed to no goal");
+        // A clock so slow that every frame runs one unit: the probes span
+        // frames at rest, and Step asked meanwhile waits for them.
+        let mut clock = clock(50.0);
+        let mut first = [None, None];
+        let mut frames = 0;
+        while d.probing() {
+            let f = d.frame(&mut clock);
+            // One unit, and one of the other run's when a probe ends.
+            assert!((1..=2).contains(&f.units), "{}", f.units);
+            for (i, run) in f.runs.into_iter().enumerate() {
+                assert!(run.error.is_none());
+                if let Some(r) = run.latest {
+                    assert_eq!(run.losses, [(0, r.loss)]);
+                    first[i] = Some(r);
+                }
+            }
+            if frames == 3 {
+                d.step();
+            }
+            frames += 1;
+            assert_eq!(d.fewest_steps(), 0, "no step begins before both probes");
+        }
+        assert!(frames > 10, "an LSTM's probe is many units ({frames})");
+        let mut alone_a = experiment(CellKind::Lstm, 1);
+        let mut alone_b = experiment(CellKind::Gru, 2);
+        assert_eq!(first[0].as_ref(), Some(&alone_a.probe(true).unwrap()));
+        assert_eq!(first[1].as_ref(), Some(&alone_b.probe(true).unwrap()));
+        assert!(first[0].as_ref().unwrap().trace.is_some());
+        // Step's one step, then rest.
+        while d.wants_work() {
+            d.frame(&mut clock);
+        }
+        let (a, b) = (alone_a.step(false).unwrap(), alone_b.step(false).unwrap());
+        assert_eq!(d.fewest_steps(), 1);
+        assert_eq!(weights(&d.runs()[0]), weights(&alone_a), "{}", a.loss);
+        assert_eq!(weights(&d.runs()[1]), weights(&alone_b), "{}", b.loss);
+    }
+
+    /// A net whose forward pass already overflows: its probe reports the
+    /// blow-up at step 0 and takes that run out; the other still gets its
+    /// probe.
+    #[test]
+    fn a_probe_that_overflows_takes_its_run_out_and_the_other_probe_finishes() {
+        let mut c = ExperimentConfig {
+            activation: rnn_core::Activation::Identity,
+            spectral_radius: Some(5.0),
+            init_recurrent: rnn_core::Init::Orthogonal,
+            ..ExperimentConfig::default()
+        };
+        c.task.seq_len = 200;
+        let mut a = Experiment::new(c).expect("valid");
+        a.begin_probe(true).unwrap();
+        let mut b = experiment(CellKind::Rnn, 3);
+        b.begin_probe(true).unwrap();
+        let mut d = Driver::new(vec![a, b]);
+        let mut errors = Vec::new();
+        let mut probes = 0;
+        let mut clock = clock(0.05);
+        while d.wants_work() {
+            let f = d.frame(&mut clock);
+            for (i, run) in f.runs.into_iter().enumerate() {
+                if let Some(e) = run.error {
+                    errors.push((i, e));
+                }
+                probes += run.latest.map_or(0, |r| usize::from(r.step == 0));
+            }
+        }
+        assert!(d.is_finished(0) && !d.is_finished(1));
+        assert_eq!(probes, 1, "B's probe is published");
+        match &errors[..] {
+            [(0, StepError::Diverged(e))] => {
+                assert_eq!(e.step, 0);
+                assert!(
+                    matches!(e.cause, rnn_core::DivergenceCause::ForwardOverflow(_)),
+                    "{e:?}"
+                );
+            }
+            other => panic!("A's probe overflows, and only that: {other:?}"),
         }
     }
 

@@ -234,7 +234,13 @@ fn show_steps(
     if !losses.is_empty() {
         history.update(|h| {
             for &(step, loss) in losses {
-                h.push(step, loss);
+                // Step 0 is the untrained net's probe: the dashed line the
+                // curve starts from, not a point of training.
+                if step == 0 {
+                    h.set_initial(loss);
+                } else {
+                    h.push(step, loss);
+                }
             }
         });
     }
@@ -244,18 +250,12 @@ fn show_steps(
     }
 }
 
-/// The first look at a fresh network: its untrained loss and trace, or the
-/// overflow of its forward pass (step 0).
-fn first_look(e: &mut Experiment) -> (LossHistory, Option<Snapshot>, Option<Divergence>) {
-    let mut history = LossHistory::default();
-    match e.probe(true) {
-        Ok(report) => {
-            history.set_initial(report.loss);
-            (history, Some(Snapshot::from_report(report)), None)
-        }
-        Err(StepError::Diverged(d)) => (history, None, Some(d)),
-        Err(StepError::Invalid(_)) => (history, None, None),
-    }
+/// Begins the first look at a fresh network (its probe: the untrained loss
+/// and trace, or the overflow of its forward pass at step 0), which the
+/// driver finishes unit by unit like a step. A batch the net refuses here is
+/// refused again, with its notice, by the first step.
+fn begin_first_look(e: &mut Experiment) {
+    let _ = e.begin_probe(true);
 }
 
 #[derive(Clone, Copy)]
@@ -274,6 +274,9 @@ pub struct Lab {
     /// A step asked for with Step is still being computed (a big model's
     /// step spans frames): the status line says so rather than "paused".
     pub stepping: RwSignal<bool>,
+    /// The untrained net's probe is still being computed (a big model's
+    /// spans frames): the status line says so.
+    pub probing: RwSignal<bool>,
     /// Run B of a comparison (`Settings::compare`), trained in lockstep
     /// with A in the same driver: its latest step, losses and blow-up.
     /// `None`/empty while there is no B.
@@ -316,6 +319,7 @@ impl Lab {
             epoch: RwSignal::new(0),
             lesson: RwSignal::new(None),
             stepping: RwSignal::new(false),
+            probing: RwSignal::new(false),
             b: RunB::new(),
             shown: RwSignal::new(0),
             driver: StoredValue::new_local(Driver::new(Vec::new())),
@@ -489,17 +493,18 @@ impl Lab {
                 Experiment::new(base.experiment_config()).expect("the default lesson is valid")
             }
         };
-        // A network whose forward pass already overflows says so at once
-        // (step 0), instead of showing NaNs and then blaming the gradient.
-        let (history, snapshot, overflowed) = first_look(&mut experiment);
+        // The probe is published when the driver finishes it: a network
+        // whose forward pass already overflows says so then (step 0),
+        // instead of showing NaNs and then blaming the gradient.
+        begin_first_look(&mut experiment);
         // Run B: the same seed and batches, A's settings with B's
         // differences. One B cannot be built: A runs alone, with a notice.
         let mut b = None;
         if settings.compare {
             match settings.run_b().build() {
                 Ok(mut e) => {
-                    let look = first_look(&mut e);
-                    b = Some((e, look));
+                    begin_first_look(&mut e);
+                    b = Some(e);
                 }
                 Err(e) => self
                     .notices
@@ -509,43 +514,33 @@ impl Lab {
         self.task_info
             .set(Some(Arc::new(experiment.task().info().clone())));
         let mut runs = vec![experiment];
-        let mut b_diverged = false;
+        self.b.history.set(LossHistory::default());
+        self.b.snapshot.set(None);
+        self.b.divergence.set(None);
         match b {
-            Some((e, (history, snapshot, overflowed))) => {
+            Some(e) => {
                 runs.push(e);
-                b_diverged = overflowed.is_some();
-                self.b.history.set(history);
-                self.b.snapshot.set(snapshot);
-                self.b.divergence.set(overflowed);
                 self.b.on.set(true);
             }
-            None => {
-                self.b.history.set(LossHistory::default());
-                self.b.snapshot.set(None);
-                self.b.divergence.set(None);
-                self.b.on.set(false);
-            }
+            None => self.b.on.set(false),
         }
-        let mut driver = Driver::new(runs);
-        if b_diverged {
-            driver.finish(1);
-        }
-        self.driver.set_value(driver);
+        self.driver.set_value(Driver::new(runs));
         self.set_stepping();
         self.meter.update_value(RateMeter::clear);
-        self.history.set(history);
-        self.snapshot.set(snapshot);
-        let diverged = overflowed.is_some();
-        self.divergence.set(overflowed);
+        self.history.set(LossHistory::default());
+        self.snapshot.set(None);
+        self.divergence.set(None);
         self.steps_per_sec.set(None);
         self.epoch.update(|e| *e += 1);
-        self.run.set(if diverged {
-            RunState::Diverged
-        } else {
-            RunState::Idle
-        });
-        if keep_running && !diverged {
+        self.run.set(RunState::Idle);
+        // What of the probes fits in this frame's budget runs now (all of
+        // it for most nets, so the page shows the new net at once); the
+        // rest goes on over the next frames, before any step.
+        let more = self.train();
+        if keep_running && self.run.get_untracked() != RunState::Diverged {
             self.play();
+        } else if more {
+            browser::request_frame(move || self.start_loop());
         }
     }
 
@@ -780,12 +775,15 @@ impl Lab {
     /// Whether the page should say "stepping": Step's steps are still
     /// being computed (only a change notifies, so the loop stays quiet).
     fn set_stepping(self) {
-        let stepping = self
+        let (stepping, probing) = self
             .driver
-            .try_with_value(|d| d.steps_owed() > 0)
-            .unwrap_or(false);
+            .try_with_value(|d| (d.steps_owed() > 0, d.probing()))
+            .unwrap_or((false, false));
         if self.stepping.try_get_untracked() != Some(stepping) {
             self.stepping.set(stepping);
+        }
+        if self.probing.try_get_untracked() != Some(probing) {
+            self.probing.set(probing);
         }
     }
 
@@ -802,12 +800,16 @@ impl Lab {
     }
 
     /// Stops the loop for the recurrent runs (Pause, Step, a reset, a
-    /// blow-up). The MLP's asked-for steps are not theirs to stop: if it
-    /// still has some, a fresh loop goes on with them.
+    /// blow-up). The MLP's asked-for steps and a new net's probe are not
+    /// theirs to stop: if either is left, a fresh loop goes on with it.
     fn stop_loop(self) {
         self.loop_gen.try_update_value(|g| *g += 1);
         self.looping.try_set_value(false);
-        self.loop_for_mlp();
+        if self.driver.try_with_value(Driver::probing) == Some(true) {
+            self.start_loop();
+        } else {
+            self.loop_for_mlp();
+        }
     }
 
     /// One animation frame: the frame's share of training, then the next
@@ -888,7 +890,9 @@ impl Lab {
             None => (run.latest, None),
         };
         self.publish(now, run.losses, latest, diverged);
-        frame.more && self.run.get_untracked() != RunState::Diverged
+        // Asked again: a blow-up just rested the driver, and only a probe
+        // still under way (B's, after A's blew up) goes on.
+        self.driver.try_with_value(Driver::wants_work).unwrap_or(false)
     }
 
     /// Run B's finished steps into its signals. B's blow-up ends B only: A
