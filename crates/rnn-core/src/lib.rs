@@ -38,7 +38,7 @@ pub mod trace;
 pub mod train;
 
 pub use activation::Activation;
-pub use analysis::{Analysis, RecurrentWeights};
+pub use analysis::{Analysed, Analysis, AnalysisJob, RecurrentWeights};
 pub use batch::{Batch, Structure};
 pub use bp::{
     BpBackward, BpBias, BpConfig, BpError, BpForward, BpGrid, BpLoss, BpNet, BpNetData, BpParamKind,

@@ -91,15 +91,22 @@ pub fn jacobian_chain(derivs: &[Vec<f64>], w: &DMatrix<f64>) -> Option<JacobianC
         .iter()
         .map(|d| scaled_spectral_norm(d, w))
         .collect::<Option<Vec<f64>>>()?;
-    let n = step_norms.len();
-    let mut products_to_end = vec![1.0; n];
-    for t in (0..n.saturating_sub(1)).rev() {
-        products_to_end[t] = products_to_end[t + 1] * step_norms[t + 1];
+    Some(JacobianChain::from_step_norms(step_norms))
+}
+
+impl JacobianChain {
+    /// The chain of these per-step norms: their running products from the end.
+    pub fn from_step_norms(step_norms: Vec<f64>) -> JacobianChain {
+        let n = step_norms.len();
+        let mut products_to_end = vec![1.0; n];
+        for t in (0..n.saturating_sub(1)).rev() {
+            products_to_end[t] = products_to_end[t + 1] * step_norms[t + 1];
+        }
+        JacobianChain {
+            step_norms,
+            products_to_end,
+        }
     }
-    Some(JacobianChain {
-        step_norms,
-        products_to_end,
-    })
 }
 
 #[cfg(test)]
