@@ -94,6 +94,9 @@ export async function openPage(browser, baseUrl, { width = 1280, height = 720, l
 /** Waits until the app has mounted (the status line exists). */
 export async function ready(page) {
   await page.getByTestId('status').waitFor({ timeout: 30_000 });
+  // A new net is shown from its probe, which a big net computes over
+  // frames (the badge says so meanwhile): ready once it is shown.
+  await page.locator('[data-testid=status][data-probing=false]').waitFor({ timeout: 60_000 });
 }
 
 export const stepCount = async (page) => Number(await page.getByTestId('step-count').textContent());

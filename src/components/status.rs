@@ -48,7 +48,12 @@ pub fn Status() -> impl IntoView {
         _ => "–".into(),
     };
     view! {
-        <div class="status" data-testid="status" data-state=move || state().name()>
+        <div
+            class="status"
+            data-testid="status"
+            data-state=move || state().name()
+            data-probing=move || lab.probing.get().to_string()
+        >
             <span class="badge">{label}</span>
             <span class="figure">
                 {t!(i18n, app.status.step)} " " <b data-testid="step-count">{step}</b>

@@ -298,7 +298,16 @@ impl<M: Trainable> Driver<M> {
     /// one when there is work), `now()` read between units.
     pub fn frame(&mut self, now: &mut dyn FnMut() -> f64) -> Frame<M::Report> {
         let start = now();
-        self.frame_from(start, start, now)
+        self.frame_from(start, start, 1, now)
+    }
+
+    /// [`Driver::frame`] that runs at least `min_units` units (when there
+    /// is work) before the budget counts: a count of units, not of time,
+    /// so whether a small net's probe is done when a reset returns depends
+    /// on its shape alone, never on how fast the machine is.
+    pub fn frame_eager(&mut self, min_units: u32, now: &mut dyn FnMut() -> f64) -> Frame<M::Report> {
+        let start = now();
+        self.frame_from(start, start, min_units.max(1), now)
     }
 
     /// [`Driver::frame`] in a frame that began at `start` (another driver
@@ -306,10 +315,16 @@ impl<M: Trainable> Driver<M> {
     /// is run even when that driver used it all, so no model starves.
     pub fn frame_since(&mut self, start: f64, now: &mut dyn FnMut() -> f64) -> Frame<M::Report> {
         let last = now();
-        self.frame_from(start, last, now)
+        self.frame_from(start, last, 1, now)
     }
 
-    fn frame_from(&mut self, start: f64, mut last: f64, now: &mut dyn FnMut() -> f64) -> Frame<M::Report> {
+    fn frame_from(
+        &mut self,
+        start: f64,
+        mut last: f64,
+        min_units: u32,
+        now: &mut dyn FnMut() -> f64,
+    ) -> Frame<M::Report> {
         let mut out = Frame {
             runs: (0..self.runs.len()).map(|_| RunFrame::default()).collect(),
             units: 0,
@@ -326,7 +341,7 @@ impl<M: Trainable> Driver<M> {
         'frame: while self.wants_work() {
             let Some(i) = self.next_run() else { break };
             if !self.runs[i].step_in_progress() {
-                if out.units > 0 && !self.planner.more(last - start, out.units) {
+                if out.units >= min_units && !self.planner.more(last - start, out.units) {
                     break;
                 }
                 // A step Step asked for always shows its trace.
@@ -344,7 +359,7 @@ impl<M: Trainable> Driver<M> {
                 planner.record_unit(t - last);
                 last = t;
                 *units += 1;
-                planner.more(t - start, *units)
+                *units < min_units || planner.more(t - start, *units)
             };
             let Some(result) = self.runs[i].advance(&mut more) else {
                 break 'frame;
@@ -514,6 +529,26 @@ mod tests {
         assert_eq!(d.fewest_steps(), 1);
         assert_eq!(weights(&d.runs()[0]), weights(&alone_a), "{}", a.loss);
         assert_eq!(weights(&d.runs()[1]), weights(&alone_b), "{}", b.loss);
+    }
+
+    /// A reset's eager frame: a probe of up to `min_units` units is done
+    /// when the frame returns, however slow the clock; a bigger one is not.
+    #[test]
+    fn an_eager_frame_finishes_a_small_probe_whatever_the_clock() {
+        let mut e = experiment(CellKind::Rnn, 7);
+        let units = e.units_per_step() as u32;
+        e.begin_probe(true).unwrap();
+        let mut d = Driver::new(vec![e]);
+        let f = d.frame_eager(units, &mut clock(1000.0));
+        assert_eq!(f.units, units);
+        assert_eq!(f.runs[0].latest.as_ref().map(|r| r.step), Some(0));
+        assert!(!d.probing() && !f.more);
+        let mut e = experiment(CellKind::Rnn, 7);
+        e.begin_probe(true).unwrap();
+        let mut d = Driver::new(vec![e]);
+        let f = d.frame_eager(units - 1, &mut clock(1000.0));
+        assert_eq!(f.units, units - 1);
+        assert!(f.runs[0].latest.is_none() && d.probing() && f.more);
     }
 
     /// A net whose forward pass already overflows: its probe reports the

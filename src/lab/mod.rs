@@ -38,6 +38,7 @@
 //!   never the live net: `with_experiment` is for the actions (saving a run);
 //! - `lab.mlp_shown` — what the MLP view draws ([`mlp::MlpShown`]).
 
+pub mod analysis;
 pub mod driver;
 pub mod mlp;
 
@@ -94,33 +95,62 @@ pub struct Snapshot {
     /// The matrices of the untrained net (its step-0 probe), kept through
     /// the run; `None` for a run loaded from a file part-way.
     pub initial: Option<Arc<RecurrentWeights>>,
-    /// The analyses of `weights` and `initial`, each computed once, by the
-    /// first view that draws it, and shared by every view and every later
-    /// snapshot that shows the same weights (see [`Computed`]).
+    /// The analyses of `weights` and `initial`, each computed once, when a
+    /// view first asks for it, by the lab's loop in work units, and shared
+    /// by every view and every later snapshot that shows the same weights
+    /// (see [`Computed`]).
     spectra: Computed<Vec<Spectrum>>,
     jacobians: Computed<Vec<JacobianChain>>,
     initial_spectra: Computed<Vec<Spectrum>>,
 }
 
-/// A value worked out at most once, when first asked for, and shared by
-/// every clone. The spectra and Jacobian chains cost an eigen- or singular
-/// value decomposition per matrix. Worked out by the lab for every step,
-/// they would cost the most when no view is on screen; worked out by each
-/// view, the same matrices were decomposed up to three times. A view asks
-/// only when it draws (on screen, on its own schedule), so the cost is paid
-/// once per published weights, by whichever view draws first.
+/// A value worked out at most once, after it was first asked for, and
+/// shared by every clone. The spectra and Jacobian chains cost an eigen- or
+/// singular value decomposition per matrix: up to a second for the biggest
+/// net. Worked out by the lab for every step, they would cost the most when
+/// no view is on screen; worked out by each view, the same matrices were
+/// decomposed up to three times, and in one go, so the frame that drew them
+/// froze. So a view asks ([`Computed::ready`]): the answer is there, or the
+/// value is marked wanted and the lab's loop works it out in units under
+/// the frame budget (`analysis::Analyses`), then tells the views
+/// (`Lab::analysed`).
 #[derive(Clone, Default)]
-pub struct Computed<T>(Arc<std::sync::OnceLock<T>>);
+pub struct Computed<T>(Arc<Slot<T>>);
+
+#[derive(Default)]
+struct Slot<T> {
+    value: std::sync::OnceLock<T>,
+    wanted: std::sync::atomic::AtomicBool,
+}
 
 impl<T> Computed<T> {
+    /// The value, worked out now if it is not yet (exports and tests).
     fn get_or(&self, f: impl FnOnce() -> T) -> &T {
-        self.0.get_or_init(f)
+        self.0.value.get_or_init(f)
+    }
+
+    /// The value if it is worked out; else `None`, and it is wanted.
+    fn ready(&self) -> Option<&T> {
+        let value = self.0.value.get();
+        if value.is_none() {
+            self.0.wanted.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
+        value
+    }
+
+    /// Asked for and not worked out yet.
+    fn wanted(&self) -> bool {
+        self.0.value.get().is_none() && self.0.wanted.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn fill(&self, value: T) {
+        let _ = self.0.value.set(value);
     }
 }
 
 impl<T> std::fmt::Debug for Computed<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(if self.0.get().is_some() {
+        f.write_str(if self.0.value.get().is_some() {
             "Computed(done)"
         } else {
             "Computed(not yet)"
@@ -139,6 +169,13 @@ impl<T> PartialEq for Computed<T> {
 impl Snapshot {
     fn from_report(r: StepReport) -> Self {
         let weights = r.weights.map(Arc::new);
+        let spectra = Computed::default();
+        // At step 0 the weights are the untrained net's: one analysis.
+        let initial_spectra = if r.step == 0 {
+            spectra.clone()
+        } else {
+            Computed::default()
+        };
         Snapshot {
             step: r.step,
             loss: r.loss,
@@ -146,9 +183,9 @@ impl Snapshot {
             trace: r.trace.map(Arc::new),
             initial: weights.clone().filter(|_| r.step == 0),
             weights,
-            spectra: Computed::default(),
+            spectra,
             jacobians: Computed::default(),
-            initial_spectra: Computed::default(),
+            initial_spectra,
         }
     }
 
@@ -171,34 +208,66 @@ impl Snapshot {
         self
     }
 
-    /// Every block's spectrum of the weights the trace was recorded with
-    /// (computed once for them: see [`Computed`]).
+    /// Every block's spectrum of the weights the trace was recorded with,
+    /// once the lab has worked it out (see [`Computed`]): `None` until then
+    /// (the view keeps what it drew, and redraws on `Lab::analysed`) and
+    /// when there are no weights.
     pub fn spectra(&self) -> Option<&[Spectrum]> {
-        let w = self.weights.as_ref()?;
-        Some(self.spectra.get_or(|| w.spectra()))
+        self.weights.as_ref()?;
+        self.spectra.ready().map(Vec::as_slice)
     }
 
     /// The same of the untrained net's weights.
     pub fn initial_spectra(&self) -> Option<&[Spectrum]> {
-        let w = self.initial.as_ref()?;
-        Some(self.initial_spectra.get_or(|| w.spectra()))
+        self.initial.as_ref()?;
+        self.initial_spectra.ready().map(Vec::as_slice)
     }
 
     /// The plain RNN's Jacobian chain along the trace, per direction (none
-    /// for the gated cells).
+    /// for the gated cells), as `spectra`.
     pub fn jacobians(&self) -> Option<&[JacobianChain]> {
-        let (w, t) = (self.weights.as_ref()?, self.trace.as_ref()?);
-        Some(self.jacobians.get_or(|| w.jacobians(t)))
+        self.weights.as_ref()?;
+        self.trace.as_ref()?;
+        self.jacobians.ready().map(Vec::as_slice)
     }
 
-    /// All of it as the engine's [`Analysis`] (for tests and exports).
+    /// All of it as the engine's [`Analysis`], worked out now where it is
+    /// not yet (for tests and exports, which ask once).
     pub fn analysis(&self) -> Option<Analysis> {
         let w = self.weights.as_ref()?;
+        let chains = self
+            .trace
+            .as_ref()
+            .map(|t| self.jacobians.get_or(|| w.jacobians(t)));
         Some(Analysis {
             gamma: w.activation.max_derivative(),
-            spectra: self.spectra()?.to_vec(),
-            jacobians: self.jacobians().map(<[_]>::to_vec).unwrap_or_default(),
+            spectra: self.spectra.get_or(|| w.spectra()).clone(),
+            jacobians: chains.cloned().unwrap_or_default(),
         })
+    }
+
+    /// Whether a view asked for an analysis of this snapshot that is not
+    /// worked out yet.
+    fn wants_analysis(&self) -> bool {
+        (self.weights.is_some() && self.spectra.wanted())
+            || (self.initial.is_some() && self.initial_spectra.wanted())
+            || (self.weights.is_some() && self.trace.is_some() && self.jacobians.wanted())
+    }
+
+    /// The next analysis a view asked for and nobody has worked out: the
+    /// job, the weights it reads, and where its result goes.
+    fn wanted_analysis(&self) -> Option<analysis::Wanted> {
+        use analysis::{Target, Wanted};
+        if let Some(w) = self.weights.as_ref().filter(|_| self.spectra.wanted()) {
+            return Some(Wanted::spectra(w, Target::Spectra(self.spectra.clone())));
+        }
+        if let Some(w) = self.initial.as_ref().filter(|_| self.initial_spectra.wanted()) {
+            return Some(Wanted::spectra(w, Target::Spectra(self.initial_spectra.clone())));
+        }
+        let (w, t) = (self.weights.as_ref()?, self.trace.as_ref()?);
+        self.jacobians
+            .wanted()
+            .then(|| Wanted::jacobians(w, t, Target::Jacobians(self.jacobians.clone())))
     }
 }
 
@@ -250,6 +319,12 @@ fn show_steps(
     }
 }
 
+/// Work units of a probe that a reset runs at once, in the click: about
+/// 25 ms at the engine's unit size (`rnn_core::schedule`). Every plain RNN
+/// of the lessons fits (the default net is 15 units, length 200 is 95); an
+/// LSTM at length 100 (225) or the heavy model (705) is probed over frames.
+const PROBE_AT_ONCE_UNITS: u32 = 128;
+
 /// Begins the first look at a fresh network (its probe: the untrained loss
 /// and trace, or the overflow of its forward pass at step 0), which the
 /// driver finishes unit by unit like a step. A batch the net refuses here is
@@ -285,6 +360,9 @@ pub struct Lab {
     pub shown: RwSignal<usize>,
     /// The one training driver (see `driver`), holding the run.
     driver: StoredValue<Driver<Experiment>, LocalStorage>,
+    /// A finished analysis (`analysis`): the views that draw one redraw.
+    pub analysed: RwSignal<u64>,
+    analyses: StoredValue<analysis::Analyses, LocalStorage>,
     /// The deep MLP's run (view 8), in a driver of its own trained in the
     /// same loop and frame budget, after the recurrent runs.
     mlp: StoredValue<Driver<mlp::MlpRun>, LocalStorage>,
@@ -323,6 +401,8 @@ impl Lab {
             b: RunB::new(),
             shown: RwSignal::new(0),
             driver: StoredValue::new_local(Driver::new(Vec::new())),
+            analysed: RwSignal::new(0),
+            analyses: StoredValue::new_local(analysis::Analyses::default()),
             mlp: StoredValue::new_local(Driver::new(Vec::new())),
             mlp_shown: RwSignal::new(None),
             looping: StoredValue::new_local(false),
@@ -525,6 +605,7 @@ impl Lab {
             None => self.b.on.set(false),
         }
         self.driver.set_value(Driver::new(runs));
+        self.analyses.update_value(analysis::Analyses::clear);
         self.set_stepping();
         self.meter.update_value(RateMeter::clear);
         self.history.set(LossHistory::default());
@@ -533,10 +614,9 @@ impl Lab {
         self.steps_per_sec.set(None);
         self.epoch.update(|e| *e += 1);
         self.run.set(RunState::Idle);
-        // What of the probes fits in this frame's budget runs now (all of
-        // it for most nets, so the page shows the new net at once); the
-        // rest goes on over the next frames, before any step.
-        let more = self.train();
+        // A small net's probe runs now, whole, so the page shows the new net
+        // at once; a big one's over the next frames, before any step.
+        let more = self.train_with(PROBE_AT_ONCE_UNITS);
         if keep_running && self.run.get_untracked() != RunState::Diverged {
             self.play();
         } else if more {
@@ -577,6 +657,7 @@ impl Lab {
         self.task_info
             .set(Some(Arc::new(experiment.task().info().clone())));
         self.driver.set_value(Driver::new(vec![experiment]));
+        self.analyses.update_value(analysis::Analyses::clear);
         self.set_stepping();
         self.meter.update_value(RateMeter::clear);
         self.history.set(history);
@@ -665,15 +746,35 @@ impl Lab {
                 m.left = left;
             }
         });
-        self.loop_for_mlp();
+        self.loop_for_leftovers();
     }
 
-    /// Starts the loop for the MLP's steps if nothing else keeps it going.
-    fn loop_for_mlp(self) {
-        let wanted = self.mlp.try_with_value(Driver::wants_work).unwrap_or(false);
-        if wanted && self.looping.try_get_value() == Some(false) {
+    /// Starts the loop if nothing keeps it going and it still has work
+    /// that Pause does not stop: the MLP's asked-for steps, a new net's
+    /// probe, an analysis a view asked for.
+    fn loop_for_leftovers(self) {
+        if self.looping.try_get_value() != Some(false) {
+            return;
+        }
+        let mlp = self.mlp.try_with_value(Driver::wants_work).unwrap_or(false);
+        let probing = self.driver.try_with_value(Driver::probing).unwrap_or(false);
+        if mlp || probing || self.wants_analysis() {
             self.start_loop();
         }
+    }
+
+    /// Whether the shown run's snapshot has an analysis asked for and not
+    /// worked out.
+    fn wants_analysis(self) -> bool {
+        self.shown_snapshot_untracked()
+            .try_with_untracked(|s| s.as_ref().is_some_and(Snapshot::wants_analysis))
+            .unwrap_or(false)
+    }
+
+    /// What a view calls when the snapshot did not have its analysis yet:
+    /// the loop works it out over the next frames (then `analysed` changes).
+    pub fn analyse_soon(self) {
+        self.loop_for_leftovers();
     }
 
     /// Reads the experiment the views show (A, or B when picked), for views
@@ -805,11 +906,7 @@ impl Lab {
     fn stop_loop(self) {
         self.loop_gen.try_update_value(|g| *g += 1);
         self.looping.try_set_value(false);
-        if self.driver.try_with_value(Driver::probing) == Some(true) {
-            self.start_loop();
-        } else {
-            self.loop_for_mlp();
-        }
+        self.loop_for_leftovers();
     }
 
     /// One animation frame: the frame's share of training, then the next
@@ -825,7 +922,8 @@ impl Lab {
         self.last_frame.set_value(Some(start));
         let recurrent = self.train();
         let mlp = self.train_mlp_frame(start);
-        if recurrent || mlp {
+        let analysis = self.analyse_frame(start);
+        if recurrent || mlp || analysis {
             browser::request_frame(move || self.frame(generation));
         } else {
             self.looping.set_value(false);
@@ -866,10 +964,52 @@ impl Lab {
         frame.more
     }
 
+    /// The analyses' share of the frame that began at `start`: what the
+    /// training left of the budget, at least one unit when one is due.
+    /// Returns whether work is left.
+    fn analyse_frame(self, start: f64) -> bool {
+        let budget = self
+            .driver
+            .try_with_value(Driver::budget_ms)
+            .unwrap_or(crate::state::budget::MAX_BUDGET_MS);
+        let training = self.run.try_get_untracked() == Some(RunState::Running);
+        let shown = self.shown_snapshot_untracked();
+        let wanted = || {
+            shown
+                .try_with_untracked(|s| s.as_ref().is_some_and(Snapshot::wants_analysis))
+                .unwrap_or(false)
+        };
+        let mut next = || {
+            shown
+                .try_with_untracked(|s| s.as_ref().and_then(Snapshot::wanted_analysis))
+                .flatten()
+        };
+        let mut more = || browser::now_ms() - start < budget;
+        let Some((finished, left)) = self
+            .analyses
+            .try_update_value(|a| a.frame(training, &wanted, &mut next, &mut browser::now_ms, &mut more))
+        else {
+            return false;
+        };
+        if finished {
+            self.analysed.update(|n| *n += 1);
+        }
+        left
+    }
+
     /// The driver's share of this frame, then the steps that finished,
     /// published. Returns whether there is more to do in the next frame.
     fn train(self) -> bool {
-        let Some(frame) = self.driver.try_update_value(|d| d.frame(&mut browser::now_ms)) else {
+        self.train_with(1)
+    }
+
+    /// [`Lab::train`] running at least `min_units` units (see
+    /// `Driver::frame_eager`).
+    fn train_with(self, min_units: u32) -> bool {
+        let Some(frame) = self
+            .driver
+            .try_update_value(|d| d.frame_eager(min_units, &mut browser::now_ms))
+        else {
             return false;
         };
         self.set_stepping();
@@ -958,6 +1098,91 @@ mod browser {
 mod tests {
     use super::*;
 
+    /// Runs the lab's analysis of `s` one unit per frame (a clock 50 ms a
+    /// read, a 1 ms budget) until nothing is wanted: (jobs, frames).
+    fn work_out(s: &Snapshot, training: bool) -> (usize, usize) {
+        let mut a = analysis::Analyses::default();
+        let mut t = 0.0;
+        let (mut jobs, mut frames) = (0, 0);
+        while s.wants_analysis() {
+            let start = t;
+            let mut now = || {
+                t += 50.0;
+                t
+            };
+            let mut more = || false;
+            let (done, _) = a.frame(
+                training,
+                &|| s.wants_analysis(),
+                &mut || s.wanted_analysis(),
+                &mut now,
+                &mut more,
+            );
+            jobs += usize::from(done);
+            frames += 1;
+            assert!(frames < 10_000 && start < t);
+        }
+        (jobs, frames)
+    }
+
+    /// The analysis a view asks for is worked out in units, one a frame
+    /// here: an LSTM's four blocks take four frames, a plain RNN's chain a
+    /// frame per time step, and the result is the whole call's, bit for
+    /// bit. While training, the next job waits until the last one's work
+    /// is a tenth of the time since.
+    #[test]
+    fn an_asked_for_analysis_is_worked_out_in_units_over_frames() {
+        let mut lstm = Experiment::new(rnn_core::ExperimentConfig {
+            cell: rnn_core::CellKind::Lstm,
+            hidden_size: 8,
+            ..Default::default()
+        })
+        .unwrap();
+        let s = Snapshot::from_report(lstm.probe(true).unwrap());
+        assert!(!s.wants_analysis(), "nothing is worked out unasked");
+        assert!(s.spectra().is_none());
+        assert_eq!(work_out(&s, false), (1, 4));
+        assert_eq!(s.spectra(), Some(&s.weights.as_ref().unwrap().spectra()[..]));
+        assert!(s.jacobians().is_none(), "asked for now");
+        assert_eq!(work_out(&s, false).0, 1);
+        assert_eq!(s.jacobians(), Some(&[][..]), "a gated cell has no chain");
+
+        let mut rnn = Experiment::new(rnn_core::ExperimentConfig::default()).unwrap();
+        let s = Snapshot::from_report(rnn.probe(true).unwrap());
+        assert!(s.jacobians().is_none());
+        let steps = s.trace.as_ref().unwrap().directions[0].hidden.len();
+        assert_eq!(work_out(&s, false), (1, steps));
+        let (w, t) = (s.weights.as_ref().unwrap(), s.trace.as_ref().unwrap());
+        assert_eq!(s.jacobians(), Some(&w.jacobians(t)[..]));
+
+        // While training: job one (one frame of 50 ms of work), then job two
+        // only once 450 ms have passed since job one ended.
+        let s = Snapshot::from_report(rnn.step(true).unwrap());
+        let (_, _) = (s.spectra(), s.jacobians());
+        let mut a = analysis::Analyses::default();
+        let mut t = 0.0;
+        let mut log = Vec::new();
+        while s.wants_analysis() {
+            let mut now = || {
+                t += 50.0;
+                t
+            };
+            let (done, _) = a.frame(
+                true,
+                &|| s.wants_analysis(),
+                &mut || s.wanted_analysis(),
+                &mut now,
+                &mut || false,
+            );
+            if done {
+                log.push(t);
+            }
+            assert!(t < 1e6);
+        }
+        assert_eq!(log.len(), 2);
+        assert!(log[1] - log[0] >= 450.0, "{log:?}");
+    }
+
     #[test]
     fn a_snapshot_keeps_the_trace_with_its_weights_and_the_initial_weights() {
         let mut e = Experiment::new(Default::default()).unwrap();
@@ -994,6 +1219,11 @@ mod tests {
             later.jacobians().unwrap(),
             next.jacobians().unwrap()
         ));
+        // A view's first ask finds the untrained spectra not worked out,
+        // and marks them wanted; the lab's loop then works them out.
+        assert!(later.initial_spectra().is_none());
+        assert!(later.wants_analysis());
+        work_out(&later, false);
         assert!(std::ptr::eq(
             later.initial_spectra().unwrap(),
             next.initial_spectra().unwrap()
@@ -1003,6 +1233,17 @@ mod tests {
             !later.jacobians().unwrap().is_empty(),
             "a plain RNN has its chain"
         );
+        // At step 0 the untrained net's spectra are the net's: one job (so
+        // the probe's were the ones worked out for `later` above).
+        assert!(std::ptr::eq(
+            probe.spectra().unwrap(),
+            probe.initial_spectra().unwrap()
+        ));
+        let mut again = Experiment::new(Default::default()).unwrap();
+        let fresh = Snapshot::from_report(again.probe(true).unwrap());
+        assert!(fresh.spectra().is_none() && fresh.initial_spectra().is_none());
+        assert_eq!(work_out(&fresh, false), (1, 1));
+        assert_eq!(fresh.initial_spectra(), Some(&initial.spectra()[..]));
         // A run loaded part-way has no untrained weights to show.
         assert!(Snapshot::from_report(e.peek(true).unwrap()).initial.is_none());
     }

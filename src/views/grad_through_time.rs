@@ -277,6 +277,8 @@ pub fn GradThroughTime() -> impl IntoView {
         let trace: Arc<Trace> = latest.get()?;
         let running = lab.run.get() == RunState::Running;
         let epoch = lab.epoch.get();
+        // A spectrum the lab has just worked out (see `Snapshot::spectra`).
+        lab.analysed.track();
         let mut sigma_step = None;
         let (gamma, sigma) = if trace.cell == CellKind::Rnn {
             let now = now_ms();
@@ -300,15 +302,20 @@ pub fn GradThroughTime() -> impl IntoView {
             let c = reuse.or_else(|| {
                 // The lab's spectra of those weights (computed once for every
                 // view that shows them: `Snapshot::spectra`).
-                let (step, gamma, sigma) = lab.shown_snapshot_untracked().with_untracked(|s| {
+                let mut pending = false;
+                let found = lab.shown_snapshot_untracked().with_untracked(|s| {
                     let s = s.as_ref()?;
                     let w = s.weights.as_ref()?;
-                    Some((
-                        s.trace.as_ref()?.step,
-                        w.activation.max_derivative(),
-                        sigma_max_of(s.spectra()?),
-                    ))
-                })?;
+                    let step = s.trace.as_ref()?.step;
+                    let spectra = s.spectra();
+                    pending = spectra.is_none();
+                    Some((step, w.activation.max_derivative(), sigma_max_of(spectra?)))
+                });
+                if pending {
+                    // Worked out over the next frames; drawn without σ meanwhile.
+                    lab.analyse_soon();
+                }
+                let (step, gamma, sigma) = found?;
                 let c = SigmaCache {
                     epoch,
                     step,

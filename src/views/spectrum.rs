@@ -396,6 +396,7 @@ pub fn SpectrumView() -> impl IntoView {
         trace.track();
         chosen.track();
         lab.run.track();
+        lab.analysed.track();
         compute.changed();
     });
     Effect::new(move |_| {
@@ -413,10 +414,18 @@ pub fn SpectrumView() -> impl IntoView {
             return;
         }
         // The spectra of the weights the newest snapshot's trace was recorded
-        // with, and of the untrained net's: the lab's, computed once per
-        // published weights for every view (`Snapshot::spectra`).
+        // with, and of the untrained net's: the lab's, worked out once per
+        // published weights for every view (`Snapshot::spectra`). Not there
+        // yet: the lab works them out over the next frames and `analysed`
+        // brings this view back; until then it keeps what it drew.
+        let mut pending = false;
         let shown = lab.shown_snapshot_untracked().with_untracked(|s| {
             let s = s.as_ref()?;
+            let (now_all, init_all) = (s.spectra(), s.initial_spectra());
+            if now_all.is_none() || (s.initial.is_some() && init_all.is_none()) {
+                pending = true;
+                return None;
+            }
             let weights = s.weights.as_ref()?;
             let (cell, bidi) = (weights.cell, weights.w.len() > 1);
             let gamma = if cell == CellKind::Rnn {
@@ -428,10 +437,13 @@ pub fn SpectrumView() -> impl IntoView {
             let name = b.name(bidi);
             let find = |all: &[Spectrum]| all.iter().find(|sp| sp.name == name).cloned();
             let step = s.trace.as_ref().map_or(s.step, |t| t.step);
-            let now = s.spectra().and_then(find);
-            let init_sp = s.initial_spectra().and_then(find);
+            let now = now_all.and_then(find);
+            let init_sp = init_all.and_then(find);
             Some((cell, bidi, gamma, step, now, init_sp, b))
         });
+        if pending {
+            lab.analyse_soon();
+        }
         let Some((cell, bidi, gamma, step, now, init_sp, b)) = shown else {
             return;
         };

@@ -94,6 +94,8 @@ pub fn UnrolledGraph() -> impl IntoView {
         };
         let wants_norms = backward.get() && trace.cell == CellKind::Rnn;
         let running = lab.run.get() == RunState::Running;
+        // A Jacobian chain the lab has just worked out (`Snapshot::jacobians`).
+        lab.analysed.track();
         if !wants_norms {
             shown.set(Some(Shown {
                 trace,
@@ -128,17 +130,22 @@ pub fn UnrolledGraph() -> impl IntoView {
         // The newest snapshot's trace with the Jacobian chain of the weights
         // it was recorded with: the graph and its factors always describe
         // the same step of the run the views show.
+        let mut pending = false;
         let (newest, norms) = lab
             .shown_snapshot_untracked()
             .with_untracked(|s| {
                 let s = s.as_ref()?;
-                let norms = s
-                    .jacobians()
+                let chains = s.jacobians();
+                pending = chains.is_none() && s.weights.is_some();
+                let norms = chains
                     .and_then(|j| j.first())
                     .map(|j| Arc::new(j.step_norms.clone()));
                 Some((s.trace.clone()?, norms))
             })
             .unwrap_or((trace, None));
+        if pending {
+            lab.analyse_soon();
+        }
         shown.set(Some(Shown {
             trace: newest,
             norms,

@@ -250,6 +250,12 @@ impl Experiment {
         begun
     }
 
+    /// Work units of one step (or probe) of this experiment's shape.
+    pub fn units_per_step(&mut self) -> usize {
+        let (len, batch) = (self.config.task.seq_len, self.config.batch_size);
+        self.trainer.units_per_step(len, batch)
+    }
+
     /// Whether the work under way is a probe begun with `begin_probe`.
     pub fn probing(&self) -> bool {
         self.trainer.looking()
