@@ -268,10 +268,11 @@ pub fn GradThroughTime() -> impl IntoView {
     // Drawn only on screen (and after a resize): see `onscreen::Redraw`.
     let redraw = Redraw::new();
 
-    // Spectra only (no trace: no Jacobian chain): one SVD and one Schur
-    // decomposition, redone per redraw for small nets and less often for big
-    // ones while training (see `spectrum_refresh_ms`); the verdict names the
-    // step σ_max was measured at when it is not the step drawn.
+    // Spectra only (no trace: no Jacobian chain), worked out by the lab
+    // (`lab::analysis`); asked for anew per redraw for small nets and less
+    // often for big ones while training (see `spectrum_refresh_ms`); the
+    // verdict names the step σ_max was measured at when it is not the step
+    // drawn.
     let cached = StoredValue::new(None::<SigmaCache>);
     let chart = Memo::new(move |_| {
         let trace: Arc<Trace> = latest.get()?;
@@ -300,7 +301,7 @@ pub fn GradThroughTime() -> impl IntoView {
                 (c.epoch == epoch && c.step <= newest_step && fresh).then_some(*c)
             });
             let c = reuse.or_else(|| {
-                // The lab's spectra of those weights (computed once for every
+                // The lab's spectra of those weights (worked out once for every
                 // view that shows them: `Snapshot::spectra`).
                 let mut pending = false;
                 let found = lab.shown_snapshot_untracked().with_untracked(|s| {

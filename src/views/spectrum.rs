@@ -375,7 +375,7 @@ pub fn SpectrumView() -> impl IntoView {
     let i18n = use_i18n();
     let chosen = RwSignal::new(None::<Block>);
     let data = RwSignal::new(None::<SpectrumData>);
-    // (time of the last computation, its cost) in ms.
+    // (time of this view's last preparation, its cost) in ms.
     let cost = StoredValue::new((f64::NEG_INFINITY, 0.0f64));
     let trace = throttled_trace(lab, 400.0);
     let now_ms = || {
@@ -408,8 +408,9 @@ pub fn SpectrumView() -> impl IntoView {
         let block = chosen.get_untracked();
         let t0 = now_ms();
         let (last, c) = cost.get_value();
-        // A big matrix while training: keep the decompositions to about a
-        // tenth of the time (the label says which step is shown).
+        // While training, keep this view's own work to about a tenth of the
+        // time (the label says which step is shown); the decompositions
+        // are the lab's, on their own schedule (`lab::analysis`).
         if running && t0 - last < 10.0 * c {
             return;
         }
