@@ -97,11 +97,13 @@ fn save_when_ready(lab: Lab, asked: bool) {
         save_run(lab);
         return;
     }
-    // A new net's probe is not a step: it finishes by itself.
-    if !asked && !lab.probing.get_untracked() {
+    // A new net's probe is not a step: it finishes by itself, and Step is
+    // asked for after it (a run that plays goes on after its probe).
+    let probing = lab.probing.get_untracked();
+    if !asked && !probing {
         lab.step();
     }
-    request_animation_frame(move || save_when_ready(lab, true));
+    request_animation_frame(move || save_when_ready(lab, asked || !probing));
 }
 
 /// A PNG of the canvas `of` (a canvas's `data-testid`, or a view's, whose

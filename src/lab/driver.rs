@@ -361,6 +361,7 @@ impl<M: Trainable> Driver<M> {
                 *units += 1;
                 *units < min_units || planner.more(t - start, *units)
             };
+            let was_probing = self.runs[i].probing();
             let Some(result) = self.runs[i].advance(&mut more) else {
                 break 'frame;
             };
@@ -371,7 +372,15 @@ impl<M: Trainable> Driver<M> {
             last = t;
             out.units += 1;
             match result {
-                Ok(report) => self.held[i].push(report),
+                Ok(report) => {
+                    self.held[i].push(report);
+                    // The last probe ends the frame: the untrained net is
+                    // a frame's latest report of its own, never folded
+                    // into a step's (which would take its trace).
+                    if was_probing && !self.probing() {
+                        break;
+                    }
+                }
                 Err(e) => {
                     // A blow-up ends this run only; the others go on (the
                     // caller may stop them too). A refused step stops all.
@@ -513,9 +522,15 @@ mod tests {
                 d.step();
             }
             frames += 1;
-            assert_eq!(d.fewest_steps(), 0, "no step begins before both probes");
+            assert!(
+                d.runs().iter().all(|r| !r.step_in_progress() || r.probing()),
+                "no step begins before both probes"
+            );
         }
         assert!(frames > 10, "an LSTM's probe is many units ({frames})");
+        // The frame that ended the probes began no step.
+        assert_eq!(d.fewest_steps(), 0);
+        assert!(!d.step_in_progress());
         let mut alone_a = experiment(CellKind::Lstm, 1);
         let mut alone_b = experiment(CellKind::Gru, 2);
         assert_eq!(first[0].as_ref(), Some(&alone_a.probe(true).unwrap()));

@@ -169,9 +169,12 @@ impl<T> PartialEq for Computed<T> {
 impl Snapshot {
     fn from_report(r: StepReport) -> Self {
         let weights = r.weights.map(Arc::new);
+        // At step 0 the weights are the untrained net's: one analysis. (A
+        // probe always ends its frame, so its report is never folded into a
+        // later step's: `Driver::frame`.)
+        let untrained = r.step == 0;
         let spectra = Computed::default();
-        // At step 0 the weights are the untrained net's: one analysis.
-        let initial_spectra = if r.step == 0 {
+        let initial_spectra = if untrained {
             spectra.clone()
         } else {
             Computed::default()
@@ -181,7 +184,7 @@ impl Snapshot {
             loss: r.loss,
             clip: r.clip,
             trace: r.trace.map(Arc::new),
-            initial: weights.clone().filter(|_| r.step == 0),
+            initial: weights.clone().filter(|_| untrained),
             weights,
             spectra,
             jacobians: Computed::default(),
@@ -319,10 +322,12 @@ fn show_steps(
     }
 }
 
-/// Work units of a probe that a reset runs at once, in the click: about
-/// 25 ms at the engine's unit size (`rnn_core::schedule`). Every plain RNN
-/// of the lessons fits (the default net is 15 units, length 200 is 95); an
-/// LSTM at length 100 (225) or the heavy model (705) is probed over frames.
+/// Work units of probes that a reset runs at once, in the click: about
+/// 25 ms at the engine's unit size (`rnn_core::schedule`). A plain RNN of
+/// the lessons fits (the default net is 15 units, length 200 is 95; with a
+/// comparison, A and B share the count); an LSTM at length 100 (225) or the
+/// heavy model (705) is probed over frames. A count, not a time: what a
+/// reset shows when the click returns depends on the net alone.
 const PROBE_AT_ONCE_UNITS: u32 = 128;
 
 /// Begins the first look at a fresh network (its probe: the untrained loss
@@ -901,8 +906,9 @@ impl Lab {
     }
 
     /// Stops the loop for the recurrent runs (Pause, Step, a reset, a
-    /// blow-up). The MLP's asked-for steps and a new net's probe are not
-    /// theirs to stop: if either is left, a fresh loop goes on with it.
+    /// blow-up). The MLP's asked-for steps, a new net's probe and an
+    /// analysis a view asked for are not theirs to stop: a fresh loop goes
+    /// on with what is left of them (`loop_for_leftovers`).
     fn stop_loop(self) {
         self.loop_gen.try_update_value(|g| *g += 1);
         self.looping.try_set_value(false);
@@ -1155,14 +1161,19 @@ mod tests {
         let (w, t) = (s.weights.as_ref().unwrap(), s.trace.as_ref().unwrap());
         assert_eq!(s.jacobians(), Some(&w.jacobians(t)[..]));
 
-        // While training: job one (one frame of 50 ms of work), then job two
-        // only once 450 ms have passed since job one ended.
+        // While training: job one (the spectrum, one frame of 50 ms of
+        // work), then job two (the chain, a frame per time step) only once
+        // 450 ms have passed since job one ended: 8 frames in which nothing
+        // runs (a frame that waits reads the clock once, 50 ms). Without the
+        // wait it would be 1 + steps frames.
         let s = Snapshot::from_report(rnn.step(true).unwrap());
         let (_, _) = (s.spectra(), s.jacobians());
         let mut a = analysis::Analyses::default();
         let mut t = 0.0;
         let mut log = Vec::new();
+        let mut frames = 0;
         while s.wants_analysis() {
+            frames += 1;
             let mut now = || {
                 t += 50.0;
                 t
@@ -1180,7 +1191,11 @@ mod tests {
             assert!(t < 1e6);
         }
         assert_eq!(log.len(), 2);
-        assert!(log[1] - log[0] >= 450.0, "{log:?}");
+        assert_eq!(frames, 1 + 8 + steps, "1 + {steps} units and 8 frames of waiting");
+        assert_eq!(
+            a.frame(true, &|| false, &mut || None, &mut || 0.0, &mut || true),
+            (false, false)
+        );
     }
 
     #[test]

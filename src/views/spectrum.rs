@@ -383,10 +383,18 @@ pub fn SpectrumView() -> impl IntoView {
             .and_then(|w| w.performance())
             .map_or(0.0, |p| p.now())
     };
-    // A new run: back to its default block.
+    let canvas = NodeRef::<leptos::html::Canvas>::new();
+    // A new run (a reset, a new net, or the other run of a comparison
+    // shown): back to its default block, and nothing of the old run's
+    // spectrum stays on screen while the new one is worked out.
     Effect::new(move |_| {
         lab.epoch.track();
         chosen.set(None);
+        data.set(None);
+        if let Some(c) = canvas.get_untracked() {
+            // Setting the width clears a canvas.
+            c.set_width(c.width());
+        }
     });
     // Recomputed when the weights or the choice change, and only while the
     // view is on screen (a scrolled-away view costs nothing).
@@ -473,7 +481,6 @@ pub fn SpectrumView() -> impl IntoView {
             });
         }
     });
-    let canvas = NodeRef::<leptos::html::Canvas>::new();
     let redraw = Redraw::new();
     Effect::new(move |_| {
         data.track();
@@ -506,7 +513,16 @@ pub fn SpectrumView() -> impl IntoView {
             Some(d) => d.readout_html(),
             None => {
                 let mut h = Html::new();
-                let said = td_string!(i18n.get_locale(), cells.spectrum.no_model);
+                let l = i18n.get_locale();
+                // A net is shown: its spectrum is being worked out (`lab::analysis`).
+                let shown = lab
+                    .shown_snapshot()
+                    .with(|s| s.as_ref().is_some_and(|s| s.weights.is_some()));
+                let said = if shown {
+                    td_string!(l, cells.spectrum.computing)
+                } else {
+                    td_string!(l, cells.spectrum.no_model)
+                };
                 h.open(P).attr("class", "view-caption").text(said);
                 h.finish()
             }

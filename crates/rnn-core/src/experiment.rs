@@ -205,7 +205,8 @@ impl Experiment {
         Some(report)
     }
 
-    /// Whether a step begun with `begin_step` is waiting to be finished.
+    /// Whether a step or probe begun with `begin_step` or `begin_probe` is
+    /// waiting to be finished.
     pub fn step_in_progress(&self) -> bool {
         self.trainer.step_in_progress()
     }
@@ -288,9 +289,9 @@ impl Experiment {
     }
 
     /// The run as plain data (see `saved`), to go on later with `load`.
-    /// Between steps only: while a step begun with `begin_step` is under
-    /// way, `SaveError::StepInProgress` (finish it with `advance`, or save
-    /// before beginning it). `SaveError::NotFinite` for a run holding NaN or
+    /// Between steps only: while a step or probe begun with `begin_step` or
+    /// `begin_probe` is under way, `SaveError::StepInProgress` (finish it
+    /// with `advance`, or save before beginning it). `SaveError::NotFinite` for a run holding NaN or
     /// ±∞, which the format cannot hold (see `saved` for when that happens).
     pub fn save(&self) -> Result<SavedRun, SaveError> {
         if self.step_in_progress() {

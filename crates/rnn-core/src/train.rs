@@ -448,7 +448,8 @@ impl<T: Real> Trainer<T> {
         report
     }
 
-    /// Whether a step begun with `begin_step` is waiting to be finished.
+    /// Whether a step or look begun with `begin_step` or `begin_look` is
+    /// waiting to be finished.
     pub fn step_in_progress(&self) -> bool {
         self.pending.is_some()
     }
