@@ -100,6 +100,16 @@ export async function ready(page) {
 }
 
 export const stepCount = async (page) => Number(await page.getByTestId('step-count').textContent());
+/**
+ * The step count once it has reached `n`: a Step of a big model is computed
+ * over frames (and waits for a new net's probe), so a test waits for the
+ * count rather than for time, then asserts what it found (a Step that took
+ * two steps shows as n + 1).
+ */
+export async function stepTo(page, n) {
+  await page.waitForFunction((n) => Number(document.querySelector('[data-testid=step-count]').textContent) >= n, n, { timeout: 60_000 });
+  return stepCount(page);
+}
 export const loss = async (page) => Number(await page.getByTestId('loss').textContent());
 export const state = (page) => page.getByTestId('status').getAttribute('data-state');
 

@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { serve, launch, openPage, ready, stepCount, loss, state } from '../lib/harness.mjs';
+import { serve, launch, openPage, ready, stepCount, loss, state, stepTo } from '../lib/harness.mjs';
 
 let server;
 let browser;
@@ -98,7 +98,7 @@ test('Play makes the step count grow and the loss fall on the default task', asy
   await page.waitForTimeout(300);
   assert.equal(await stepCount(page), paused);
   await page.getByTestId('step').click();
-  assert.equal(await stepCount(page), paused + 1);
+  assert.equal(await stepTo(page, paused + 1), paused + 1);
   // Reset brings back the same untrained net (same seed, same first batch).
   await page.getByTestId('reset').click();
   assert.equal(await state(page), 'idle');
@@ -162,7 +162,7 @@ test('a garbage URL opens with defaults and a notice naming the bad values', asy
   // The URL is rewritten to what actually runs, and the page works.
   assert.match(page.url(), /model=rnn/);
   await page.getByTestId('step').click();
-  assert.equal(await stepCount(page), 1);
+  assert.equal(await stepTo(page, 1), 1);
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });
@@ -180,7 +180,7 @@ test('no URL makes the wasm panic', async () => {
     await page.goto(server.url + hash);
     await ready(page);
     await page.getByTestId('step').click();
-    assert.equal(await stepCount(page), 1, hash.slice(0, 40));
+    assert.equal(await stepTo(page, 1), 1, hash.slice(0, 40));
   }
   assert.deepEqual(problems.pageErrors, []);
   assert.deepEqual(problems.console.filter((m) => /panic|unreachable|RuntimeError/i.test(m)), []);
@@ -212,7 +212,7 @@ test('a blow-up ends in the diverged state and the page still answers', async ()
   assert.equal(await stepCount(page), 0);
   assert.ok(await page.getByTestId('diverged').isHidden(), 'the diverged message is gone after Reset');
   await page.getByTestId('step').click();
-  assert.equal(await stepCount(page), 1);
+  assert.equal(await stepTo(page, 1), 1);
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });
@@ -232,7 +232,7 @@ test('every model trains on every task from the menus', async () => {
       assert.equal(await stepCount(page), 0, `${model} on ${task} starts afresh`);
       await page.getByTestId('step').click();
       await page.getByTestId('step').click();
-      assert.equal(await stepCount(page), 2, `${model} on ${task}`);
+      assert.equal(await stepTo(page, 2), 2, `${model} on ${task}`);
       assert.ok(Number.isFinite(await loss(page)), `${model} on ${task}: loss`);
       assert.ok(page.url().includes(`model=${model}&task=${task}`));
     }

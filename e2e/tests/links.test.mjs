@@ -4,7 +4,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { useBrowser, openPage, ready, stepCount, state } from '../lib/harness.mjs';
+import { useBrowser, openPage, ready, stepCount, state, stepTo } from '../lib/harness.mjs';
 
 const env = useBrowser({ before, after });
 
@@ -84,7 +84,7 @@ test('a net whose forward pass overflows says so at step 0, with a remedy that w
   assert.match(page.url(), /activation=tanh/);
   assert.match(page.url(), /spectral-radius=0.9/);
   await page.getByTestId('step').click();
-  assert.equal(await stepCount(page), 1);
+  assert.equal(await stepTo(page, 1), 1);
   assert.deepEqual(problems.pageErrors, []);
   await context.close();
 });
