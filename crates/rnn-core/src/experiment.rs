@@ -13,7 +13,7 @@ use crate::param::Params;
 use crate::rng::Rng;
 use crate::tasks::{Score, Task, TaskConfig};
 use crate::trace::Trace;
-use crate::train::{StepError, StepReport, TrainConfig, Trainer};
+use crate::train::{Purpose, StepError, StepReport, TrainConfig, Trainer};
 use crate::{Error, Invalid};
 use crate::{LoadError, SaveError, SavedRun};
 use serde::{Deserialize, Serialize};
@@ -176,6 +176,11 @@ impl Experiment {
     /// all at once.
     pub fn step(&mut self, trace: bool) -> Result<StepReport, StepError> {
         self.begin_step(trace)?;
+        self.finish_now()
+    }
+
+    /// Every unit of the step or probe just begun, at once.
+    fn finish_now(&mut self) -> Result<StepReport, StepError> {
         loop {
             if let Some(report) = self.advance(&mut || true) {
                 return report;
@@ -187,8 +192,13 @@ impl Experiment {
     /// to be carried out by `advance`. With `trace`, its report will carry
     /// the trace of example 0.
     pub fn begin_step(&mut self, trace: bool) -> Result<(), StepError> {
+        self.begin(trace, Purpose::Train)
+    }
+
+    /// Draws the next batch and begins the units of a step or a probe on it.
+    fn begin(&mut self, trace: bool, purpose: Purpose) -> Result<(), StepError> {
         let batch = self.task.batch(&mut self.data, self.config.batch_size);
-        let begun = self.trainer.begin_step(batch.cast(), trace.then_some(0));
+        let begun = self.trainer.begin(batch.cast(), trace.then_some(0), purpose);
         self.pending_batch = Some(batch);
         if begun.is_err() {
             self.last_batch = self.pending_batch.take();
@@ -229,11 +239,7 @@ impl Experiment {
     /// and where.
     pub fn probe(&mut self, trace: bool) -> Result<StepReport, StepError> {
         self.begin_probe(trace)?;
-        loop {
-            if let Some(report) = self.advance(&mut || true) {
-                return report;
-            }
-        }
+        self.finish_now()
     }
 
     /// Begins [`Experiment::probe`] unit by unit, as `begin_step` begins a
@@ -242,13 +248,7 @@ impl Experiment {
     /// a reset of the biggest net never holds the page for a whole pass.
     /// The batch is drawn now, as `probe` draws it.
     pub fn begin_probe(&mut self, trace: bool) -> Result<(), StepError> {
-        let batch = self.task.batch(&mut self.data, self.config.batch_size);
-        let begun = self.trainer.begin_look(batch.cast(), trace.then_some(0));
-        self.pending_batch = Some(batch);
-        if begun.is_err() {
-            self.last_batch = self.pending_batch.take();
-        }
-        begun
+        self.begin(trace, Purpose::Look)
     }
 
     /// Work units of one step (or probe) of this experiment's shape.

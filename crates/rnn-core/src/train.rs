@@ -325,7 +325,7 @@ struct Cursor {
 
 /// What a pass of units is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Purpose {
+pub(crate) enum Purpose {
     /// A training step: its last unit updates the weights.
     Train,
     /// A look at the net as it is: the same forward and backward units, and
@@ -410,7 +410,7 @@ impl<T: Real> Trainer<T> {
         self.begin(batch, trace_example, Purpose::Look)
     }
 
-    fn begin(
+    pub(crate) fn begin(
         &mut self,
         batch: Batch<T>,
         trace_example: Option<usize>,
@@ -532,12 +532,7 @@ impl<T: Real> Trainer<T> {
             StepError::Diverged(d)
         })?;
         self.steps_done = next;
-        let trace = trace_example.map(|_| {
-            let mut t = self.net.trace(next);
-            t.params = clip.params.clone();
-            t.clip = Some(clip.clone());
-            t
-        });
+        let trace = trace_example.map(|_| self.trace_with(next, &clip));
         Ok(StepReport {
             step: next,
             loss,
@@ -545,6 +540,15 @@ impl<T: Real> Trainer<T> {
             trace,
             weights,
         })
+    }
+
+    /// The trace of the pass just run, labelled `step`, with the gradient
+    /// norms and clipping this pass's update (or look) saw.
+    fn trace_with(&self, step: u64, clip: &ClipReport) -> Trace {
+        let mut t = self.net.trace(step);
+        t.params = clip.params.clone();
+        t.clip = Some(clip.clone());
+        t
     }
 
     /// A look's last unit, after forward and backward: the gradients
@@ -562,12 +566,7 @@ impl<T: Real> Trainer<T> {
                 grad_norm: clip.norm_before,
             }));
         }
-        let trace = trace_example.map(|_| {
-            let mut t = self.net.trace(step);
-            t.params = clip.params.clone();
-            t.clip = Some(clip.clone());
-            t
-        });
+        let trace = trace_example.map(|_| self.trace_with(step, &clip));
         let weights = trace.is_some().then(|| self.net.recurrent_weights());
         Ok(StepReport {
             step,
