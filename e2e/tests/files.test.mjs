@@ -181,6 +181,36 @@ for (const [what, link, n] of [
   });
 }
 
+test('a loaded run too big to look at in one frame is looked at over frames, and its curve gains no point', async () => {
+  // An LSTM at length 100 is 225 work units a look: more than a click runs
+  // at once (128), so the look spans frames, as a reset's probe does.
+  const link = '#model=lstm&hidden=32&seq-len=100&seed=4';
+  const before = await runThatNeverStopped(link, 2);
+  const { page, context, problems } = await openPage(browser, server.url);
+  await page.goto(`${server.url}${link}&seed=5`);
+  await ready(page);
+  await page.evaluate(() => {
+    const status = document.querySelector('[data-testid=status]');
+    window.probingSeen = [];
+    new MutationObserver(() => window.probingSeen.push(status.dataset.probing))
+      .observe(status, { attributes: true, attributeFilter: ['data-probing'] });
+  });
+  await page.getByTestId('load-run').setInputFiles({ name: before.file.name, mimeType: 'application/json', buffer: before.file.bytes });
+  await page.waitForFunction(() => location.hash.includes('seed=4'));
+  await ready(page);
+  assert.deepEqual(await page.evaluate(() => window.probingSeen), ['true', 'false'], 'one look, spanning frames');
+  assert.equal(await stepCount(page), 2);
+  assert.equal(await state(page), 'paused');
+  const curve = (await download(page, 'export-csv')).bytes.toString('utf8').trimEnd().split('\n');
+  assert.deepEqual(curve.slice(1).map((l) => Number(l.split(',')[0])), [0, 1, 2], 'the file\'s points, none added by the look');
+  await steps(page, 1);
+  const last = (await download(page, 'export-csv')).bytes.toString('utf8').trimEnd().split('\n').pop();
+  assert.equal(last, before.last, 'the next loss to the last bit');
+  assert.deepEqual(problems.pageErrors, []);
+  assert.deepEqual(problems.console, []);
+  await context.close();
+});
+
 test('a file dropped on the page loads too, whatever the page showed before', async () => {
   const link = '#model=gru&hidden=10&seq-len=10&seed=5';
   const before = await runThatNeverStopped(link, 3);

@@ -128,13 +128,24 @@ pub struct Frame<R = StepReport> {
     pub more: bool,
 }
 
+/// A finished report waiting to be published.
+#[derive(Debug)]
+struct Held<R> {
+    report: R,
+    /// Whether its loss is a point of the loss curve: every step's, and an
+    /// untrained net's probe (step 0, the line the curve starts from); not
+    /// a look at a loaded run's trained net, whose loss is on the batch the
+    /// next step will train on and whose step the curve already has.
+    on_curve: bool,
+}
+
 pub struct Driver<M: Trainable> {
     runs: Vec<M>,
     /// Finished steps not published yet: a run that is a step ahead of
     /// another (it finished step k in a frame where the other's step k was
     /// still under way) holds its report back, so the published step counts
     /// of the live runs are always equal.
-    held: Vec<Vec<M::Report>>,
+    held: Vec<Vec<Held<M::Report>>>,
     /// Runs that stopped for good (a blow-up): they take no more turns, and
     /// the others go on without them.
     finished: Vec<bool>,
@@ -252,11 +263,13 @@ impl<M: Trainable> Driver<M> {
     /// loss, the last report, and the last trace recorded among them.
     fn release(&mut self, i: usize, upto: u64, out: &mut RunFrame<M::Report>) {
         let held = &mut self.held[i];
-        let n = held.iter().take_while(|r| r.step() <= upto).count();
+        let n = held.iter().take_while(|h| h.report.step() <= upto).count();
         // The last report before the latest that recorded a trace.
         let mut traced = None;
-        for report in held.drain(..n) {
-            out.losses.push((report.step(), report.loss()));
+        for Held { report, on_curve } in held.drain(..n) {
+            if on_curve {
+                out.losses.push((report.step(), report.loss()));
+            }
             if let Some(earlier) = out.latest.replace(report) {
                 if earlier.has_trace() {
                     traced = Some(earlier);
@@ -373,7 +386,8 @@ impl<M: Trainable> Driver<M> {
             out.units += 1;
             match result {
                 Ok(report) => {
-                    self.held[i].push(report);
+                    let on_curve = !was_probing || report.step() == 0;
+                    self.held[i].push(Held { report, on_curve });
                     // The last probe ends the frame: the untrained net is
                     // a frame's latest report of its own, never folded
                     // into a step's (which would take its trace).
@@ -706,6 +720,41 @@ mod tests {
         );
     }
 
+    /// A loaded run's look (`begin_peek`) over frames at rest: its report
+    /// is published as the run's latest at the steps done, its loss is no
+    /// point of the curve, and Play then trains bit for bit the run alone.
+    #[test]
+    fn a_look_at_a_trained_run_is_shown_but_not_drawn_on_the_curve() {
+        // The same seed gives the same run: one for each role.
+        let trained = || alone(experiment(CellKind::Lstm, 3), 2).1;
+        let whole = trained().peek(true).unwrap();
+        let mut looked = trained();
+        looked.begin_peek(true).unwrap();
+        let mut d = Driver::new(vec![looked]);
+        let mut tick = clock(100.0);
+        let mut frames = 0;
+        let report = loop {
+            let f = d.frame(&mut tick);
+            frames += 1;
+            assert!(f.runs[0].losses.is_empty(), "frame {frames}");
+            if let Some(r) = f.runs.into_iter().next().and_then(|r| r.latest) {
+                break r;
+            }
+            assert!(f.more && d.probing());
+        };
+        assert!(frames > 1, "one unit a frame");
+        assert_eq!(report, whole);
+        assert!(!d.wants_work(), "a look is all a paused run does");
+        d.set_goal(Goal::Reach(4));
+        let mut losses = Vec::new();
+        while d.wants_work() {
+            let f = d.frame(&mut tick);
+            losses.extend(f.runs[0].losses.iter().map(|&(s, l)| (s, l.to_bits())));
+        }
+        let (alone, _) = alone(trained(), 2);
+        assert_eq!(losses, vec![(3, alone[0]), (4, alone[1])]);
+    }
+
     #[test]
     fn a_frames_trace_comes_with_the_weights_it_was_recorded_with() {
         let mut e = experiment(CellKind::Rnn, 5);
@@ -713,7 +762,12 @@ mod tests {
         let untraced = e.step(false).unwrap();
         assert!(traced.weights.is_some() && untraced.weights.is_none());
         let mut d = Driver::new(vec![experiment(CellKind::Rnn, 5)]);
-        d.held[0] = vec![traced.clone(), untraced];
+        d.held[0] = [traced.clone(), untraced]
+            .map(|report| Held {
+                report,
+                on_curve: true,
+            })
+            .into();
         let mut out = RunFrame::default();
         d.release(0, u64::MAX, &mut out);
         let latest = out.latest.unwrap();

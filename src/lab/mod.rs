@@ -632,9 +632,11 @@ impl Lab {
     /// Replaces the run with one read from a file (`state::files::read_run`,
     /// which has checked everything): the file's settings (and the
     /// address bar), its network, optimiser and data stream as saved, and
-    /// its loss curve. The net is shown with `peek`, which draws no batch:
-    /// a probe would, and the run would no longer go on as it would have.
-    /// Paused (idle at step 0); Play or Step goes on bit for bit.
+    /// its loss curve. The net is shown by a look that draws no batch
+    /// (`begin_peek`; a probe would, and the run would no longer go on as
+    /// it would have), run by the driver like a reset's probe: a small net's
+    /// at once, a heavy one's over the next frames. Paused (idle at step 0);
+    /// Play or Step goes on bit for bit.
     pub fn load_run(self, mut settings: Settings, mut experiment: Experiment, history: LossHistory) {
         self.stop_loop();
         // A saved run is one run: a comparison that was on ends (its B is
@@ -646,15 +648,8 @@ impl Lab {
         self.b.divergence.set(None);
         self.b.on.set(false);
         self.shown.set(0);
-        let mut overflowed = None;
-        let snapshot = match experiment.peek(true) {
-            Ok(report) => Some(Snapshot::from_report(report)),
-            Err(StepError::Diverged(d)) => {
-                overflowed = Some(d);
-                None
-            }
-            Err(StepError::Invalid(_)) => None,
-        };
+        // A batch the net refuses here is refused again by the first step.
+        let _ = experiment.begin_peek(true);
         let steps = experiment.steps_done();
         self.notices.set(Vec::new());
         self.lesson.set(None);
@@ -666,17 +661,21 @@ impl Lab {
         self.set_stepping();
         self.meter.update_value(RateMeter::clear);
         self.history.set(history);
-        self.snapshot.set(snapshot);
-        let diverged = overflowed.is_some();
-        self.divergence.set(overflowed);
+        self.snapshot.set(None);
+        self.divergence.set(None);
         self.steps_per_sec.set(None);
         self.epoch.update(|e| *e += 1);
-        self.run.set(match (diverged, steps) {
-            (true, _) => RunState::Diverged,
-            (false, 0) => RunState::Idle,
-            (false, _) => RunState::Paused,
+        self.run.set(if steps == 0 {
+            RunState::Idle
+        } else {
+            RunState::Paused
         });
         browser::replace_hash(&url::write(&self.settings.get_untracked()));
+        // A run that overflows already says so when its look ends (the
+        // publish sets it Diverged, as a reset's probe would).
+        if self.train_with(PROBE_AT_ONCE_UNITS) {
+            browser::request_frame(move || self.start_loop());
+        }
     }
 
     pub fn play(self) {

@@ -333,9 +333,18 @@ impl Experiment {
     /// every later batch — as it was (after a `load`, the run still goes on
     /// bit for bit). Like `probe`, it abandons a step under way.
     pub fn peek(&mut self, trace: bool) -> Result<StepReport, StepError> {
+        self.begin_peek(trace)?;
+        self.finish_now()
+    }
+
+    /// Begins [`Experiment::peek`] unit by unit, as `begin_probe` begins a
+    /// probe: the batch is drawn and the data stream put back at once, so
+    /// however the units fall into frames (and even if the look is
+    /// abandoned) every later batch is the one the run would have drawn.
+    pub fn begin_peek(&mut self, trace: bool) -> Result<(), StepError> {
         let data = self.data.clone();
-        let report = self.probe(trace);
+        let begun = self.begin_probe(trace);
         self.data = data;
-        report
+        begun
     }
 }

@@ -182,6 +182,46 @@ fn a_fresh_run_a_switched_optimiser_and_chunked_steps_go_on_too() {
     assert_eq!(to_json(&a), to_json(&b));
 }
 
+/// A loaded run's first look, one unit at a time (how the page shows a
+/// loaded heavy run without holding the frame): the bits of `peek` at once,
+/// the weights and steps untouched, and every later step bit for bit the
+/// run that never stopped.
+#[test]
+fn a_peek_in_units_is_the_peek_at_once_and_the_run_goes_on() {
+    let cfg = config(
+        CellKind::Lstm,
+        false,
+        TaskKind::Adding,
+        OptimizerKind::adam(),
+        Clip::Norm(1.0),
+    );
+    let mut a = Experiment::new(cfg).unwrap();
+    a.step(false).unwrap();
+    a.step(false).unwrap();
+    let mut at_once = load_json(to_json(&a).as_bytes()).unwrap();
+    let mut in_units = load_json(to_json(&a).as_bytes()).unwrap();
+    let whole = at_once.peek(true).unwrap();
+    in_units.begin_peek(true).unwrap();
+    assert!(in_units.probing());
+    let mut units = 1;
+    let unit_by_unit = loop {
+        if let Some(r) = in_units.advance(&mut || false) {
+            break r.unwrap();
+        }
+        units += 1;
+    };
+    assert!(units > 1, "an LSTM's look is several units");
+    assert_eq!(unit_by_unit, whole);
+    assert_eq!(unit_by_unit.step, 2, "a look reports the steps done");
+    assert_eq!(to_json(&in_units), to_json(&a), "nothing saved moved");
+    for _ in 0..2 {
+        let ra = a.step(false).unwrap();
+        let rb = in_units.step(false).unwrap();
+        assert_eq!(ra.loss.to_bits(), rb.loss.to_bits());
+        assert_eq!(weight_bits(&a), weight_bits(&in_units));
+    }
+}
+
 #[test]
 fn a_run_is_saved_between_steps_only() {
     let mut a = Experiment::new(config(
